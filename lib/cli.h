@@ -1,0 +1,56 @@
+// The frame every tool runs in: one CLI11 app per tool, the common flags
+// defined once (same spelling, default and help everywhere), and the mapping of
+// errors to messages and exit codes (error.h). Tools call tool_main() from
+// main() and nothing else exits.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace sx {
+
+struct ToolInfo {
+  const char* name;      // "sx-read"
+  const char* about;     // the opening paragraph of --help: what the tool means
+  const char* examples;  // the closing part of --help: runnable examples
+};
+
+// Builds the app, lets `define` add the tool's flags, parses argv, then calls
+// `run`, whose result is the exit code. A usage error prints
+// "<tool>: error: <reason>" plus a hint (a "did you mean" for a mistyped flag)
+// and returns kExitUsage; an Error thrown by `run` prints
+// "<tool>: error: <message>" and returns its exit code; BrokenPipe returns
+// kExitOk quietly. SIGPIPE is ignored so that writes report EPIPE instead.
+int tool_main(const ToolInfo& info, int argc, char** argv,
+              const std::function<void(CLI::App&)>& define, const std::function<int()>& run);
+
+// Prints "<tool>: warning: <message>" on stderr (summaries, skipped counts).
+void warn(const std::string& message);
+// The running tool's name ("sx" outside tool_main), for messages.
+const char* tool_name();
+
+// --on-error and --max-line-bytes: how a stage treats bad input lines.
+struct InputFlags {
+  std::string on_error = "fail";  // fail | skip | dead-letter=FILE
+  std::size_t max_line_bytes = std::size_t{16} << 20;
+};
+void add_input_flags(CLI::App& app, InputFlags& flags);
+
+// --time-field, --time-format, --time-zone: where event time comes from when a
+// stage is given plain NDJSON (a `stream` header from sx-read overrides them
+// in later stages).
+struct TimeFlags {
+  std::string time_field;
+  std::string time_format = "auto";
+  std::string time_zone = "UTC";
+};
+void add_time_flags(CLI::App& app, TimeFlags& flags);
+
+// Parses a byte size such as 16MiB, 4096, 64k, 1G (k/M/G are binary). Throws
+// usage_error naming `flag` and `text`.
+std::size_t parse_byte_size(const std::string& flag, const std::string& text);
+
+}  // namespace sx
