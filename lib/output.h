@@ -1,0 +1,68 @@
+// Buffered output to a file descriptor: large writes, flushed explicitly at
+// epoch and watermark records and whenever the stage is about to wait for
+// input (so latency stays low when traffic is light).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sx {
+
+class Output {
+ public:
+  static constexpr std::size_t kDefaultBuffer = std::size_t{1} << 20;
+
+  // Writes to `fd` (not owned). `name` is used in messages ("stdout", a path).
+  explicit Output(int fd, std::string name = "stdout", std::size_t buffer = kDefaultBuffer);
+  // Opens `path` for writing (truncate, or append when `append`); throws io_error.
+  static std::unique_ptr<Output> open_file(const std::string& path, bool append = false);
+  ~Output();  // flushes what it can; never throws
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  void write(std::string_view bytes) {
+    if (bytes.size() <= cap_ - len_) {
+      std::memcpy(buf_.get() + len_, bytes.data(), bytes.size());
+      len_ += bytes.size();
+    } else {
+      write_slow(bytes);
+    }
+  }
+  void put(char c) {
+    if (len_ == cap_) flush();
+    buf_[len_++] = c;
+  }
+  // `line` followed by '\n'.
+  void write_line(std::string_view line) {
+    write(line);
+    put('\n');
+  }
+
+  // Hands everything buffered to the kernel. Throws BrokenPipe when the reader
+  // is gone (EPIPE), io_error on any other failure.
+  void flush();
+  // flush() and fsync(): the bytes are durable when it returns.
+  void sync();
+
+  std::size_t buffered() const { return len_; }
+  std::uint64_t bytes_written() const { return total_; }
+  int fd() const { return fd_; }
+
+ private:
+  void write_slow(std::string_view bytes);
+  void write_all(const char* p, std::size_t n);
+
+  int fd_;
+  bool owns_fd_ = false;
+  std::string name_;
+  std::unique_ptr<char[]> buf_;
+  std::size_t cap_;
+  std::size_t len_ = 0;
+  std::uint64_t total_ = 0;
+};
+
+}  // namespace sx
