@@ -10,6 +10,8 @@
 #include <functional>
 #include <string>
 
+#include "error.h"
+
 namespace sx {
 
 struct ToolInfo {

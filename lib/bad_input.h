@@ -1,0 +1,62 @@
+// What a stage does with a bad input line (--on-error): fail at the first
+// (default), skip it and count it, or append it to a dead-letter file. Nothing
+// is dropped silently: skip and dead-letter print a summary on stderr at exit.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "output.h"
+
+namespace sx {
+
+enum class BadKind {
+  kMalformed,    // not JSON, or not one JSON value
+  kNotObject,    // JSON, but not an object
+  kInvalidUtf8,
+  kTooLong,      // longer than --max-line-bytes
+  kUnterminated, // last line without '\n' (a truncated file)
+  kNoTime,       // time field missing or null
+  kBadTime,      // time field present but not a time
+  kCount
+};
+const char* bad_kind_name(BadKind k);  // "malformed JSON", ...
+
+class BadInputPolicy {
+ public:
+  enum class Mode { kFail, kSkip, kDeadLetter };
+
+  // `spec`: "fail", "skip" or "dead-letter=FILE" (FILE is appended to).
+  // Throws usage_error for anything else, io_error if FILE cannot be opened.
+  explicit BadInputPolicy(const std::string& spec);
+
+  // Handles one bad line of `source` (a file name or "stdin"). In fail mode
+  // throws data_error("SOURCE:LINE: REASON"). Otherwise counts it; in
+  // dead-letter mode appends {"source","line","reason","raw"} (or "raw_base64"
+  // when the line is not UTF-8, plus "raw_truncated":true for a too-long line,
+  // whose first bytes only are kept) to the file.
+  void handle(BadKind kind, std::string_view source, std::uint64_t line, std::string_view reason,
+              std::string_view raw);
+
+  // Flushes the dead-letter file and prints "<tool>: warning: skipped N bad
+  // lines (...)" when any were met. Call once at the end, also on error paths.
+  void finish();
+
+  Mode mode() const { return mode_; }
+  std::uint64_t count() const { return total_; }
+
+ private:
+  Mode mode_ = Mode::kFail;
+  std::string path_;
+  std::unique_ptr<Output> dead_letter_;
+  std::array<std::uint64_t, static_cast<std::size_t>(BadKind::kCount)> counts_{};
+  std::uint64_t total_ = 0;
+  bool finished_ = false;
+};
+
+std::string base64_encode(std::string_view bytes);
+
+}  // namespace sx

@@ -1,0 +1,281 @@
+#include "json.h"
+
+#include <simdjson.h>
+
+#include "error.h"
+
+namespace sx {
+
+static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "line padding must cover simdjson's");
+
+namespace dom = simdjson::dom;
+namespace od = simdjson::ondemand;
+
+FieldPath FieldPath::parse(std::string_view dotted) {
+  FieldPath p;
+  p.text_ = std::string(dotted);
+  if (dotted.empty()) throw usage_error("empty field path (give a field name such as timestamp)");
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = dotted.find('.', start);
+    std::string_view part = dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
+    if (part.empty()) {
+      throw usage_error("field path '" + p.text_ + "' has an empty component (write a.b.c)");
+    }
+    p.parts_.emplace_back(part);
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return p;
+}
+
+const char* json_type_name(JsonType t) {
+  switch (t) {
+    case JsonType::kMissing: return "missing";
+    case JsonType::kNull: return "null";
+    case JsonType::kBool: return "a boolean";
+    case JsonType::kInt:
+    case JsonType::kUint:
+    case JsonType::kDouble: return "a number";
+    case JsonType::kString: return "a string";
+    case JsonType::kObject: return "an object";
+    case JsonType::kArray: return "an array";
+  }
+  return "unknown";
+}
+
+namespace {
+
+std::string parse_reason(simdjson::error_code e) {
+  if (e == simdjson::UTF8_ERROR) return "invalid UTF-8";
+  return std::string("malformed JSON (") + simdjson::error_message(e) + ")";
+}
+
+}  // namespace
+
+// ---- JsonValidator (DOM) ----
+
+struct JsonValidator::Impl {
+  dom::parser parser;
+  dom::element root;
+  std::string raw;  // scratch for minified containers
+};
+
+JsonValidator::JsonValidator() : impl_(std::make_unique<Impl>()) {}
+JsonValidator::~JsonValidator() = default;
+
+bool JsonValidator::validate_object(std::string_view line, std::string* why) {
+  auto result = impl_->parser.parse(line.data(), line.size(), false);
+  if (result.error()) {
+    if (result.error() == simdjson::EMPTY) {
+      *why = "empty line (expected a JSON object)";
+    } else {
+      *why = parse_reason(result.error());
+    }
+    return false;
+  }
+  impl_->root = result.value_unsafe();
+  if (!impl_->root.is_object()) {
+    dom::element_type t = impl_->root.type();
+    const char* name = t == dom::element_type::ARRAY    ? "an array"
+                       : t == dom::element_type::STRING ? "a string"
+                       : t == dom::element_type::NULL_VALUE ? "null"
+                       : t == dom::element_type::BOOL   ? "a boolean"
+                                                        : "a number";
+    *why = std::string("not a JSON object but ") + name;
+    return false;
+  }
+  return true;
+}
+
+JsonValue JsonValidator::get(const FieldPath& path) {
+  JsonValue v;
+  dom::element e = impl_->root;
+  for (const auto& part : path.parts()) {
+    if (!e.is_object()) return v;
+    auto child = e.get_object().value_unsafe().at_key(part);
+    if (child.error()) return v;
+    e = child.value_unsafe();
+  }
+  switch (e.type()) {
+    case dom::element_type::NULL_VALUE: v.type = JsonType::kNull; break;
+    case dom::element_type::BOOL: v.type = JsonType::kBool; v.boolean = e.get_bool().value_unsafe(); break;
+    case dom::element_type::INT64: v.type = JsonType::kInt; v.i = e.get_int64().value_unsafe(); break;
+    case dom::element_type::UINT64: v.type = JsonType::kUint; v.u = e.get_uint64().value_unsafe(); break;
+    case dom::element_type::DOUBLE: v.type = JsonType::kDouble; v.d = e.get_double().value_unsafe(); break;
+    case dom::element_type::STRING: v.type = JsonType::kString; v.text = e.get_string().value_unsafe(); break;
+    case dom::element_type::ARRAY:
+    case dom::element_type::OBJECT:
+      v.type = e.is_array() ? JsonType::kArray : JsonType::kObject;
+      impl_->raw = simdjson::minify(e);
+      v.text = impl_->raw;
+      break;
+  }
+  return v;
+}
+
+// ---- RecordReader (On-Demand) ----
+
+struct RecordReader::Impl {
+  od::parser parser;
+  od::document doc;
+};
+
+RecordReader::RecordReader() : impl_(std::make_unique<Impl>()) {}
+RecordReader::~RecordReader() = default;
+
+bool RecordReader::open(std::string_view line, std::string* why) {
+  auto err = impl_->parser.iterate(line.data(), line.size(), line.size() + kLinePadding).get(impl_->doc);
+  if (err) {
+    *why = parse_reason(err);
+    return false;
+  }
+  od::json_type t;
+  err = impl_->doc.type().get(t);
+  if (err) {
+    *why = parse_reason(err);
+    return false;
+  }
+  if (t != od::json_type::object) {
+    *why = "not a JSON object";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+JsonValue to_value(od::value val) {
+  JsonValue v;
+  od::json_type t;
+  if (val.type().get(t)) return v;
+  switch (t) {
+    case od::json_type::null: v.type = JsonType::kNull; break;
+    case od::json_type::boolean: {
+      bool b;
+      if (!val.get_bool().get(b)) v.type = JsonType::kBool, v.boolean = b;
+      break;
+    }
+    case od::json_type::number: {
+      od::number n;
+      const std::string_view raw = val.raw_json_token();
+      if (val.get_number().get(n)) break;
+      v.text = raw;
+      while (!v.text.empty() && (v.text.back() == ' ' || v.text.back() == '\t' ||
+                                 v.text.back() == '\r' || v.text.back() == '\n')) {
+        v.text.remove_suffix(1);
+      }
+      if (n.is_int64()) v.type = JsonType::kInt, v.i = n.get_int64();
+      else if (n.is_uint64()) v.type = JsonType::kUint, v.u = n.get_uint64();
+      else v.type = JsonType::kDouble, v.d = n.get_double();
+      break;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (!val.get_string().get(s)) v.type = JsonType::kString, v.text = s;
+      break;
+    }
+    case od::json_type::array:
+    case od::json_type::object: {
+      std::string_view raw;
+      simdjson::error_code err;
+      if (t == od::json_type::array) {
+        od::array a;
+        err = val.get_array().get(a);
+        if (!err) err = a.raw_json().get(raw);
+      } else {
+        od::object o;
+        err = val.get_object().get(o);
+        if (!err) err = o.raw_json().get(raw);
+      }
+      if (!err) {
+        v.type = t == od::json_type::array ? JsonType::kArray : JsonType::kObject;
+        v.text = raw;
+      }
+      break;
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+JsonValue RecordReader::get(const FieldPath& path) {
+  impl_->doc.rewind();
+  const auto& parts = path.parts();
+  od::value val;
+  if (impl_->doc.find_field_unordered(parts[0]).get(val)) return {};
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    od::json_type t;
+    if (val.type().get(t) || t != od::json_type::object) return {};
+    od::value child;
+    if (val.find_field_unordered(parts[i]).get(child)) return {};
+    val = child;
+  }
+  return to_value(val);
+}
+
+bool RecordReader::for_each_field(
+    const std::function<void(std::string_view, const JsonValue&)>& fn, std::string* why) {
+  impl_->doc.rewind();
+  od::object obj;
+  auto err = impl_->doc.get_object().get(obj);
+  if (err) {
+    *why = parse_reason(err);
+    return false;
+  }
+  for (auto field : obj) {
+    std::string_view key;
+    err = field.unescaped_key().get(key);
+    if (err) {
+      *why = parse_reason(err);
+      return false;
+    }
+    // The key view points into the parser's string buffer, which the value's
+    // own string may overwrite after it: keep a copy.
+    std::string key_copy(key);
+    od::value val;
+    err = field.value().get(val);
+    if (err) {
+      *why = parse_reason(err);
+      return false;
+    }
+    JsonValue v = to_value(val);
+    if (v.type == JsonType::kMissing) {
+      *why = "malformed JSON value for key \"" + key_copy + "\"";
+      return false;
+    }
+    fn(key_copy, v);
+  }
+  return true;
+}
+
+// ---- writing ----
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 15]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+bool is_valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+
+}  // namespace sx

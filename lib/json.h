@@ -1,0 +1,104 @@
+// The one place sx touches simdjson (3.0.1 APIs only). Lines handed to these
+// classes must be followed by kLinePadding readable bytes (LineReader
+// guarantees it; copy into a PaddedLine otherwise).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "line_reader.h"
+
+namespace sx {
+
+// A field path such as "user.id": dot-separated keys into nested objects.
+class FieldPath {
+ public:
+  FieldPath() = default;
+  // Throws usage_error for an empty path or an empty component ("a..b").
+  static FieldPath parse(std::string_view dotted);
+  const std::vector<std::string>& parts() const { return parts_; }
+  const std::string& text() const { return text_; }
+  bool empty() const { return parts_.empty(); }
+
+ private:
+  std::vector<std::string> parts_;
+  std::string text_;
+};
+
+enum class JsonType { kMissing, kNull, kBool, kInt, kUint, kDouble, kString, kObject, kArray };
+const char* json_type_name(JsonType t);  // "a string", "an object", "missing", ...
+
+// A value found at a path. `text` is the unescaped string for kString and the
+// raw JSON text for numbers, objects and arrays; views stay valid until the
+// next parse by the same reader.
+struct JsonValue {
+  JsonType type = JsonType::kMissing;
+  bool boolean = false;
+  std::int64_t i = 0;
+  std::uint64_t u = 0;
+  double d = 0;
+  std::string_view text;
+};
+
+// Full validation, for the edge of a pipeline (sx-read): syntax, UTF-8, a
+// single value, which must be an object. Reuses one parser.
+class JsonValidator {
+ public:
+  JsonValidator();
+  ~JsonValidator();
+  // Returns true when `line` is one valid JSON object; else false and *why
+  // is a short reason ("malformed JSON (...)", "not a JSON object but an array",
+  // "invalid UTF-8").
+  bool validate_object(std::string_view line, std::string* why);
+  // After validate_object() returned true: the value at `path`.
+  JsonValue get(const FieldPath& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// On-Demand access for stages behind the edge: touches only what is asked.
+class RecordReader {
+ public:
+  RecordReader();
+  ~RecordReader();
+  // Starts reading `line`. Returns false with *why when it is not an object.
+  bool open(std::string_view line, std::string* why);
+  // The value at `path` in the open record (kMissing when absent). Any order
+  // of lookups works; document order is fastest.
+  JsonValue get(const FieldPath& path);
+  // Calls fn(key, value) for each top-level field in order; `value.text` is the
+  // raw JSON for non-strings. Returns false with *why on malformed input.
+  bool for_each_field(const std::function<void(std::string_view, const JsonValue&)>& fn,
+                      std::string* why);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Appends `s` as a JSON string literal (quotes and escapes; valid UTF-8 is
+// kept as is, control characters are \u-escaped). REQUIRES: s is valid UTF-8.
+void append_json_string(std::string& out, std::string_view s);
+bool is_valid_utf8(std::string_view s);
+
+// A copy of a line with padding, for text that did not come from LineReader.
+class PaddedLine {
+ public:
+  explicit PaddedLine(std::string_view s) : buf_(s.size() + kLinePadding, ' ') {
+    buf_.replace(0, s.size(), s);
+    size_ = s.size();
+  }
+  std::string_view view() const { return {buf_.data(), size_}; }
+
+ private:
+  std::string buf_;
+  std::size_t size_;
+};
+
+}  // namespace sx

@@ -1,0 +1,58 @@
+// The source of a pipeline (sx-read's engine): reads files, directories or
+// stdin, validates each line, extracts event time, and writes the stream:
+// a `stream` header, the data records as their original bytes, and `epoch` and
+// `watermark` control records at deterministic boundaries (sx(7), "Epochs").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "control_record.h"
+#include "event_time.h"
+#include "output.h"
+
+namespace sx {
+
+struct SourceOptions {
+  std::vector<std::string> inputs;  // files, directories, "-" (stdin); empty = stdin
+  StreamInfo stream;                // time field/format/zone, watermark delay
+  // Epoch limits. 0 = not given. Defaults (sx(7)): with neither given, each
+  // file is one epoch and stdin cuts an epoch every kDefaultStdinRecords.
+  std::uint64_t max_files_per_trigger = 0;
+  std::uint64_t max_records_per_trigger = 0;
+  bool follow = false;                 // keep reading appended lines and new files
+  Micros idle_epoch = 100 * kMicrosPerMilli;  // 0 = never end an epoch on idleness
+  std::string on_error = "fail";
+  std::size_t max_line_bytes = std::size_t{16} << 20;
+};
+
+inline constexpr std::uint64_t kDefaultStdinRecords = 100000;
+
+class Source {
+ public:
+  // Throws usage_error for bad options (e.g. an unknown time zone).
+  Source(SourceOptions options, Output& out);
+  ~Source();
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+
+  // Reads everything (or, with follow, until interrupted). Throws data_error
+  // for bad input under --on-error fail, io_error for unreadable inputs.
+  void run();
+
+  std::uint64_t records() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The files an input list stands for, in order: a file as given; a directory's
+// regular files in byte-wise name order, skipping names that start with '.' or
+// '_' (hidden and temporary files, as Spark's file source does) and
+// subdirectories. Throws io_error for a path that does not exist.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+
+}  // namespace sx

@@ -1,0 +1,49 @@
+#include "stage.h"
+
+#include "source.h"
+
+namespace sx {
+
+void Operator::on_control(const Control&, std::string_view raw) { out_.write_line(raw); }
+
+void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolicy& bad) {
+  try {
+    const std::vector<std::string> files =
+        expand_inputs(input.files.empty() ? std::vector<std::string>{"-"} : input.files);
+    std::string why;
+    for (const auto& path : files) {
+      auto reader = LineReader::open(path, input.max_line_bytes);
+      reader->set_wait_hooks([&out] { out.flush(); }, -1, nullptr);
+      Line line;
+      while (reader->next(&line)) {
+        if (line.too_long) {
+          bad.handle(BadKind::kTooLong, reader->name(), line.number,
+                     "line longer than --max-line-bytes", line.text);
+        } else if (line.unterminated) {
+          bad.handle(BadKind::kUnterminated, reader->name(), line.number,
+                     "last line has no final newline (a truncated stream?)", line.text);
+        } else if (is_control(line.text)) {
+          auto control = parse_control(line.text, &why);
+          if (!control) {
+            bad.handle(BadKind::kMalformed, reader->name(), line.number, why, line.text);
+            continue;
+          }
+          op.on_control(*control, line.text);
+          if (control->type == ControlType::kEpoch || control->type == ControlType::kWatermark) {
+            out.flush();
+          }
+        } else {
+          op.on_record(line, reader->name());
+        }
+      }
+    }
+    op.on_end();
+    out.flush();
+  } catch (...) {
+    bad.finish();
+    throw;
+  }
+  bad.finish();
+}
+
+}  // namespace sx

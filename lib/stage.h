@@ -1,0 +1,48 @@
+// The driver every downstream stage runs on (sx-sink now; sx-window, sx-dedup
+// and sx-join later): it owns input, control-record detection, the bad-input
+// policy and output flushing; the operator owns the meaning.
+//
+// Order contract: control records reach the operator in stream order; an
+// operator emits everything a watermark or epoch made final, then forwards the
+// record (Operator's default does just the forwarding). The driver flushes the
+// output after each epoch and watermark record and whenever input would block.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bad_input.h"
+#include "control_record.h"
+#include "line_reader.h"
+#include "output.h"
+
+namespace sx {
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // A data record: the raw line, with padding after it (see json.h). `source`
+  // and line.number name it in messages.
+  virtual void on_record(const Line& line, const std::string& source) = 0;
+  // A control record. `raw` is its exact text. Default: forward it.
+  virtual void on_control(const Control& control, std::string_view raw);
+  // End of input, after the last record.
+  virtual void on_end() {}
+
+ protected:
+  explicit Operator(Output& out) : out_(out) {}
+  Output& out_;
+};
+
+struct StageInput {
+  std::vector<std::string> files;  // empty or "-": stdin
+  std::size_t max_line_bytes = std::size_t{16} << 20;
+};
+
+// Reads the inputs and drives `op`. Bad lines (too long, unterminated, a
+// malformed control record) go to `bad`; the operator reports bad data
+// records through the same policy. Calls bad.finish() at the end.
+void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolicy& bad);
+
+}  // namespace sx

@@ -1,0 +1,46 @@
+// Spark console-sink style tables: a "Batch: N" banner per epoch, then
+// +---+ framed, aligned columns (Dataset.show semantics: cells longer than
+// `truncate` characters are cut with "...", and then right-aligned; with
+// truncate 0 nothing is cut and cells are left-aligned), at most `num_rows`
+// rows followed by "only showing top N rows".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "output.h"
+
+namespace sx {
+
+class TableWriter {
+ public:
+  // num_rows 0 = every row; truncate 0 = no truncation.
+  TableWriter(Output& out, std::size_t num_rows, std::size_t truncate);
+
+  // Adds a cell to the row being built (`text` as shown: strings unquoted,
+  // null as "null", other values as JSON).
+  void cell(std::string_view column, std::string_view text);
+  void end_row();
+  // Prints the banner and the table of the rows since the last batch.
+  // A batch with no rows prints the previous batch's header, or "++" frames.
+  void end_batch(std::int64_t batch_id);
+  bool has_rows() const { return rows_total_ > 0; }
+
+ private:
+  Output& out_;
+  std::size_t num_rows_;
+  std::size_t truncate_;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::string>> rows_;  // cells by column index
+  std::vector<std::string> current_;
+  bool row_open_ = false;
+  std::uint64_t rows_total_ = 0;
+};
+
+// Display width of UTF-8 text in code points (what a terminal shows for most
+// scripts).
+std::size_t display_width(std::string_view s);
+
+}  // namespace sx
