@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what sx needs to build and test, from Debian packages. Idempotent:
+# a no-op when everything is present. Needs root or sudo for apt-get.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config
+  libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
+  tzdata zstd jq
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

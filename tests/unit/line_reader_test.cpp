@@ -1,0 +1,141 @@
+#include "line_reader.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace {
+
+// Writes `content` to a temp file and returns its path.
+std::string temp_file(const std::string& content) {
+  char path[] = "/tmp/sx_lr_XXXXXX";
+  const int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+  ::close(fd);
+  return path;
+}
+
+std::vector<sx::Line> read_all(const std::string& content, std::vector<std::string>* texts,
+                               std::size_t max_line = 1 << 20) {
+  const std::string path = temp_file(content);
+  auto reader = sx::LineReader::open(path, max_line);
+  std::vector<sx::Line> lines;
+  sx::Line line;
+  while (reader->next(&line)) {
+    lines.push_back(line);
+    texts->emplace_back(line.text);
+  }
+  ::unlink(path.c_str());
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("lines with numbers and offsets") {
+  std::vector<std::string> t;
+  auto lines = read_all("a\nbb\nccc\n", &t);
+  REQUIRE(lines.size() == 3);
+  CHECK(t == std::vector<std::string>{"a", "bb", "ccc"});
+  CHECK(lines[2].number == 3);
+  CHECK(lines[1].offset == 2);
+  CHECK(!lines[2].unterminated);
+}
+
+TEST_CASE("no final newline marks the last line unterminated") {
+  std::vector<std::string> t;
+  auto lines = read_all("a\nbb", &t);
+  REQUIRE(lines.size() == 2);
+  CHECK(t[1] == "bb");
+  CHECK(lines[1].unterminated);
+  CHECK(!lines[0].unterminated);
+}
+
+TEST_CASE("CRLF line ends are accepted and stripped") {
+  std::vector<std::string> t;
+  auto lines = read_all("{\"a\":1}\r\n{\"b\":2}\r\n", &t);
+  CHECK(t == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"});
+}
+
+TEST_CASE("empty lines are lines") {
+  std::vector<std::string> t;
+  auto lines = read_all("\n\nx\n\n", &t);
+  CHECK(t == std::vector<std::string>{"", "", "x", ""});
+  CHECK(lines[2].number == 3);
+}
+
+TEST_CASE("empty input has no lines") {
+  std::vector<std::string> t;
+  CHECK(read_all("", &t).empty());
+}
+
+TEST_CASE("NUL bytes and invalid UTF-8 pass through as bytes") {
+  std::vector<std::string> t;
+  std::string content("a\0b\n\xff\xfe\n", 7);
+  auto lines = read_all(content, &t);
+  REQUIRE(t.size() == 2);
+  CHECK(t[0] == std::string("a\0b", 3));
+  CHECK(t[1] == "\xff\xfe");
+}
+
+TEST_CASE("a 20 MB line is read whole under a larger limit, and flagged over a smaller one") {
+  const std::string big(20u << 20, 'x');
+  std::vector<std::string> t;
+  auto lines = read_all("s\n" + big + "\nafter\n", &t, 32u << 20);
+  REQUIRE(lines.size() == 3);
+  CHECK(t[1].size() == big.size());
+  CHECK(!lines[1].too_long);
+  CHECK(t[2] == "after");
+
+  t.clear();
+  lines = read_all("s\n" + big + "\nafter\n", &t, 16u << 20);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].too_long);
+  CHECK(lines[1].number == 2);
+  CHECK(t[1].size() <= 256);  // only a prefix is kept for messages
+  CHECK(t[2] == "after");
+  CHECK(lines[2].number == 3);
+  CHECK(lines[2].offset == 2 + big.size() + 1);
+}
+
+TEST_CASE("lines longer than the block size straddle reads correctly") {
+  std::string content;
+  for (int i = 0; i < 5; ++i) content += std::string(700000 + i, 'a' + i) + "\n";
+  std::vector<std::string> t;
+  auto lines = read_all(content, &t);
+  REQUIRE(lines.size() == 5);
+  for (int i = 0; i < 5; ++i) CHECK(t[i] == std::string(700000 + i, 'a' + i));
+}
+
+TEST_CASE("zstd input is detected by magic number and decompressed") {
+  const std::string plain = "{\"a\":1}\n{\"a\":2}\n";
+  std::string packed(ZSTD_compressBound(plain.size()), '\0');
+  packed.resize(ZSTD_compress(packed.data(), packed.size(), plain.data(), plain.size(), 3));
+  std::vector<std::string> t;
+  read_all(packed, &t);
+  CHECK(t == std::vector<std::string>{"{\"a\":1}", "{\"a\":2}"});
+}
+
+TEST_CASE("truncated zstd input is an error, not a silent end") {
+  const std::string plain(100000, 'y');
+  std::string packed(ZSTD_compressBound(plain.size()), '\0');
+  packed.resize(ZSTD_compress(packed.data(), packed.size(), plain.data(), plain.size(), 3));
+  packed.resize(packed.size() / 2);
+  std::vector<std::string> t;
+  CHECK_THROWS_AS(read_all(packed, &t), sx::Error);
+}
+
+TEST_CASE("a missing file is an io error naming it") {
+  try {
+    sx::LineReader::open("/nonexistent/x.ndjson", 100);
+    FAIL("no throw");
+  } catch (const sx::Error& e) {
+    CHECK(std::string(e.what()).find("/nonexistent/x.ndjson") != std::string::npos);
+  }
+}
