@@ -6,6 +6,7 @@
 
 #include "bad_input.h"
 #include "csv_writer.h"
+#include "error.h"
 #include "json.h"
 #include "output.h"
 #include "table_writer.h"

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "output.h"
+#include "line_reader.h"
 #include "source.h"
 
 namespace {

@@ -1,0 +1,328 @@
+#include "time_parser.h"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "error.h"
+
+namespace sx {
+
+namespace {
+
+enum class Kind { kAuto, kIso, kEpochS, kEpochMs, kEpochUs, kPattern };
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned* out) {
+  if (pos + n > s.size()) return false;
+  unsigned v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    const unsigned d = static_cast<unsigned char>(s[i]) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+unsigned days_in_month(std::int64_t y, unsigned m) {
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+void set_why(std::string* why, std::string_view text, const std::string& detail) {
+  if (why) *why = "'" + std::string(text) + "' is not a valid time (" + detail + ")";
+}
+
+void set_not_time(std::string* why, std::string_view text) {
+  if (why) {
+    *why = "'" + std::string(text) +
+           "' is not a time (expected ISO-8601 such as 2023-07-30T10:00:00Z, or epoch "
+           "seconds/ms/us)";
+  }
+}
+
+// Parses a possibly signed, possibly fractional decimal into micros of `unit`.
+bool parse_decimal(std::string_view s, Micros unit, Micros* out) {
+  if (s.empty()) return false;
+  std::size_t i = 0;
+  bool neg = false;
+  if (s[0] == '-' || s[0] == '+') neg = s[0] == '-', ++i;
+  __int128 whole = 0, frac = 0, scale = 1;
+  const std::size_t start = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    whole = whole * 10 + (s[i++] - '0');
+    if (whole > (__int128)1 << 70) return false;
+  }
+  bool any = i > start;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (scale < 1000000000000LL) frac = frac * 10 + (s[i] - '0'), scale *= 10;
+      ++i;
+      any = true;
+    }
+  }
+  if (!any || i != s.size()) return false;
+  __int128 us = whole * unit + frac * unit / scale;
+  if (neg) us = -us;
+  if (us < kMinEventTime || us > kMaxEventTime) return false;
+  *out = static_cast<Micros>(us);
+  return true;
+}
+
+Micros unit_for_magnitude(double v) {
+  const double a = std::fabs(v);
+  return a < 1e11 ? kMicrosPerSecond : a < 1e14 ? kMicrosPerMilli : 1;
+}
+
+}  // namespace
+
+struct TimeParser::Impl {
+  Kind kind = Kind::kAuto;
+  std::string format;
+  std::string zone;
+  bool utc = true;
+  Micros fixed_offset = 0;  // added to UTC to get local time
+  const date::time_zone* tz = nullptr;
+  bool pattern_has_offset = false;
+
+  // Local wall-clock micros -> UTC micros in the zone. Ambiguous: earlier
+  // instant; nonexistent (spring-forward gap): shifted forward by the gap.
+  Micros local_to_utc(Micros local) const {
+    if (utc) return local;
+    if (!tz) return local - fixed_offset;
+    const date::local_seconds ls{std::chrono::seconds{floor_div(local, kMicrosPerSecond)}};
+    const date::local_info li = tz->get_info(ls);
+    const auto off = std::chrono::duration_cast<std::chrono::seconds>(li.first.offset).count();
+    return local - off * kMicrosPerSecond;
+  }
+
+  bool parse_iso(std::string_view s, EventTime* out, std::string* why) const {
+    unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+    if (s.size() < 10 || !digits(s, 0, 4, &y) || s[4] != '-' || !digits(s, 5, 2, &mo) ||
+        s[7] != '-' || !digits(s, 8, 2, &d)) {
+      set_not_time(why, s);
+      return false;
+    }
+    if (mo < 1 || mo > 12) return set_why(why, s, "month " + std::to_string(mo)), false;
+    if (y < 1) return set_why(why, s, "year 0"), false;
+    if (d < 1 || d > days_in_month(y, mo)) {
+      return set_why(why, s, "day " + std::to_string(d) + " out of range for " + std::string(s.substr(0, 7))), false;
+    }
+    Micros frac = 0;
+    std::size_t i = 10;
+    bool has_offset = false;
+    Micros offset = 0;
+    if (s.size() > 10) {
+      if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return set_not_time(why, s), false;
+      if (s.size() < 19 || !digits(s, 11, 2, &h) || s[13] != ':' || !digits(s, 14, 2, &mi) ||
+          s[16] != ':' || !digits(s, 17, 2, &sec)) {
+        return set_why(why, s, "expected HH:MM:SS after the date"), false;
+      }
+      if (h > 23) return set_why(why, s, "hour " + std::to_string(h)), false;
+      if (mi > 59) return set_why(why, s, "minute " + std::to_string(mi)), false;
+      if (sec > 59) return set_why(why, s, "second " + std::to_string(sec)), false;
+      i = 19;
+      if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+        ++i;
+        const std::size_t f0 = i;
+        Micros scale = kMicrosPerSecond;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+          if (i - f0 < 6) {
+            scale /= 10;
+            frac += (s[i] - '0') * scale;
+          }
+          ++i;
+        }
+        if (i == f0 || i - f0 > 9) return set_why(why, s, "1 to 9 fractional digits"), false;
+      }
+      if (i < s.size()) {
+        const char c = s[i];
+        if ((c == 'Z' || c == 'z') && i + 1 == s.size()) {
+          has_offset = true;
+        } else if (c == '+' || c == '-') {
+          unsigned oh = 0, om = 0;
+          const std::string_view o = s.substr(i + 1);
+          bool ok = false;
+          if (o.size() == 2) ok = digits(o, 0, 2, &oh);
+          else if (o.size() == 4) ok = digits(o, 0, 2, &oh) && digits(o, 2, 2, &om);
+          else if (o.size() == 5) ok = digits(o, 0, 2, &oh) && o[2] == ':' && digits(o, 3, 2, &om);
+          if (!ok) return set_why(why, s, "offset must be +HH:MM, +HHMM or +HH"), false;
+          if (oh > 23 || om > 59) return set_why(why, s, "offset out of range"), false;
+          offset = (oh * 60 + om) * kMicrosPerMinute * (c == '-' ? -1 : 1);
+          has_offset = true;
+        } else {
+          return set_why(why, s, "unexpected text after the time"), false;
+        }
+      }
+    }
+    const Micros local = days_from_civil(y, mo, d) * kMicrosPerDay +
+                         (h * 3600LL + mi * 60LL + sec) * kMicrosPerSecond + frac;
+    const Micros t = has_offset ? local - offset : local_to_utc(local);
+    if (t < kMinEventTime || t > kMaxEventTime) return set_why(why, s, "out of range"), false;
+    out->us = t;
+    return true;
+  }
+
+  bool parse_pattern(std::string_view s, EventTime* out, std::string* why) const {
+    std::istringstream in{std::string(s)};
+    Micros t;
+    if (pattern_has_offset) {
+      date::sys_time<std::chrono::microseconds> tp;
+      in >> date::parse(format, tp);
+      if (in.fail()) return fail_pattern(s, why);
+      t = tp.time_since_epoch().count();
+    } else {
+      date::local_time<std::chrono::microseconds> tp;
+      in >> date::parse(format, tp);
+      if (in.fail()) return fail_pattern(s, why);
+      t = local_to_utc(tp.time_since_epoch().count());
+    }
+    if (in.peek() != std::char_traits<char>::eof()) {
+      return set_why(why, s, "text left over after '" + format + "'"), false;
+    }
+    if (t < kMinEventTime || t > kMaxEventTime) return set_why(why, s, "out of range"), false;
+    out->us = t;
+    return true;
+  }
+
+  bool fail_pattern(std::string_view s, std::string* why) const {
+    if (why) *why = "'" + std::string(s) + "' does not match the time format '" + format + "'";
+    return false;
+  }
+};
+
+TimeParser::TimeParser(std::string_view format, std::string_view zone)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.format = std::string(format);
+  m.zone = std::string(zone);
+  if (format == "auto") m.kind = Kind::kAuto;
+  else if (format == "iso8601") m.kind = Kind::kIso;
+  else if (format == "epoch-s") m.kind = Kind::kEpochS;
+  else if (format == "epoch-ms") m.kind = Kind::kEpochMs;
+  else if (format == "epoch-us") m.kind = Kind::kEpochUs;
+  else if (format.find('%') != std::string_view::npos) {
+    m.kind = Kind::kPattern;
+    m.pattern_has_offset = format.find("%z") != std::string_view::npos ||
+                           format.find("%Ez") != std::string_view::npos;
+  } else {
+    throw usage_error("unknown time format '" + m.format +
+                      "' (use auto, iso8601, epoch-s, epoch-ms, epoch-us, or a strftime "
+                      "pattern such as '%Y-%m-%d %H:%M:%S')");
+  }
+  if (zone == "UTC" || zone == "utc" || zone == "Z" || zone == "Etc/UTC" || zone == "GMT") {
+    m.utc = true;
+  } else if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
+    EventTime probe;
+    Impl utc_impl;
+    if (!utc_impl.parse_iso("1970-01-01T00:00:00" + std::string(zone), &probe, nullptr)) {
+      throw usage_error("bad time zone offset '" + m.zone + "' (use +HH:MM, e.g. +05:30)");
+    }
+    m.utc = false;
+    m.fixed_offset = -probe.us;
+  } else {
+    try {
+      m.tz = date::locate_zone(std::string(zone));
+      m.utc = false;
+    } catch (const std::exception&) {
+      throw usage_error("unknown time zone '" + m.zone +
+                        "' (use an IANA name such as Europe/Paris, UTC, or an offset such as "
+                        "+05:30)");
+    }
+  }
+}
+
+TimeParser::~TimeParser() = default;
+TimeParser::TimeParser(TimeParser&&) noexcept = default;
+TimeParser& TimeParser::operator=(TimeParser&&) noexcept = default;
+
+const std::string& TimeParser::format() const { return impl_->format; }
+const std::string& TimeParser::zone() const { return impl_->zone; }
+
+bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) const {
+  const Impl& m = *impl_;
+  Micros us;
+  switch (m.kind) {
+    case Kind::kPattern:
+      return m.parse_pattern(text, out, why);
+    case Kind::kIso:
+      return m.parse_iso(text, out, why);
+    case Kind::kEpochS:
+    case Kind::kEpochMs:
+    case Kind::kEpochUs: {
+      const Micros unit = m.kind == Kind::kEpochS ? kMicrosPerSecond
+                          : m.kind == Kind::kEpochMs ? kMicrosPerMilli : 1;
+      if (parse_decimal(text, unit, &us)) return out->us = us, true;
+      if (why) *why = "'" + std::string(text) + "' is not an epoch time (" + m.format + ")";
+      return false;
+    }
+    case Kind::kAuto:
+      if (text.size() >= 10 && text[4] == '-') return m.parse_iso(text, out, why);
+      {
+        double approx = 0;
+        const std::size_t dot = text.find('.');
+        const std::string_view whole = text.substr(0, dot);
+        if (!whole.empty() && whole.size() < 25) {
+          for (char c : whole) {
+            if (c >= '0' && c <= '9') approx = approx * 10 + (c - '0');
+          }
+          if (parse_decimal(text, unit_for_magnitude(approx), &us)) return out->us = us, true;
+        }
+      }
+      set_not_time(why, text);
+      return false;
+  }
+  return false;
+}
+
+bool TimeParser::parse_number(std::int64_t v, EventTime* out, std::string* why) const {
+  const Impl& m = *impl_;
+  Micros unit = 1;
+  switch (m.kind) {
+    case Kind::kPattern:
+      if (why) *why = "number " + std::to_string(v) + " does not match the time format '" + m.format + "'";
+      return false;
+    case Kind::kEpochS: unit = kMicrosPerSecond; break;
+    case Kind::kEpochMs: unit = kMicrosPerMilli; break;
+    case Kind::kEpochUs: unit = 1; break;
+    default: unit = unit_for_magnitude(static_cast<double>(v));
+  }
+  const __int128 us = static_cast<__int128>(v) * unit;
+  if (us < kMinEventTime || us > kMaxEventTime) {
+    if (why) *why = "epoch time " + std::to_string(v) + " is out of range (years 0001-9999)";
+    return false;
+  }
+  out->us = static_cast<Micros>(us);
+  return true;
+}
+
+bool TimeParser::parse_number(double v, EventTime* out, std::string* why) const {
+  const Impl& m = *impl_;
+  if (!std::isfinite(v)) {
+    if (why) *why = "time is not a finite number";
+    return false;
+  }
+  Micros unit = 1;
+  switch (m.kind) {
+    case Kind::kPattern:
+      if (why) *why = "a number does not match the time format '" + m.format + "'";
+      return false;
+    case Kind::kEpochS: unit = kMicrosPerSecond; break;
+    case Kind::kEpochMs: unit = kMicrosPerMilli; break;
+    case Kind::kEpochUs: unit = 1; break;
+    default: unit = unit_for_magnitude(v);
+  }
+  const double us = std::round(v * static_cast<double>(unit));
+  if (!(us >= static_cast<double>(kMinEventTime) && us <= static_cast<double>(kMaxEventTime))) {
+    if (why) *why = "epoch time is out of range (years 0001-9999)";
+    return false;
+  }
+  out->us = static_cast<Micros>(us);
+  return true;
+}
+
+}  // namespace sx
