@@ -57,18 +57,20 @@ void TableWriter::end_batch(std::int64_t batch_id) {
   out_.write("-------------------------------------------\nBatch: ");
   out_.write(std::to_string(batch_id));
   out_.write("\n-------------------------------------------\n");
-  std::vector<std::size_t> width(columns_.size(), 3);
-  for (std::size_t c = 0; c < columns_.size(); ++c) {
-    width[c] = std::max(width[c], display_width(columns_[c]));
+  const std::vector<std::string>& columns = rows_.empty() && columns_.empty() ? last_columns_ : columns_;
+  std::vector<std::size_t> width(columns.size(), 3);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    width[c] = std::max(width[c], display_width(columns[c]));
     for (const auto& row : rows_) {
       if (c < row.size()) width[c] = std::max(width[c], display_width(row[c]));
     }
   }
   std::string sep = "+";
   for (std::size_t w : width) sep += std::string(w, '-') + "+";
+  if (width.empty()) sep += "+";  // Spark frames an empty schema as ++
   sep += "\n";
   auto print_row = [&](const std::vector<std::string>& cells) {
-    std::string line = "|";
+    std::string line = width.empty() ? "||" : "|";
     for (std::size_t c = 0; c < width.size(); ++c) {
       const std::string_view v = c < cells.size() ? std::string_view(cells[c]) : "";
       const std::string pad(width[c] - display_width(v), ' ');
@@ -79,7 +81,7 @@ void TableWriter::end_batch(std::int64_t batch_id) {
     out_.write(line);
   };
   out_.write(sep);
-  print_row(columns_);
+  print_row(columns);
   out_.write(sep);
   for (const auto& row : rows_) print_row(row);
   if (!rows_.empty()) out_.write(sep);
@@ -87,6 +89,8 @@ void TableWriter::end_batch(std::int64_t batch_id) {
     out_.write("only showing top " + std::to_string(num_rows_) + " rows\n");
   }
   out_.write("\n");
+  // Columns are per batch; an empty batch shows the last header.
+  if (!rows_.empty()) last_columns_ = std::move(columns_), columns_.clear();
   rows_.clear();
   rows_total_ = 0;
 }

@@ -24,7 +24,8 @@ class TableWriter {
   void cell(std::string_view column, std::string_view text);
   void end_row();
   // Prints the banner and the table of the rows since the last batch.
-  // A batch with no rows prints the previous batch's header, or "++" frames.
+  // Columns are the batch's keys in order of first appearance. A batch with
+  // no rows prints the previous batch's header, or "++" frames.
   void end_batch(std::int64_t batch_id);
   bool has_rows() const { return rows_total_ > 0; }
 
@@ -32,7 +33,8 @@ class TableWriter {
   Output& out_;
   std::size_t num_rows_;
   std::size_t truncate_;
-  std::vector<std::string> columns_;
+  std::vector<std::string> columns_;       // this batch's
+  std::vector<std::string> last_columns_;  // the last batch with rows
   std::vector<std::vector<std::string>> rows_;  // cells by column index
   std::vector<std::string> current_;
   bool row_open_ = false;
