@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Docs cannot drift: every long flag in a tool's --help is in its man page and
+# every flag the man page documents (.BI/.B \-\-flag lines) is in --help; each
+# help ends with examples; each man page has an EXAMPLES section.
+source "$(dirname "$0")/common.sh" "$1"
+checked=0
+for tool in "$BIN"/sx-*; do
+  name=$(basename "$tool")
+  page="$ROOT/man/$name.1"
+  [ -f "$page" ] || fail "$name has no man page man/$name.1"
+  help=$("$tool" --help)
+  plain=$(sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' "$page")
+  help_flags=$(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
+  man_flags=$(printf '%s\n' "$plain" | grep -E '^\.(B|BI|TP) ' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
+  for f in $help_flags; do
+    printf '%s' "$plain" | grep -qF -- "$f" || fail "$name: $f is in --help but not in man/$name.1"
+  done
+  for f in $man_flags; do
+    printf '%s\n' "$help_flags" | grep -qxF -- "$f" || fail "$name: man/$name.1 documents $f, which --help does not have"
+  done
+  printf '%s' "$help" | grep -q '^Examples:' || fail "$name --help has no examples"
+  grep -q '^\.SH EXAMPLES' "$page" || fail "man/$name.1 has no EXAMPLES section"
+  checked=$((checked + 1))
+done
+[ "$checked" -ge 2 ] || fail "found only $checked tools in $BIN"
+echo "docs agree for $checked tools"

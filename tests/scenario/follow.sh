@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Live inputs: a quiet stdin pipe ends an epoch after --idle-epoch; --follow
+# tails a file across rotation and picks up new files in a directory once.
+# Timings leave 5x margins over the idle threshold.
+source "$(dirname "$0")/common.sh" "$1"
+
+wait_for() {  # wait_for FILE PATTERN: up to 5 s for PATTERN to appear in FILE
+  for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  fail "timed out waiting for '$2' in $1"
+}
+
+# 1. A stdin pipe that goes quiet: the first record gets its own epoch.
+{ echo '{"ts":1}'; sleep 0.6; echo '{"ts":2}'; } \
+  | sx-read --time-field ts --idle-epoch 100ms > pipe.out
+cat > pipe.want <<'X'
+{"@sx":"stream","v":1,"source":"sx-read","time_field":"ts","time_format":"auto","time_zone":"UTC"}
+{"ts":1}
+{"@sx":"epoch","id":0}
+{"ts":2}
+{"@sx":"epoch","id":1}
+{"@sx":"watermark","t":"+inf"}
+{"@sx":"epoch","id":2}
+X
+diff pipe.want pipe.out || fail "idle epoch on a quiet pipe"
+
+# With --idle-epoch 0 the same input is one epoch.
+{ echo '{"ts":1}'; sleep 0.3; echo '{"ts":2}'; } \
+  | sx-read --time-field ts --idle-epoch 0 | grep -c '"epoch"' > n.out
+expect_eq "$(cat n.out)" 2 "epochs with --idle-epoch 0 (data + final)"
+
+# 2. Tail a file through rotation.
+echo '{"ts":"2023-07-30T10:00:00Z","n":1}' > app.log
+sx-read --follow --time-field ts --idle-epoch 50ms app.log > tail.out &
+reader=$!
+wait_for tail.out '"n":1'
+wait_for tail.out '"epoch","id":0'
+echo '{"ts":"2023-07-30T10:00:01Z","n":2}' >> app.log
+wait_for tail.out '"n":2'
+mv app.log app.log.1
+echo '{"ts":"2023-07-30T10:00:02Z","n":3}' > app.log
+wait_for tail.out '"n":3'
+kill $reader; wait $reader 2>/dev/null || true
+expect_eq "$(grep -o '"n":[0-9]' tail.out | tr -d '\n')" '"n":1"n":2"n":3' "tailed records in order, once each"
+
+# 3. New files in a directory are read once, in name order, hidden ones never.
+mkdir in
+echo '{"ts":"2023-07-30T10:00:00Z","f":"a"}' > in/a.json
+sx-read --follow --time-field ts --watermark 0 --idle-epoch 50ms in > dir.out &
+reader=$!
+wait_for dir.out '"f":"a"'
+echo '{"ts":"2023-07-30T10:05:00Z","f":"b"}' > in/.b.json.tmp
+mv in/.b.json.tmp in/b.json
+echo '{bad' > in/_ignored
+wait_for dir.out '"f":"b"'
+wait_for dir.out '"t":"2023-07-30T10:05:00Z"'
+touch in/a.json   # already read: not read again
+sleep 0.3
+kill $reader; wait $reader 2>/dev/null || true
+expect_eq "$(grep -c '"f":' dir.out)" 2 "each directory file read once"
+expect_eq "$(grep -o '"f":"[ab]"' dir.out | tr -d '\n')" '"f":"a""f":"b"' "name order"
+echo "follow: ok"
