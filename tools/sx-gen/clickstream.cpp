@@ -1,0 +1,106 @@
+#include "clickstream.h"
+
+#include <charconv>
+#include <cstring>
+
+#include "error.h"
+
+namespace sx::gen {
+
+namespace {
+
+// Stream numbers for Rng: fixed forever, or old seeds would change meaning.
+constexpr std::uint64_t kEventsStream = 1;
+constexpr std::uint64_t kLateStream = 2;
+constexpr std::uint64_t kDuplicatesStream = 3;
+
+struct EventType {
+  std::string_view name;
+  std::uint64_t cumulative_percent;
+};
+constexpr EventType kEventTypes[] = {
+    {"view", 50}, {"click", 80}, {"add_to_cart", 95}, {"purchase", 100}};
+
+constexpr std::int64_t kMinCents = 1000;     // 10.00
+constexpr std::int64_t kMaxCents = 100000;   // 1000.00
+
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+char* put_uint(char* p, std::uint64_t v) { return std::to_chars(p, p + 20, v).ptr; }
+
+}  // namespace
+
+Clickstream::Clickstream(const ClickstreamOptions& options)
+    : opt_(options),
+      events_(options.seed, kEventsStream),
+      late_(options.seed, kLateStream),
+      duplicates_(options.seed, kDuplicatesStream),
+      late_threshold_(chance_threshold(options.late_fraction)),
+      duplicate_threshold_(chance_threshold(options.duplicate_fraction)),
+      now_(options.start.us) {}
+
+std::string_view Clickstream::next() {
+  // A duplicate: a producer retrying, re-sending one of its recent events.
+  if (duplicate_threshold_ != 0 && recent_count_ != 0 && duplicates_.chance(duplicate_threshold_)) {
+    const std::size_t back = 1 + duplicates_.below(recent_count_);  // 1 = the latest
+    const Slot& slot = recent_[(recent_next_ + kRecent - back) % kRecent];
+    return {slot.bytes, slot.len};
+  }
+  return make_original();
+}
+
+std::string_view Clickstream::make_original() {
+  ++originals_;
+  // Event time moves forward for every original event, late ones included (the
+  // world's clock runs on); e1 is at --start exactly.
+  if (originals_ > 1) now_ += events_.between(0, 2 * opt_.time_step);
+  Micros t = now_;
+  if (late_threshold_ != 0 && late_.chance(late_threshold_)) {
+    t -= late_.between(kMicrosPerSecond, opt_.late_max);
+  }
+  if (now_ > kMaxEventTime || t < kMinEventTime) {
+    throw data_error("event e" + std::to_string(originals_) +
+                     " falls outside years 0001..9999 (lower --time-step or --events, or move "
+                     "--start)");
+  }
+  const std::uint64_t user = 1 + events_.below(opt_.users);
+  const std::uint64_t percent = events_.below(100);
+  std::string_view type = kEventTypes[0].name;
+  for (const auto& candidate : kEventTypes) {
+    if (percent < candidate.cumulative_percent) {
+      type = candidate.name;
+      break;
+    }
+  }
+  const auto cents = static_cast<std::uint64_t>(events_.between(kMinCents, kMaxCents));
+  const std::uint64_t session = 1 + events_.below(kSessions);
+
+  Slot& slot = recent_[recent_next_];
+  recent_next_ = (recent_next_ + 1) % kRecent;
+  if (recent_count_ < kRecent) ++recent_count_;
+
+  char* p = slot.bytes;
+  p = put(p, R"({"event_id":"e)");
+  p = put_uint(p, originals_);
+  p = put(p, R"(","timestamp":")");
+  p += format_time(EventTime{t}, p);
+  p = put(p, R"(","user_id":)");
+  p = put_uint(p, user);
+  p = put(p, R"(,"event_type":")");
+  p = put(p, type);
+  p = put(p, R"(","value":)");
+  p = put_uint(p, cents / 100);
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + cents / 10 % 10);
+  *p++ = static_cast<char>('0' + cents % 10);
+  p = put(p, R"(,"session_id":"session_)");
+  p = put_uint(p, session);
+  p = put(p, "\"}\n");
+  slot.len = static_cast<std::size_t>(p - slot.bytes);
+  return {slot.bytes, slot.len};
+}
+
+}  // namespace sx::gen
