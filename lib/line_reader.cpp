@@ -23,8 +23,15 @@ constexpr std::size_t kLongPrefix = 256;  // what a too-long line keeps for mess
 
 struct LineReader::Zstd {
   ZSTD_DStream* stream = ZSTD_createDStream();
-  std::unique_ptr<char[]> in{new char[ZSTD_DStreamInSize()]};
-  ZSTD_inBuffer input{in.get(), 0, 0};
+  std::size_t in_cap;
+  std::unique_ptr<char[]> in;
+  ZSTD_inBuffer input{nullptr, 0, 0};
+  // Starts with the bytes already read while sniffing the magic number.
+  Zstd(const char* first, std::size_t n)
+      : in_cap(std::max(n, ZSTD_DStreamInSize())), in(new char[in_cap]) {
+    std::memcpy(in.get(), first, n);
+    input = {in.get(), n, 0};
+  }
   bool frame_done = true;  // between frames (a clean place for EOF)
   ~Zstd() { ZSTD_freeDStream(stream); }
 };
@@ -124,9 +131,7 @@ std::size_t LineReader::read_raw(char* dst, std::size_t n) {
       got += r;
     }
     if (got >= 4 && std::memcmp(dst, kZstdMagic, 4) == 0) {
-      zstd_ = std::make_unique<Zstd>();
-      std::memcpy(zstd_->in.get(), dst, got);
-      zstd_->input = {zstd_->in.get(), got, 0};
+      zstd_ = std::make_unique<Zstd>(dst, got);
     } else {
       return got;
     }
@@ -135,7 +140,7 @@ std::size_t LineReader::read_raw(char* dst, std::size_t n) {
   Zstd& z = *zstd_;
   for (;;) {
     if (z.input.pos == z.input.size) {
-      const std::size_t r = read_fd(z.in.get(), ZSTD_DStreamInSize());
+      const std::size_t r = read_fd(z.in.get(), z.in_cap);
       if (r == 0) {
         if (!z.frame_done) {
           throw io_error(name_ + ": truncated zstd data (the compressed file ends mid-frame)");

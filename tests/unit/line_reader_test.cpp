@@ -122,6 +122,25 @@ TEST_CASE("zstd input is detected by magic number and decompressed") {
   CHECK(t == std::vector<std::string>{"{\"a\":1}", "{\"a\":2}"});
 }
 
+TEST_CASE("large zstd input: more compressed bytes than one read") {
+  std::string plain;
+  std::uint64_t x = 1;
+  for (int i = 0; i < 60000; ++i) {  // poorly compressible lines, ~4 MB
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    plain += "{\"n\":" + std::to_string(i) + ",\"r\":\"" + std::to_string(x) + std::to_string(x >> 7) +
+             std::to_string(x >> 13) + "\"}\n";
+  }
+  std::string packed(ZSTD_compressBound(plain.size()), '\0');
+  packed.resize(ZSTD_compress(packed.data(), packed.size(), plain.data(), plain.size(), 1));
+  REQUIRE(packed.size() > (1u << 20));
+  std::vector<std::string> t;
+  read_all(packed, &t);
+  REQUIRE(t.size() == 60000);
+  std::string joined;
+  for (const auto& line : t) joined += line + "\n";
+  CHECK(joined == plain);
+}
+
 TEST_CASE("truncated zstd input is an error, not a silent end") {
   const std::string plain(100000, 'y');
   std::string packed(ZSTD_compressBound(plain.size()), '\0');
