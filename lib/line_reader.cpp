@@ -186,33 +186,38 @@ bool LineReader::fill() {
   return true;
 }
 
+// Hands out the line from begin_ to `stop` (the '\n', or the end of data
+// when `terminated` is false) and moves past it.
+void LineReader::take_line(Line* line, std::size_t stop, bool terminated) {
+  const std::size_t len = stop - begin_;
+  *line = Line{};
+  line->number = ++line_no_;
+  line->unterminated = !terminated;
+  if (discarding_) {
+    discarding_ = false;
+    line->text = long_prefix_;
+    line->offset = long_start_;
+    line->too_long = true;
+  } else {
+    std::size_t n = len;
+    if (n > 0 && buf_[begin_ + n - 1] == '\r') --n;
+    line->text = std::string_view(buf_.get() + begin_, n);
+    line->offset = consumed_;
+    if (len > max_line_) {
+      line->too_long = true;
+      line->text = line->text.substr(0, kLongPrefix);
+    }
+  }
+  consumed_ += len + (terminated ? 1 : 0);
+  begin_ = scan_ = terminated ? stop + 1 : stop;
+}
+
 bool LineReader::next(Line* line) {
   for (;;) {
     char* base = buf_.get();
     const void* nl = scan_ < end_ ? std::memchr(base + scan_, '\n', end_ - scan_) : nullptr;
     if (nl != nullptr) {
-      const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nl) - base);
-      const std::size_t len = at - begin_;
-      ++line_no_;
-      *line = Line{};
-      line->number = line_no_;
-      if (discarding_) {
-        discarding_ = false;
-        line->text = long_prefix_;
-        line->offset = long_start_;
-        line->too_long = true;
-        consumed_ += len + 1;
-      } else {
-        std::size_t n = len;
-        if (n > 0 && base[begin_ + n - 1] == '\r') --n;
-        line->text = std::string_view(base + begin_, n);
-        line->offset = consumed_;
-        line->too_long = len > max_line_;
-        if (line->too_long) line->text = line->text.substr(0, kLongPrefix);
-        consumed_ += len + 1;
-      }
-      begin_ = at + 1;
-      scan_ = begin_;
+      take_line(line, static_cast<std::size_t>(static_cast<const char*>(nl) - base), true);
       return true;
     }
     scan_ = end_;
@@ -229,26 +234,10 @@ bool LineReader::next(Line* line) {
       begin_ = scan_ = end_;
     }
     if (fill()) continue;
-    // End of input (for now).
+    // End of input (for now). In follow mode a partial line waits for the rest.
     if (follow_) return false;
     if (discarding_ || end_ > begin_) {
-      ++line_no_;
-      *line = Line{};
-      line->number = line_no_;
-      line->unterminated = true;
-      if (discarding_) {
-        discarding_ = false;
-        line->text = long_prefix_;
-        line->offset = long_start_;
-        line->too_long = true;
-      } else {
-        std::size_t n = end_ - begin_;
-        if (base[begin_ + n - 1] == '\r') --n;
-        line->text = std::string_view(base + begin_, n);
-        line->offset = consumed_;
-        consumed_ += end_ - begin_;
-      }
-      begin_ = scan_ = end_;
+      take_line(line, end_, false);
       return true;
     }
     return false;

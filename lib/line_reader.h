@@ -64,6 +64,7 @@ class LineReader {
  private:
   struct Zstd;
   bool fill();                          // false at EOF (nothing more now)
+  void take_line(Line* line, std::size_t stop, bool terminated);
   std::size_t read_raw(char* dst, std::size_t n);
   std::size_t read_fd(char* dst, std::size_t n);
   void wait_readable();
