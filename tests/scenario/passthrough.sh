@@ -18,7 +18,7 @@ sx-gen --events 2000 --seed 1 | sx-read --time-field timestamp --watermark 10m \
   | sx-sink --format table > table.txt
 grep -q '^Batch: 0$' table.txt || fail "no Batch: 0 header"
 grep -q '^Batch: 1$' table.txt || fail "no final batch"
-grep -q '^|  event_id|' table.txt || fail "no column header"
+grep -qE '^\|event_id\| +timestamp\| *user_id\| +event_type\| +value\| +session_id\|$' table.txt || fail "no column header"
 expect_eq "$(grep -c '^only showing top 20 rows$' table.txt)" 1 "row limit note"
 
 # Replays are deterministic: same input and flags, same bytes.
