@@ -21,8 +21,8 @@ struct EventType {
 constexpr EventType kEventTypes[] = {
     {"view", 50}, {"click", 80}, {"add_to_cart", 95}, {"purchase", 100}};
 
-constexpr std::int64_t kMinCents = 1000;     // 10.00
-constexpr std::int64_t kMaxCents = 100000;   // 1000.00
+constexpr std::int64_t kMinCents = 1000;    // 10.00
+constexpr std::int64_t kMaxCents = 100000;  // 1000.00
 
 char* put(char* p, std::string_view s) {
   std::memcpy(p, s.data(), s.size());

@@ -22,18 +22,18 @@ namespace sx::gen {
 
 struct ClickstreamOptions {
   std::uint64_t seed = 1;
-  EventTime start{};                  // event time of e1
+  EventTime start{};                         // event time of e1
   Micros time_step = 100 * kMicrosPerMilli;  // mean gap; gaps uniform in [0, 2*step]
-  double late_fraction = 0;           // probability that an original event is late
+  double late_fraction = 0;                  // probability that an original event is late
   Micros late_max = 10 * kMicrosPerMinute;   // lateness uniform in [1s, late_max]
-  double duplicate_fraction = 0;      // probability that a line repeats a recent event
-  std::uint64_t users = 1000;         // user_id uniform in 1..users
+  double duplicate_fraction = 0;             // probability that a line repeats a recent event
+  std::uint64_t users = 1000;                // user_id uniform in 1..users
 };
 
 class Clickstream {
  public:
-  static constexpr std::size_t kRecent = 100;     // duplicates copy one of these
-  static constexpr std::size_t kMaxLine = 256;    // longest line is 180 bytes
+  static constexpr std::size_t kRecent = 100;      // duplicates copy one of these
+  static constexpr std::size_t kMaxLine = 256;     // longest line is 180 bytes
   static constexpr std::uint64_t kSessions = 100;  // session_1 .. session_100
 
   // REQUIRES: fractions in [0, 1], time_step >= 1, late_max >= 1s, users >= 1
@@ -60,7 +60,7 @@ class Clickstream {
   Rng duplicates_;  // which lines are duplicates, and of which event
   std::uint64_t late_threshold_;
   std::uint64_t duplicate_threshold_;
-  Micros now_;      // current (in-order) event time
+  Micros now_;  // current (in-order) event time
   std::uint64_t originals_ = 0;
   Slot recent_[kRecent];  // ring of the last kRecent original lines
   std::size_t recent_next_ = 0;

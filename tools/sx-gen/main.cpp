@@ -9,8 +9,8 @@
 #include <system_error>
 
 #include "batch_dir.h"
-#include "clickstream.h"
 #include "cli.h"
+#include "clickstream.h"
 #include "duration.h"
 #include "line_reader.h"
 #include "output.h"
@@ -62,15 +62,16 @@ void catch_stop_signals() {
 }
 
 // A whole number >= `min`, or (when allowed) "inf", which gives UINT64_MAX.
-std::uint64_t parse_count(const char* flag, const std::string& text, std::uint64_t min,
-                          bool allow_inf = false) {
+std::uint64_t parse_count(const char* flag, const std::string& text, const char* what,
+                          std::uint64_t min, bool allow_inf = false) {
   if (allow_inf && (text == "inf" || text == "infinite")) return UINT64_MAX;
   std::uint64_t v = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, v);
   if (text.empty() || ec != std::errc() || ptr != end || v < min) {
-    throw sx::usage_error(std::string(flag) + ": '" + text + "' is not a whole number >= " +
-                          std::to_string(min) + (allow_inf ? " or 'inf'" : ""));
+    throw sx::usage_error(std::string(flag) + ": '" + text + "' is not " + what +
+                          "; give a whole number >= " + std::to_string(min) +
+                          (allow_inf ? " or 'inf'" : ""));
   }
   return v;
 }
@@ -80,8 +81,7 @@ double parse_number(const char* flag, const std::string& text, double min, doubl
   double v = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v) || v < min ||
-      v > max) {
+  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v) || v < min || v > max) {
     throw sx::usage_error(std::string(flag) + ": '" + text + "' is not " + what);
   }
   return v;
@@ -196,8 +196,8 @@ bool generate(sx::gen::Clickstream& stream, std::uint64_t lines, sx::gen::Pacer*
 
 int run(const Flags& f) {
   sx::gen::ClickstreamOptions opt;
-  opt.seed = parse_count("--seed", f.seed, 0);
-  const std::uint64_t events = parse_count("--events", f.events, 0, true);
+  opt.seed = parse_count("--seed", f.seed, "a seed", 0);
+  const std::uint64_t events = parse_count("--events", f.events, "a number of lines", 0, true);
   opt.start = parse_start(f.start);
   const double rate = parse_number("--rate", f.rate, 0, 1e12,
                                    "a rate; give lines per second >= 0 (0: as fast as possible)");
@@ -215,8 +215,9 @@ int run(const Flags& f) {
   }
   opt.duplicate_fraction =
       parse_number("--duplicate-fraction", f.duplicate_fraction, 0, 1, fraction);
-  opt.users = parse_count("--users", f.users, 1);
-  const std::uint64_t batch_size = parse_count("--batch-size", f.batch_size, 1);
+  opt.users = parse_count("--users", f.users, "a number of users", 1);
+  const std::uint64_t batch_size =
+      parse_count("--batch-size", f.batch_size, "a number of lines", 1);
   if (f.batch_size_option->count() != 0 && f.batch_dir.empty()) {
     throw sx::usage_error("--batch-size applies to --batch-dir; give --batch-dir DIR too");
   }

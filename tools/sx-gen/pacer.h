@@ -33,8 +33,9 @@ class Pacer {
   template <class Sink>
   void before(std::uint64_t index, Sink& sink) {
     if (index % batch_ != 0) return;
-    const auto due = start_ + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(static_cast<double>(index) / rate_));
+    const auto due =
+        start_ + std::chrono::duration_cast<Clock::duration>(
+                     std::chrono::duration<double>(static_cast<double>(index) / rate_));
     auto now = Clock::now();
     if (now >= due) return;
     sink.flush();

@@ -12,9 +12,9 @@ namespace {
 constexpr std::uint64_t kUsersStream = 4;  // see clickstream.cpp: fixed forever
 
 constexpr std::string_view kFirstNames[] = {
-    "Ada",   "Alan",  "Barbara", "Brian", "Claude", "Dennis", "Donald", "Edsger",
-    "Frances", "Grace", "Hedy",  "Ivan",  "John",   "Ken",    "Leslie", "Linus",
-    "Margaret", "Niklaus", "Radia", "Richard", "Rob", "Shafi", "Sophie", "Tim"};
+    "Ada",      "Alan",    "Barbara", "Brian",   "Claude", "Dennis", "Donald", "Edsger",
+    "Frances",  "Grace",   "Hedy",    "Ivan",    "John",   "Ken",    "Leslie", "Linus",
+    "Margaret", "Niklaus", "Radia",   "Richard", "Rob",    "Shafi",  "Sophie", "Tim"};
 
 struct Tier {
   std::string_view name;
@@ -29,8 +29,8 @@ void write_users_table(Output& out, std::uint64_t users, std::uint64_t seed) {
   out.write("user_id,name,tier\n");
   char id[24];
   for (std::uint64_t user = 1; user <= users; ++user) {
-    const std::string_view digits(id, static_cast<std::size_t>(
-                                          std::to_chars(id, id + sizeof id, user).ptr - id));
+    const std::string_view digits(
+        id, static_cast<std::size_t>(std::to_chars(id, id + sizeof id, user).ptr - id));
     const std::string_view first = kFirstNames[rng.below(std::size(kFirstNames))];
     const std::uint64_t percent = rng.below(100);
     std::string_view tier = kTiers[0].name;
