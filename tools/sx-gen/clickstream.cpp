@@ -63,8 +63,8 @@ std::string_view Clickstream::make_original() {
   }
   if (now_ > kMaxEventTime || t < kMinEventTime) {
     throw data_error("event e" + std::to_string(originals_) +
-                     " falls outside years 0001..9999 (lower --time-step or --events, or move "
-                     "--start)");
+                     " falls outside years 0001..9999 (move --start, or lower --time-step, "
+                     "--late-max or --events)");
   }
   const std::uint64_t user = 1 + events_.below(opt_.users);
   const std::uint64_t percent = events_.below(100);
