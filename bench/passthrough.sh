@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
     *) echo "bench/passthrough.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+scripts/setup.sh --bench   # the peers (jq, Miller, GNU time) from Debian packages
 bin=${SX_BIN:-build/bin}
 runs=${BENCH_RUNS:-3}
 skip_slow=${BENCH_SKIP_SLOW:-0}

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what sx needs to build and test, from Debian packages. Idempotent:
 # a no-op when everything is present. Needs root or sudo for apt-get.
+# Usage: scripts/setup.sh [--bench]   (--bench: also the benchmark peers)
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
   tzdata zstd jq
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(miller datamash time hyperfine)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
