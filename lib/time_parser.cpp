@@ -3,7 +3,10 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "error.h"
@@ -36,42 +39,61 @@ void set_why(std::string* why, std::string_view text, const std::string& detail)
   if (why) *why = "'" + std::string(text) + "' is not a valid time (" + detail + ")";
 }
 
-void set_not_time(std::string* why, std::string_view text) {
+void set_not_time(std::string* why, std::string_view text, bool epoch_too = true) {
   if (why) {
-    *why = "'" + std::string(text) +
-           "' is not a time (expected ISO-8601 such as 2023-07-30T10:00:00Z, or epoch "
-           "seconds/ms/us)";
+    *why = "'" + std::string(text) + "' is not a time (expected ISO-8601 such as " +
+           "2023-07-30T10:00:00Z" + (epoch_too ? ", or epoch seconds/ms/us)" : ")");
   }
 }
 
-// Parses a possibly signed, possibly fractional decimal into micros of `unit`.
-bool parse_decimal(std::string_view s, Micros unit, Micros* out) {
-  if (s.empty()) return false;
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Parses an optionally signed decimal with an optional fraction ("-1.5",
+// "1690711200", "+12.250") into micros, `unit` micros per whole; digits below
+// a microsecond are truncated (towards zero). No allocation.
+enum class Decimal { kOk, kSyntax, kRange };
+Decimal parse_decimal(std::string_view s, Micros unit, Micros* out) {
   std::size_t i = 0;
-  bool neg = false;
-  if (s[0] == '-' || s[0] == '+') neg = s[0] == '-', ++i;
+  const bool neg = !s.empty() && s[0] == '-';
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) ++i;
   __int128 whole = 0, frac = 0, scale = 1;
-  const std::size_t start = i;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-    whole = whole * 10 + (s[i++] - '0');
-    if (whole > (__int128)1 << 70) return false;
-  }
-  bool any = i > start;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      if (scale < 1000000000000LL) frac = frac * 10 + (s[i] - '0'), scale *= 10;
-      ++i;
-      any = true;
+  bool huge = false;
+  const std::size_t w0 = i;
+  for (; i < s.size() && is_digit(s[i]); ++i) {
+    if (whole < (static_cast<__int128>(1) << 70)) {
+      whole = whole * 10 + (s[i] - '0');
+    } else {
+      huge = true;
     }
   }
-  if (!any || i != s.size()) return false;
+  if (i == w0) return Decimal::kSyntax;
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t f0 = ++i;
+    for (; i < s.size() && is_digit(s[i]); ++i) {
+      if (scale < 1000000000000LL) frac = frac * 10 + (s[i] - '0'), scale *= 10;
+    }
+    if (i == f0) return Decimal::kSyntax;
+  }
+  if (i != s.size()) return Decimal::kSyntax;
+  if (huge) return Decimal::kRange;
   __int128 us = whole * unit + frac * unit / scale;
   if (neg) us = -us;
-  if (us < kMinEventTime || us > kMaxEventTime) return false;
+  if (us < kMinEventTime || us > kMaxEventTime) return Decimal::kRange;
   *out = static_cast<Micros>(us);
-  return true;
+  return Decimal::kOk;
 }
+
+constexpr const char* kOutOfRange = "outside years 0001-9999 UTC";
+
+// One per thread, so that parse() stays safe to call concurrently on a const
+// TimeParser; keyed by the zone, so parsers of several zones only share misses.
+struct ZoneCache {
+  const date::time_zone* tz = nullptr;
+  std::int64_t lo = 0;      // local seconds, inclusive
+  std::int64_t hi = 0;      // local seconds, exclusive
+  std::int64_t offset = 0;  // seconds east of UTC
+};
+thread_local ZoneCache zone_cache;
 
 Micros unit_for_magnitude(double v) {
   const double a = std::fabs(v);
@@ -89,42 +111,81 @@ struct TimeParser::Impl {
   const date::time_zone* tz = nullptr;
   bool pattern_has_offset = false;
 
-  // Local wall-clock micros -> UTC micros in the zone. Ambiguous: earlier
-  // instant; nonexistent (spring-forward gap): shifted forward by the gap.
+  // Local wall-clock micros -> UTC micros in the zone. Ambiguous (fall back):
+  // the earlier instant, i.e. the offset in force before the transition;
+  // nonexistent (spring-forward gap): also the offset before the transition,
+  // which moves the time forward by the length of the gap (as java.time).
   Micros local_to_utc(Micros local) const {
     if (utc) return local;
     if (!tz) return local - fixed_offset;
-    const date::local_seconds ls{std::chrono::seconds{floor_div(local, kMicrosPerSecond)}};
-    const date::local_info li = tz->get_info(ls);
-    const auto off = std::chrono::duration_cast<std::chrono::seconds>(li.first.offset).count();
-    return local - off * kMicrosPerSecond;
+    const std::int64_t ls = floor_div(local, kMicrosPerSecond);
+    const ZoneCache& c = zone_cache;
+    if (c.tz == tz && ls >= c.lo && ls < c.hi) return local - c.offset * kMicrosPerSecond;
+    return local - zone_offset_slow(ls) * kMicrosPerSecond;
+  }
+
+  // The UTC offset (seconds) of local second `ls`, from the zone database;
+  // remembers the stretch of local time around `ls` that has this offset and
+  // no transition, so the next naive time of the same season is a compare.
+  std::int64_t zone_offset_slow(std::int64_t ls) const {
+    using std::chrono::seconds;
+    const date::local_info li = tz->get_info(date::local_seconds{seconds{ls}});
+    const std::int64_t off = li.first.offset.count();
+    if (li.result != date::local_info::unique) return off;
+    // Local times in [begin + max(off, prev), end + min(off, next)) map to
+    // this offset alone; nearer the transitions they fall in a gap or overlap.
+    // The first and last periods reach far outside the accepted years: cut
+    // them there rather than ask for their neighbours.
+    constexpr std::int64_t kFar = 62135596800LL + 2 * 86400;  // 0001-01-01 minus 2 days
+    constexpr std::int64_t kFarEnd = 253402300800LL + 2 * 86400;
+    const date::sys_seconds begin = li.first.begin;
+    const date::sys_seconds end = li.first.end;
+    const std::int64_t b = begin.time_since_epoch().count();
+    const std::int64_t e = end.time_since_epoch().count();
+    const std::int64_t lo =
+        b < -kFar
+            ? -kFar
+            : b + std::max(off, std::int64_t{tz->get_info(begin - seconds{1}).offset.count()});
+    const std::int64_t hi =
+        e > kFarEnd ? kFarEnd : e + std::min(off, std::int64_t{tz->get_info(end).offset.count()});
+    if (lo <= ls && ls < hi) zone_cache = {tz, lo, hi, off};
+    return off;
   }
 
   bool parse_iso(std::string_view s, EventTime* out, std::string* why) const {
     unsigned y, mo, d, h = 0, mi = 0, sec = 0;
     if (s.size() < 10 || !digits(s, 0, 4, &y) || s[4] != '-' || !digits(s, 5, 2, &mo) ||
         s[7] != '-' || !digits(s, 8, 2, &d)) {
-      set_not_time(why, s);
+      set_not_time(why, s, kind != Kind::kIso);
       return false;
     }
     if (mo < 1 || mo > 12) return set_why(why, s, "month " + std::to_string(mo)), false;
     if (y < 1) return set_why(why, s, "year 0"), false;
     if (d < 1 || d > days_in_month(y, mo)) {
-      return set_why(why, s, "day " + std::to_string(d) + " out of range for " + std::string(s.substr(0, 7))), false;
+      return set_why(
+                 why, s,
+                 "day " + std::to_string(d) + " out of range for " + std::string(s.substr(0, 7))),
+             false;
     }
     Micros frac = 0;
     std::size_t i = 10;
     bool has_offset = false;
     Micros offset = 0;
     if (s.size() > 10) {
-      if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return set_not_time(why, s), false;
+      if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+        return set_not_time(why, s, kind != Kind::kIso), false;
       if (s.size() < 19 || !digits(s, 11, 2, &h) || s[13] != ':' || !digits(s, 14, 2, &mi) ||
           s[16] != ':' || !digits(s, 17, 2, &sec)) {
         return set_why(why, s, "expected HH:MM:SS after the date"), false;
       }
       if (h > 23) return set_why(why, s, "hour " + std::to_string(h)), false;
       if (mi > 59) return set_why(why, s, "minute " + std::to_string(mi)), false;
-      if (sec > 59) return set_why(why, s, "second " + std::to_string(sec)), false;
+      if (sec > 59) {
+        return set_why(why, s,
+                       "second " + std::to_string(sec) +
+                           (sec == 60 ? ": leap seconds are not accepted" : "")),
+               false;
+      }
       i = 19;
       if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
         ++i;
@@ -147,9 +208,12 @@ struct TimeParser::Impl {
           unsigned oh = 0, om = 0;
           const std::string_view o = s.substr(i + 1);
           bool ok = false;
-          if (o.size() == 2) ok = digits(o, 0, 2, &oh);
-          else if (o.size() == 4) ok = digits(o, 0, 2, &oh) && digits(o, 2, 2, &om);
-          else if (o.size() == 5) ok = digits(o, 0, 2, &oh) && o[2] == ':' && digits(o, 3, 2, &om);
+          if (o.size() == 2)
+            ok = digits(o, 0, 2, &oh);
+          else if (o.size() == 4)
+            ok = digits(o, 0, 2, &oh) && digits(o, 2, 2, &om);
+          else if (o.size() == 5)
+            ok = digits(o, 0, 2, &oh) && o[2] == ':' && digits(o, 3, 2, &om);
           if (!ok) return set_why(why, s, "offset must be +HH:MM, +HHMM or +HH"), false;
           if (oh > 23 || om > 59) return set_why(why, s, "offset out of range"), false;
           offset = (oh * 60 + om) * kMicrosPerMinute * (c == '-' ? -1 : 1);
@@ -162,7 +226,7 @@ struct TimeParser::Impl {
     const Micros local = days_from_civil(y, mo, d) * kMicrosPerDay +
                          (h * 3600LL + mi * 60LL + sec) * kMicrosPerSecond + frac;
     const Micros t = has_offset ? local - offset : local_to_utc(local);
-    if (t < kMinEventTime || t > kMaxEventTime) return set_why(why, s, "out of range"), false;
+    if (t < kMinEventTime || t > kMaxEventTime) return set_why(why, s, kOutOfRange), false;
     out->us = t;
     return true;
   }
@@ -184,7 +248,7 @@ struct TimeParser::Impl {
     if (in.peek() != std::char_traits<char>::eof()) {
       return set_why(why, s, "text left over after '" + format + "'"), false;
     }
-    if (t < kMinEventTime || t > kMaxEventTime) return set_why(why, s, "out of range"), false;
+    if (t < kMinEventTime || t > kMaxEventTime) return set_why(why, s, kOutOfRange), false;
     out->us = t;
     return true;
   }
@@ -200,15 +264,20 @@ TimeParser::TimeParser(std::string_view format, std::string_view zone)
   Impl& m = *impl_;
   m.format = std::string(format);
   m.zone = std::string(zone);
-  if (format == "auto") m.kind = Kind::kAuto;
-  else if (format == "iso8601") m.kind = Kind::kIso;
-  else if (format == "epoch-s") m.kind = Kind::kEpochS;
-  else if (format == "epoch-ms") m.kind = Kind::kEpochMs;
-  else if (format == "epoch-us") m.kind = Kind::kEpochUs;
+  if (format == "auto")
+    m.kind = Kind::kAuto;
+  else if (format == "iso8601")
+    m.kind = Kind::kIso;
+  else if (format == "epoch-s")
+    m.kind = Kind::kEpochS;
+  else if (format == "epoch-ms")
+    m.kind = Kind::kEpochMs;
+  else if (format == "epoch-us")
+    m.kind = Kind::kEpochUs;
   else if (format.find('%') != std::string_view::npos) {
     m.kind = Kind::kPattern;
-    m.pattern_has_offset = format.find("%z") != std::string_view::npos ||
-                           format.find("%Ez") != std::string_view::npos;
+    m.pattern_has_offset =
+        format.find("%z") != std::string_view::npos || format.find("%Ez") != std::string_view::npos;
   } else {
     throw usage_error("unknown time format '" + m.format +
                       "' (use auto, iso8601, epoch-s, epoch-ms, epoch-us, or a strftime "
@@ -254,27 +323,47 @@ bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) 
     case Kind::kEpochS:
     case Kind::kEpochMs:
     case Kind::kEpochUs: {
-      const Micros unit = m.kind == Kind::kEpochS ? kMicrosPerSecond
-                          : m.kind == Kind::kEpochMs ? kMicrosPerMilli : 1;
-      if (parse_decimal(text, unit, &us)) return out->us = us, true;
-      if (why) *why = "'" + std::string(text) + "' is not an epoch time (" + m.format + ")";
+      const Micros unit = m.kind == Kind::kEpochS    ? kMicrosPerSecond
+                          : m.kind == Kind::kEpochMs ? kMicrosPerMilli
+                                                     : 1;
+      switch (parse_decimal(text, unit, &us)) {
+        case Decimal::kOk:
+          out->us = us;
+          return true;
+        case Decimal::kRange:
+          set_why(why, text, kOutOfRange);
+          return false;
+        case Decimal::kSyntax:
+          break;
+      }
+      if (why) {
+        *why = "'" + std::string(text) + "' is not a time (" + m.format +
+               " expects a number such as 1690711200 or -12.5)";
+      }
       return false;
     }
-    case Kind::kAuto:
+    case Kind::kAuto: {
       if (text.size() >= 10 && text[4] == '-') return m.parse_iso(text, out, why);
-      {
-        double approx = 0;
-        const std::size_t dot = text.find('.');
-        const std::string_view whole = text.substr(0, dot);
-        if (!whole.empty() && whole.size() < 25) {
-          for (char c : whole) {
-            if (c >= '0' && c <= '9') approx = approx * 10 + (c - '0');
-          }
-          if (parse_decimal(text, unit_for_magnitude(approx), &us)) return out->us = us, true;
-        }
+      // The unit follows from the magnitude of the whole part: up to 11
+      // significant digits (< 1e11) seconds, up to 14 milliseconds, else micros.
+      std::size_t i = !text.empty() && (text[0] == '-' || text[0] == '+');
+      while (i < text.size() && text[i] == '0') ++i;
+      std::size_t n = 0;
+      while (i + n < text.size() && is_digit(text[i + n])) ++n;
+      const Micros unit = n <= 11 ? kMicrosPerSecond : n <= 14 ? kMicrosPerMilli : 1;
+      switch (parse_decimal(text, unit, &us)) {
+        case Decimal::kOk:
+          out->us = us;
+          return true;
+        case Decimal::kRange:
+          set_why(why, text, kOutOfRange);
+          return false;
+        case Decimal::kSyntax:
+          break;
       }
       set_not_time(why, text);
       return false;
+    }
   }
   return false;
 }
@@ -284,12 +373,20 @@ bool TimeParser::parse_number(std::int64_t v, EventTime* out, std::string* why) 
   Micros unit = 1;
   switch (m.kind) {
     case Kind::kPattern:
-      if (why) *why = "number " + std::to_string(v) + " does not match the time format '" + m.format + "'";
+      if (why)
+        *why = "number " + std::to_string(v) + " does not match the time format '" + m.format + "'";
       return false;
-    case Kind::kEpochS: unit = kMicrosPerSecond; break;
-    case Kind::kEpochMs: unit = kMicrosPerMilli; break;
-    case Kind::kEpochUs: unit = 1; break;
-    default: unit = unit_for_magnitude(static_cast<double>(v));
+    case Kind::kEpochS:
+      unit = kMicrosPerSecond;
+      break;
+    case Kind::kEpochMs:
+      unit = kMicrosPerMilli;
+      break;
+    case Kind::kEpochUs:
+      unit = 1;
+      break;
+    default:
+      unit = unit_for_magnitude(static_cast<double>(v));
   }
   const __int128 us = static_cast<__int128>(v) * unit;
   if (us < kMinEventTime || us > kMaxEventTime) {
@@ -311,17 +408,31 @@ bool TimeParser::parse_number(double v, EventTime* out, std::string* why) const 
     case Kind::kPattern:
       if (why) *why = "a number does not match the time format '" + m.format + "'";
       return false;
-    case Kind::kEpochS: unit = kMicrosPerSecond; break;
-    case Kind::kEpochMs: unit = kMicrosPerMilli; break;
-    case Kind::kEpochUs: unit = 1; break;
-    default: unit = unit_for_magnitude(v);
+    case Kind::kEpochS:
+      unit = kMicrosPerSecond;
+      break;
+    case Kind::kEpochMs:
+      unit = kMicrosPerMilli;
+      break;
+    case Kind::kEpochUs:
+      unit = 1;
+      break;
+    default:
+      unit = unit_for_magnitude(v);
   }
+  // Compare as integers: near the bounds a double cannot tell kMaxEventTime
+  // from kMaxEventTime + 1. |us| < 2^62 makes the conversion exact and safe.
   const double us = std::round(v * static_cast<double>(unit));
-  if (!(us >= static_cast<double>(kMinEventTime) && us <= static_cast<double>(kMaxEventTime))) {
-    if (why) *why = "epoch time is out of range (years 0001-9999)";
+  const Micros t = std::fabs(us) < 0x1p62 ? static_cast<Micros>(us) : kMaxEventTime + 1;
+  if (t < kMinEventTime || t > kMaxEventTime) {
+    if (why) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", v);
+      *why = std::string("epoch time ") + buf + " is out of range (years 0001-9999)";
+    }
     return false;
   }
-  out->us = static_cast<Micros>(us);
+  out->us = t;
   return true;
 }
 
