@@ -368,25 +368,29 @@ bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) 
   return false;
 }
 
+namespace {
+
+// Micros per unit of a JSON number under `kind` (by magnitude for auto and
+// iso8601); 0 when the format takes no numbers (a pattern).
+Micros number_unit(Kind kind, double magnitude) {
+  switch (kind) {
+    case Kind::kPattern: return 0;
+    case Kind::kEpochS: return kMicrosPerSecond;
+    case Kind::kEpochMs: return kMicrosPerMilli;
+    case Kind::kEpochUs: return 1;
+    default: return unit_for_magnitude(magnitude);
+  }
+}
+
+}  // namespace
+
 bool TimeParser::parse_number(std::int64_t v, EventTime* out, std::string* why) const {
   const Impl& m = *impl_;
-  Micros unit = 1;
-  switch (m.kind) {
-    case Kind::kPattern:
-      if (why)
-        *why = "number " + std::to_string(v) + " does not match the time format '" + m.format + "'";
-      return false;
-    case Kind::kEpochS:
-      unit = kMicrosPerSecond;
-      break;
-    case Kind::kEpochMs:
-      unit = kMicrosPerMilli;
-      break;
-    case Kind::kEpochUs:
-      unit = 1;
-      break;
-    default:
-      unit = unit_for_magnitude(static_cast<double>(v));
+  const Micros unit = number_unit(m.kind, static_cast<double>(v));
+  if (unit == 0) {
+    if (why)
+      *why = "number " + std::to_string(v) + " does not match the time format '" + m.format + "'";
+    return false;
   }
   const __int128 us = static_cast<__int128>(v) * unit;
   if (us < kMinEventTime || us > kMaxEventTime) {
@@ -403,22 +407,10 @@ bool TimeParser::parse_number(double v, EventTime* out, std::string* why) const 
     if (why) *why = "time is not a finite number";
     return false;
   }
-  Micros unit = 1;
-  switch (m.kind) {
-    case Kind::kPattern:
-      if (why) *why = "a number does not match the time format '" + m.format + "'";
-      return false;
-    case Kind::kEpochS:
-      unit = kMicrosPerSecond;
-      break;
-    case Kind::kEpochMs:
-      unit = kMicrosPerMilli;
-      break;
-    case Kind::kEpochUs:
-      unit = 1;
-      break;
-    default:
-      unit = unit_for_magnitude(v);
+  const Micros unit = number_unit(m.kind, v);
+  if (unit == 0) {
+    if (why) *why = "a number does not match the time format '" + m.format + "'";
+    return false;
   }
   // Compare as integers: near the bounds a double cannot tell kMaxEventTime
   // from kMaxEventTime + 1. |us| < 2^62 makes the conversion exact and safe.
