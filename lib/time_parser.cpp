@@ -100,6 +100,19 @@ Micros unit_for_magnitude(double v) {
   return a < 1e11 ? kMicrosPerSecond : a < 1e14 ? kMicrosPerMilli : 1;
 }
 
+// Micros per unit of a JSON number under `kind` (by magnitude for auto and
+// iso8601); 0 when the format takes no numbers (a pattern).
+Micros number_unit(Kind kind, double magnitude) {
+  switch (kind) {
+    case Kind::kPattern: return 0;
+    case Kind::kEpochS: return kMicrosPerSecond;
+    case Kind::kEpochMs: return kMicrosPerMilli;
+    case Kind::kEpochUs: return 1;
+    default: return unit_for_magnitude(magnitude);
+  }
+}
+
+
 }  // namespace
 
 struct TimeParser::Impl {
@@ -315,6 +328,23 @@ const std::string& TimeParser::zone() const { return impl_->zone; }
 bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) const {
   const Impl& m = *impl_;
   Micros us;
+  // An epoch string in `unit`: true when parsed; else syntax_error tells a
+  // malformed number (the caller explains) from one out of range (explained here).
+  bool syntax_error = false;
+  auto epoch = [&](Micros unit) {
+    switch (parse_decimal(text, unit, &us)) {
+      case Decimal::kOk:
+        out->us = us;
+        return true;
+      case Decimal::kRange:
+        set_why(why, text, kOutOfRange);
+        return false;
+      case Decimal::kSyntax:
+        syntax_error = true;
+        return false;
+    }
+    return false;
+  };
   switch (m.kind) {
     case Kind::kPattern:
       return m.parse_pattern(text, out, why);
@@ -323,19 +353,8 @@ bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) 
     case Kind::kEpochS:
     case Kind::kEpochMs:
     case Kind::kEpochUs: {
-      const Micros unit = m.kind == Kind::kEpochS    ? kMicrosPerSecond
-                          : m.kind == Kind::kEpochMs ? kMicrosPerMilli
-                                                     : 1;
-      switch (parse_decimal(text, unit, &us)) {
-        case Decimal::kOk:
-          out->us = us;
-          return true;
-        case Decimal::kRange:
-          set_why(why, text, kOutOfRange);
-          return false;
-        case Decimal::kSyntax:
-          break;
-      }
+      if (epoch(number_unit(m.kind, 0))) return true;
+      if (!syntax_error) return false;
       if (why) {
         *why = "'" + std::string(text) + "' is not a time (" + m.format +
                " expects a number such as 1690711200 or -12.5)";
@@ -351,38 +370,13 @@ bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) 
       std::size_t n = 0;
       while (i + n < text.size() && is_digit(text[i + n])) ++n;
       const Micros unit = n <= 11 ? kMicrosPerSecond : n <= 14 ? kMicrosPerMilli : 1;
-      switch (parse_decimal(text, unit, &us)) {
-        case Decimal::kOk:
-          out->us = us;
-          return true;
-        case Decimal::kRange:
-          set_why(why, text, kOutOfRange);
-          return false;
-        case Decimal::kSyntax:
-          break;
-      }
-      set_not_time(why, text);
+      if (epoch(unit)) return true;
+      if (syntax_error) set_not_time(why, text);
       return false;
     }
   }
   return false;
 }
-
-namespace {
-
-// Micros per unit of a JSON number under `kind` (by magnitude for auto and
-// iso8601); 0 when the format takes no numbers (a pattern).
-Micros number_unit(Kind kind, double magnitude) {
-  switch (kind) {
-    case Kind::kPattern: return 0;
-    case Kind::kEpochS: return kMicrosPerSecond;
-    case Kind::kEpochMs: return kMicrosPerMilli;
-    case Kind::kEpochUs: return 1;
-    default: return unit_for_magnitude(magnitude);
-  }
-}
-
-}  // namespace
 
 bool TimeParser::parse_number(std::int64_t v, EventTime* out, std::string* why) const {
   const Impl& m = *impl_;
