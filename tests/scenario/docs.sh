@@ -13,12 +13,12 @@ for tool in "$BIN"/sx-*; do
   help_flags=$(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
   man_flags=$(printf '%s\n' "$plain" | grep -E '^\.(B|BI|TP) ' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
   for f in $help_flags; do
-    printf '%s' "$plain" | grep -qF -- "$f" || fail "$name: $f is in --help but not in man/$name.1"
+    grep -qF -- "$f" <<< "$plain" || fail "$name: $f is in --help but not in man/$name.1"
   done
   for f in $man_flags; do
-    printf '%s\n' "$help_flags" | grep -qxF -- "$f" || fail "$name: man/$name.1 documents $f, which --help does not have"
+    grep -qxF -- "$f" <<< "$help_flags" || fail "$name: man/$name.1 documents $f, which --help does not have"
   done
-  printf '%s' "$help" | grep -q '^Examples:' || fail "$name --help has no examples"
+  grep -q '^Examples:' <<< "$help" || fail "$name --help has no examples"
   grep -q '^\.SH EXAMPLES' "$page" || fail "man/$name.1 has no EXAMPLES section"
   checked=$((checked + 1))
 done
