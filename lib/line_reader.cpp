@@ -36,18 +36,6 @@ struct LineReader::Zstd {
   ~Zstd() { ZSTD_freeDStream(stream); }
 };
 
-void enlarge_pipe(int fd) {
-#ifdef F_SETPIPE_SZ
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
-    for (int size : {1 << 20, 1 << 18}) {
-      if (::fcntl(fd, F_SETPIPE_SZ, size) >= 0) break;
-    }
-  }
-#else
-  (void)fd;
-#endif
-}
 
 LineReader::LineReader(int fd, std::string name, std::size_t max_line_bytes, bool owns_fd)
     : fd_(fd), owns_fd_(owns_fd), name_(name == "-" ? "stdin" : std::move(name)),

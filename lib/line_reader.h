@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "output.h"  // enlarge_pipe
+
 namespace sx {
 
 inline constexpr std::size_t kLinePadding = 64;  // >= SIMDJSON_PADDING
@@ -97,9 +99,5 @@ class LineReader {
   std::function<void()> on_timeout_;
   int timeout_ms_ = -1;
 };
-
-// Makes the kernel buffer of a pipe larger (1 MiB when allowed): fewer context
-// switches between the stages of a pipeline. Does nothing on other fds.
-void enlarge_pipe(int fd);
 
 }  // namespace sx

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,8 +10,23 @@
 
 namespace sx {
 
+void enlarge_pipe(int fd) {
+#ifdef F_SETPIPE_SZ
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+    for (int size : {1 << 20, 1 << 18}) {
+      if (::fcntl(fd, F_SETPIPE_SZ, size) >= 0) break;
+    }
+  }
+#else
+  (void)fd;
+#endif
+}
+
 Output::Output(int fd, std::string name, std::size_t buffer)
-    : fd_(fd), name_(std::move(name)), buf_(new char[buffer]), cap_(buffer) {}
+    : fd_(fd), name_(std::move(name)), buf_(new char[buffer]), cap_(buffer) {
+  enlarge_pipe(fd_);
+}
 
 std::unique_ptr<Output> Output::open_file(const std::string& path, bool append) {
   const int fd =

@@ -12,11 +12,16 @@
 
 namespace sx {
 
+// Makes the kernel buffer of a pipe larger (1 MiB when allowed): fewer context
+// switches between the stages of a pipeline. Does nothing on other fds.
+void enlarge_pipe(int fd);
+
 class Output {
  public:
   static constexpr std::size_t kDefaultBuffer = std::size_t{1} << 20;
 
-  // Writes to `fd` (not owned). `name` is used in messages ("stdout", a path).
+  // Writes to `fd` (not owned), enlarging its buffer when it is a pipe.
+  // `name` is used in messages ("stdout", a path).
   explicit Output(int fd, std::string name = "stdout", std::size_t buffer = kDefaultBuffer);
   // Opens `path` for writing (truncate, or append when `append`); throws io_error.
   static std::unique_ptr<Output> open_file(const std::string& path, bool append = false);

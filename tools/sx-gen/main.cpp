@@ -239,7 +239,6 @@ int run(const Flags& f) {
     dir.finish();
   } else {
     sx::Output out(1);
-    sx::enlarge_pipe(1);
     done = generate(stream, events, paced, out);
     out.flush();
   }

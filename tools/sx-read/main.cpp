@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "duration.h"
 #include "output.h"
-#include "line_reader.h"
 #include "source.h"
 
 namespace {
@@ -69,7 +68,6 @@ int main(int argc, char** argv) {
         opt.on_error = input.on_error;
         opt.max_line_bytes = input.max_line_bytes;
         sx::Output out(1);
-        sx::enlarge_pipe(1);
         sx::Source source(std::move(opt), out);
         source.run();
         out.flush();
