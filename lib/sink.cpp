@@ -14,6 +14,10 @@ SinkFormat parse_sink_format(const std::string& name) {
 
 SinkOperator::SinkOperator(const SinkOptions& options, Output& out, BadInputPolicy& bad)
     : Operator(out), opt_(options), bad_(bad) {
+  if (opt_.keep_control && opt_.format != SinkFormat::kNdjson) {
+    throw usage_error("--keep-control goes with --format ndjson only (tables and CSV are for "
+                      "people and other programs; keep the stream with --format ndjson)");
+  }
   if (opt_.format == SinkFormat::kTable) {
     table_ = std::make_unique<TableWriter>(out, opt_.num_rows, opt_.truncate);
   } else if (opt_.format == SinkFormat::kCsv) {

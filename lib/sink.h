@@ -27,6 +27,7 @@ struct SinkOptions {
 
 class SinkOperator : public Operator {
  public:
+  // Throws usage_error for options that do not go together.
   SinkOperator(const SinkOptions& options, Output& out, BadInputPolicy& bad);
   void on_record(const Line& line, const std::string& source) override;
   void on_control(const Control& control, std::string_view raw) override;

@@ -52,9 +52,6 @@ int main(int argc, char** argv) {
       },
       [&]() {
         opt.format = sx::parse_sink_format(format);
-        if (opt.keep_control && opt.format != sx::SinkFormat::kNdjson) {
-          throw sx::usage_error("--keep-control goes with --format ndjson only");
-        }
         std::unique_ptr<sx::Output> file;
         sx::Output stdout_out(1);
         sx::Output& out = output.empty() ? stdout_out : *(file = sx::Output::open_file(output));
