@@ -15,6 +15,7 @@ const char* bad_kind_name(BadKind k) {
     case BadKind::kUnterminated: return "truncated last line";
     case BadKind::kNoTime: return "no event time";
     case BadKind::kBadTime: return "bad event time";
+    case BadKind::kBadValue: return "bad value";
     case BadKind::kCount: break;
   }
   return "bad input";
@@ -35,6 +36,23 @@ BadInputPolicy::BadInputPolicy(const std::string& spec) {
   }
 }
 
+std::string make_reject_record(std::string_view source, std::uint64_t line,
+                               std::string_view reason, std::string_view raw, bool truncated) {
+  std::string rec = "{\"source\":";
+  append_json_string(rec, is_valid_utf8(source) ? source : std::string_view("(binary name)"));
+  rec += ",\"line\":" + std::to_string(line) + ",\"reason\":";
+  append_json_string(rec, reason);
+  if (is_valid_utf8(raw)) {
+    rec += ",\"raw\":";
+    append_json_string(rec, raw);
+  } else {
+    rec += ",\"raw_base64\":\"" + base64_encode(raw) + "\"";
+  }
+  if (truncated) rec += ",\"raw_truncated\":true";
+  rec += "}";
+  return rec;
+}
+
 void BadInputPolicy::handle(BadKind kind, std::string_view source, std::uint64_t line,
                             std::string_view reason, std::string_view raw) {
   if (mode_ == Mode::kFail) {
@@ -45,18 +63,9 @@ void BadInputPolicy::handle(BadKind kind, std::string_view source, std::uint64_t
   ++counts_[static_cast<std::size_t>(kind)];
   ++total_;
   if (mode_ == Mode::kDeadLetter) {
-    std::string rec = "{\"source\":";
-    append_json_string(rec, is_valid_utf8(source) ? source : std::string_view("(binary name)"));
-    rec += ",\"line\":" + std::to_string(line) + ",\"reason\":";
-    append_json_string(rec, is_valid_utf8(reason) ? reason : std::string_view(bad_kind_name(kind)));
-    if (is_valid_utf8(raw)) {
-      rec += ",\"raw\":";
-      append_json_string(rec, raw);
-    } else {
-      rec += ",\"raw_base64\":\"" + base64_encode(raw) + "\"";
-    }
-    if (kind == BadKind::kTooLong) rec += ",\"raw_truncated\":true";
-    rec += "}";
+    const std::string rec = make_reject_record(
+        source, line, is_valid_utf8(reason) ? reason : std::string_view(bad_kind_name(kind)), raw,
+        kind == BadKind::kTooLong);
     dead_letter_->write_line(rec);
   }
 }

@@ -55,6 +55,8 @@ std::optional<Control> parse_control(std::string_view line, std::string* why) {
     if (!obj["time_format"].get_string().get(s)) c.stream.time_format = std::string(s);
     if (!obj["time_zone"].get_string().get(s)) c.stream.time_zone = std::string(s);
     if (!obj["source"].get_string().get(s)) c.stream.source = std::string(s);
+    std::int64_t shift;
+    if (!obj["time_shift_us"].get_int64().get(shift)) c.stream.time_shift = shift;
     if (!obj["watermark_delay"].get_string().get(s)) {
       try {
         c.stream.watermark_delay = parse_duration(s, true);
@@ -88,6 +90,7 @@ std::string make_stream_record(const StreamInfo& info) {
     append_json_string(s, info.time_format);
     s += ",\"time_zone\":";
     append_json_string(s, info.time_zone);
+    if (info.time_shift != 0) s += ",\"time_shift_us\":" + std::to_string(info.time_shift);
   }
   if (info.watermark_delay >= 0) {
     s += ",\"watermark_delay\":";

@@ -23,6 +23,9 @@ struct StreamInfo {
   std::string time_format = "auto";
   std::string time_zone = "UTC";
   Micros watermark_delay = -1;  // -1: no watermark
+  // Added to the parsed time to get the event time: -1 for window results,
+  // whose time field is the exclusive window_end (Spark's window_time).
+  Micros time_shift = 0;
   std::string source;           // the tool that wrote the header
 };
 

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "json.h"
 #include "line_reader.h"
+#include "record_time.h"
 #include "time_parser.h"
 
 namespace sx {
@@ -83,8 +84,7 @@ struct Source::Impl {
   SourceOptions opt;
   Output& out;
   BadInputPolicy bad;
-  TimeParser time_parser;
-  FieldPath time_path;
+  std::unique_ptr<EventTimeField> time;
   bool has_time = false;
   JsonValidator validator;
   std::string why;
@@ -102,10 +102,9 @@ struct Source::Impl {
   Impl(SourceOptions o, Output& output)
       : opt(std::move(o)),
         out(output),
-        bad(opt.on_error),
-        time_parser(opt.stream.time_format, opt.stream.time_zone) {
+        bad(opt.on_error) {
     if (!opt.stream.time_field.empty()) {
-      time_path = FieldPath::parse(opt.stream.time_field);
+      time = std::make_unique<EventTimeField>(opt.stream);
       has_time = true;
     } else if (opt.stream.watermark_delay >= 0) {
       throw usage_error("--watermark needs --time-field: the watermark follows event time");
@@ -184,33 +183,10 @@ struct Source::Impl {
   }
 
   bool extract_time(const Line& line, const std::string& source, EventTime* t) {
-    const JsonValue v = validator.get(time_path);
-    bool ok = false;
-    switch (v.type) {
-      case JsonType::kString: ok = time_parser.parse(v.text, t, &why); break;
-      case JsonType::kInt: ok = time_parser.parse_number(v.i, t, &why); break;
-      case JsonType::kDouble: ok = time_parser.parse_number(v.d, t, &why); break;
-      case JsonType::kUint:
-        why = "time value " + std::to_string(v.u) + " is out of range";
-        break;
-      case JsonType::kMissing:
-      case JsonType::kNull:
-        bad.handle(BadKind::kNoTime, source, line.number,
-                   std::string(v.type == JsonType::kNull ? "field \"" : "no field \"") +
-                       time_path.text() +
-                       (v.type == JsonType::kNull ? "\" is null" : "\"") +
-                       " (every record needs its event time; check --time-field)",
-                   line.text);
-        return false;
-      default:
-        why = "field \"" + time_path.text() + "\" is " + json_type_name(v.type) + ", not a time";
-    }
-    if (!ok) {
-      bad.handle(BadKind::kBadTime, source, line.number,
-                 why + " (check --time-format and --time-zone)", line.text);
-      return false;
-    }
-    return true;
+    BadKind kind;
+    if (time->convert(validator.get(time->path()), t, &kind, &why)) return true;
+    bad.handle(kind, source, line.number, why, line.text);
+    return false;
   }
 
   // Reads `reader` to its end (for now, in follow mode).

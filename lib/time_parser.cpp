@@ -325,6 +325,18 @@ TimeParser& TimeParser::operator=(TimeParser&&) noexcept = default;
 const std::string& TimeParser::format() const { return impl_->format; }
 const std::string& TimeParser::zone() const { return impl_->zone; }
 
+Micros TimeParser::local_to_utc(Micros local) const { return impl_->local_to_utc(local); }
+
+Micros TimeParser::utc_offset(Micros utc) const {
+  const Impl& m = *impl_;
+  if (m.utc) return 0;
+  if (!m.tz) return m.fixed_offset;
+  const date::sys_seconds s{std::chrono::seconds{floor_div(utc, kMicrosPerSecond)}};
+  return m.tz->get_info(s).offset.count() * kMicrosPerSecond;
+}
+
+bool TimeParser::is_utc() const { return impl_->utc; }
+
 bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) const {
   const Impl& m = *impl_;
   Micros us;

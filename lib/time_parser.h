@@ -80,6 +80,13 @@ class TimeParser {
   bool parse_number(std::int64_t v, EventTime* out, std::string* why = nullptr) const;
   bool parse_number(double v, EventTime* out, std::string* why = nullptr) const;
 
+  // The zone's clock, for calendar windows: local wall-clock micros -> UTC
+  // (gaps and overlaps resolved as above), and the offset (micros east of
+  // UTC) in force at a UTC instant. A pure UTC parser answers without lookups.
+  Micros local_to_utc(Micros local) const;
+  Micros utc_offset(Micros utc) const;
+  bool is_utc() const;
+
   const std::string& format() const;  // as given, e.g. "auto"
   const std::string& zone() const;    // as given, e.g. "UTC"
 

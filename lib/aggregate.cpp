@@ -1,0 +1,438 @@
+#include "aggregate.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "error.h"
+#include "time_parser.h"
+
+namespace sx {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+[[noreturn]] void bad_agg(std::string_view text, const std::string& why) {
+  throw usage_error("bad --agg '" + std::string(text) + "': " + why +
+                    " (write count, sum(F), avg(F), min(F), max(F), count_distinct(F), first(F), "
+                    "last(F), collect_list(F) or count_if(F=VALUE), optionally followed by "
+                    "'as NAME')");
+}
+
+std::string default_name(std::string_view func, std::string_view arg) {
+  std::string name(func);
+  if (arg.empty()) return name;
+  name += '_';
+  for (const char c : arg) {
+    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    name += word ? c : '_';
+  }
+  return name;
+}
+
+// A JSON number or a string holding one (as Miller and Spark's implicit cast
+// read "12.5"): sets *i (exact) or *d. False for anything else.
+bool numeric(const JsonValue& v, bool* is_int, std::int64_t* i, double* d) {
+  switch (v.type) {
+    case JsonType::kInt: *is_int = true, *i = v.i; return true;
+    case JsonType::kUint: *is_int = false, *d = static_cast<double>(v.u); return true;
+    case JsonType::kDouble: *is_int = false, *d = v.d; return true;
+    case JsonType::kString: {
+      const char* b = v.text.data();
+      const char* e = b + v.text.size();
+      if (b == e) return false;
+      auto r = std::from_chars(b, e, *i);
+      if (r.ec == std::errc() && r.ptr == e) return *is_int = true, true;
+      auto rd = std::from_chars(b, e, *d);
+      if (rd.ec == std::errc() && rd.ptr == e && std::isfinite(*d)) return *is_int = false, true;
+      return false;
+    }
+    default: return false;
+  }
+}
+
+[[noreturn]] void not_numeric(const AggSpec& spec, const JsonValue& v) {
+  std::string shown;
+  if (v.type == JsonType::kString) {
+    append_json_string(shown, v.text.substr(0, 40));
+    shown = "the string " + shown;
+  } else {
+    shown = json_type_name(v.type);
+  }
+  throw data_error(spec.text + ": the value is " + shown + ", not a number");
+}
+
+[[noreturn]] void overflow(const AggSpec& spec) {
+  throw data_error(spec.text +
+                   ": the integer sum overflows 64 bits (sx keeps integer sums exact; "
+                   "scale the values down or make them decimals such as 1.0)");
+}
+
+void append_value_json(const JsonValue& v, std::string& out) {
+  switch (v.type) {
+    case JsonType::kMissing:
+    case JsonType::kNull: out += "null"; break;
+    case JsonType::kBool: out += v.boolean ? "true" : "false"; break;
+    case JsonType::kString: append_json_string(out, v.text); break;
+    default: out += v.text;
+  }
+}
+
+// Ordering classes for min/max: booleans, numbers, strings, containers.
+int order_class(JsonType t) {
+  switch (t) {
+    case JsonType::kBool: return 0;
+    case JsonType::kInt:
+    case JsonType::kUint:
+    case JsonType::kDouble: return 1;
+    case JsonType::kString: return 2;
+    default: return 3;
+  }
+}
+
+// The min/max key of a value, in a scratch AggState (no allocation for
+// numbers; strings are compared before they are copied).
+struct OrderKey {
+  int cls;
+  double num;
+  bool is_time;
+  Micros time;
+  std::string_view text;
+};
+
+OrderKey order_key(const JsonValue& v) {
+  OrderKey k{order_class(v.type), 0, false, 0, v.text};
+  if (k.cls == 0) k.num = v.boolean ? 1 : 0;
+  if (k.cls == 1) k.num = v.type == JsonType::kInt ? static_cast<double>(v.i)
+                          : v.type == JsonType::kUint ? static_cast<double>(v.u) : v.d;
+  if (k.cls == 2 && v.text.size() >= 10 && v.text[4] == '-') {
+    static const TimeParser iso("iso8601", "UTC");
+    EventTime t;
+    if (iso.parse(v.text, &t)) k.is_time = true, k.time = t.us;
+  }
+  return k;
+}
+
+OrderKey order_key(const AggState& s) {
+  return {order_class(s.vtype), s.num, s.is_time, s.time, s.text};
+}
+
+int compare(const OrderKey& a, const OrderKey& b) {
+  if (a.cls != b.cls) return a.cls < b.cls ? -1 : 1;
+  if (a.cls <= 1) return a.num < b.num ? -1 : a.num > b.num ? 1 : 0;
+  if (a.is_time && b.is_time && a.time != b.time) return a.time < b.time ? -1 : 1;
+  const int c = a.text.compare(b.text);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+void keep_order_value(AggState& s, const OrderKey& k, JsonType type) {
+  s.vtype = type;
+  s.num = k.num;
+  s.is_time = k.is_time;
+  s.time = k.time;
+  s.text.assign(k.text);  // strings unescaped; numbers and containers raw
+}
+
+void add_int(const AggSpec& spec, AggState& s, std::int64_t i) {
+  if (s.is_double) {
+    s.dsum += static_cast<double>(i);
+  } else if (__builtin_add_overflow(s.isum, i, &s.isum)) {
+    if (spec.kind == AggKind::kSum) overflow(spec);
+    // avg never fails: continue in floating point.
+    s.is_double = true;
+    s.dsum = static_cast<double>(s.isum - i) + static_cast<double>(i);
+  }
+}
+
+void add_double(AggState& s, double d) {
+  if (!s.is_double) s.is_double = true, s.dsum = static_cast<double>(s.isum);
+  s.dsum += d;
+}
+
+}  // namespace
+
+AggSpec parse_agg(std::string_view text) {
+  AggSpec spec;
+  spec.text = std::string(trim(text));
+  std::string_view s = trim(text);
+  // "... as NAME"
+  std::string alias;
+  const std::size_t as = s.rfind(" as ");
+  if (as != std::string_view::npos && s.find(')', as) == std::string_view::npos) {
+    alias = std::string(trim(s.substr(as + 4)));
+    s = trim(s.substr(0, as));
+    if (alias.empty()) bad_agg(text, "'as' needs a name");
+  }
+  std::string_view func = s;
+  std::string_view arg;
+  const std::size_t open = s.find('(');
+  if (open != std::string_view::npos) {
+    if (s.back() != ')') bad_agg(text, "missing ')'");
+    func = trim(s.substr(0, open));
+    arg = trim(s.substr(open + 1, s.size() - open - 2));
+  }
+  struct Func {
+    const char* name;
+    AggKind kind;
+  };
+  static constexpr Func kFuncs[] = {
+      {"count", AggKind::kCount},   {"count_if", AggKind::kCountIf},
+      {"sum", AggKind::kSum},       {"avg", AggKind::kAvg},
+      {"mean", AggKind::kAvg},      {"min", AggKind::kMin},
+      {"max", AggKind::kMax},       {"count_distinct", AggKind::kCountDistinct},
+      {"first", AggKind::kFirst},   {"last", AggKind::kLast},
+      {"collect_list", AggKind::kCollectList}};
+  const Func* found = nullptr;
+  for (const Func& f : kFuncs) {
+    if (func == f.name) found = &f;
+  }
+  if (!found) bad_agg(text, "unknown function '" + std::string(func) + "'");
+  spec.kind = found->kind;
+  std::string name_func = found->kind == AggKind::kAvg ? "avg" : found->name;
+  if (spec.kind == AggKind::kCount) {
+    if (!arg.empty() && arg != "*") bad_agg(text, "count takes no field (use count_if(F=V) or count_distinct(F))");
+    spec.name = alias.empty() ? "count" : alias;
+    return spec;
+  }
+  if (arg.empty()) bad_agg(text, std::string(found->name) + " needs a field, as in " + found->name + "(value)");
+  std::string_view field = arg;
+  if (spec.kind == AggKind::kCountIf) {
+    const std::size_t eq = arg.find('=');
+    if (eq == std::string_view::npos || eq == 0) bad_agg(text, "count_if needs FIELD=VALUE");
+    spec.negate = arg[eq - 1] == '!';
+    field = trim(arg.substr(0, spec.negate ? eq - 1 : eq));
+    std::string_view value = trim(arg.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    spec.match = std::string(value);
+  }
+  spec.field = FieldPath::parse(field);
+  spec.name = alias.empty() ? default_name(name_func, arg) : alias;
+  return spec;
+}
+
+void canonical_text(const JsonValue& v, std::string* out) {
+  out->clear();
+  switch (v.type) {
+    case JsonType::kMissing:
+    case JsonType::kNull: *out = "null"; return;
+    case JsonType::kBool: *out = v.boolean ? "true" : "false"; return;
+    case JsonType::kInt: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.i);
+      out->assign(buf, r.ptr);
+      return;
+    }
+    case JsonType::kUint: *out = std::to_string(v.u); return;
+    case JsonType::kDouble: {
+      if (std::trunc(v.d) == v.d && std::fabs(v.d) < 9.0e15) {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v.d));
+        out->assign(buf, r.ptr);
+        return;
+      }
+      char buf[32];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.d);
+      out->assign(buf, r.ptr);
+      return;
+    }
+    default: out->assign(v.text);
+  }
+}
+
+bool agg_matches(const AggSpec& spec, const JsonValue& v) {
+  bool eq;
+  bool vi, mi;
+  std::int64_t a, b;
+  double ad, bd;
+  JsonValue m;
+  m.type = JsonType::kString;
+  m.text = spec.match;
+  if (v.type != JsonType::kString && v.type != JsonType::kMissing && v.type != JsonType::kNull &&
+      numeric(v, &vi, &a, &ad) && numeric(m, &mi, &b, &bd)) {
+    if (vi && mi) {
+      eq = a == b;
+    } else {
+      eq = (vi ? static_cast<double>(a) : ad) == (mi ? static_cast<double>(b) : bd);
+    }
+  } else if (v.type == JsonType::kMissing) {
+    eq = false;  // SQL: NULL = x is not true
+  } else {
+    thread_local std::string text;
+    canonical_text(v, &text);
+    eq = v.type != JsonType::kNull && text == spec.match;
+  }
+  return eq != spec.negate;
+}
+
+void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq) {
+  switch (spec.kind) {
+    case AggKind::kCount: ++s.n; return;
+    case AggKind::kCountIf:
+      if (agg_matches(spec, v)) ++s.n;
+      return;
+    case AggKind::kFirst:
+      if (s.seq == 0 || seq < s.seq) {
+        s.seq = seq;
+        s.text.clear();
+        append_value_json(v, s.text);
+      }
+      return;
+    case AggKind::kLast:
+      if (seq >= s.seq) {
+        s.seq = seq;
+        s.text.clear();
+        append_value_json(v, s.text);
+      }
+      return;
+    default: break;
+  }
+  if (v.type == JsonType::kMissing || v.type == JsonType::kNull) return;
+  switch (spec.kind) {
+    case AggKind::kSum:
+    case AggKind::kAvg: {
+      bool is_int;
+      std::int64_t i;
+      double d;
+      if (!numeric(v, &is_int, &i, &d)) not_numeric(spec, v);
+      if (is_int) add_int(spec, s, i);
+      else add_double(s, d);
+      ++s.n;
+      return;
+    }
+    case AggKind::kMin:
+    case AggKind::kMax: {
+      const OrderKey k = order_key(v);
+      if (s.n == 0) {
+        keep_order_value(s, k, v.type);
+      } else {
+        const int c = compare(k, order_key(s));
+        if (spec.kind == AggKind::kMin ? c < 0 : c > 0) keep_order_value(s, k, v.type);
+      }
+      ++s.n;
+      return;
+    }
+    case AggKind::kCountDistinct: {
+      if (!s.distinct) s.distinct = std::make_unique<std::unordered_set<std::string>>();
+      thread_local std::string key;
+      canonical_text(v, &key);
+      key.insert(key.begin(), v.type == JsonType::kString ? 's' : 'v');
+      if (s.distinct->insert(key).second) ++s.n;
+      return;
+    }
+    case AggKind::kCollectList:
+      if (s.n++ > 0) s.text += ',';
+      append_value_json(v, s.text);
+      return;
+    default: return;
+  }
+}
+
+void agg_merge(const AggSpec& spec, AggState& into, AggState&& from) {
+  switch (spec.kind) {
+    case AggKind::kCount:
+    case AggKind::kCountIf: into.n += from.n; return;
+    case AggKind::kSum:
+    case AggKind::kAvg:
+      if (from.is_double) add_double(into, from.dsum);
+      else add_int(spec, into, from.isum);
+      into.n += from.n;
+      return;
+    case AggKind::kMin:
+    case AggKind::kMax: {
+      if (from.n == 0) return;
+      if (into.n == 0) {
+        into = std::move(from);
+        return;
+      }
+      const int c = compare(order_key(from), order_key(into));
+      const std::int64_t n = into.n + from.n;
+      if (spec.kind == AggKind::kMin ? c < 0 : c > 0) into = std::move(from);
+      into.n = n;
+      return;
+    }
+    case AggKind::kFirst:
+      if (from.seq != 0 && (into.seq == 0 || from.seq < into.seq)) into = std::move(from);
+      return;
+    case AggKind::kLast:
+      if (from.seq > into.seq) into = std::move(from);
+      return;
+    case AggKind::kCountDistinct:
+      if (!from.distinct) return;
+      if (!into.distinct) {
+        into = std::move(from);
+        return;
+      }
+      for (const auto& k : *from.distinct) into.distinct->insert(k);
+      into.n = static_cast<std::int64_t>(into.distinct->size());
+      return;
+    case AggKind::kCollectList:
+      if (from.n == 0) return;
+      if (into.n > 0) into.text += ',';
+      into.text += from.text;
+      into.n += from.n;
+      return;
+  }
+}
+
+void append_double(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  const std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
+  out += s;
+  if (s.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+void agg_result(const AggSpec& spec, const AggState& s, std::string& out) {
+  switch (spec.kind) {
+    case AggKind::kCount:
+    case AggKind::kCountIf:
+    case AggKind::kCountDistinct: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, s.n);
+      out.append(buf, r.ptr);
+      return;
+    }
+    case AggKind::kSum:
+      if (s.n == 0) {
+        out += "null";
+      } else if (s.is_double) {
+        append_double(out, s.dsum);
+      } else {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, s.isum);
+        out.append(buf, r.ptr);
+      }
+      return;
+    case AggKind::kAvg:
+      if (s.n == 0) out += "null";
+      else append_double(out, (s.is_double ? s.dsum : static_cast<double>(s.isum)) / static_cast<double>(s.n));
+      return;
+    case AggKind::kMin:
+    case AggKind::kMax:
+      if (s.n == 0) out += "null";
+      else if (s.vtype == JsonType::kString) append_json_string(out, s.text);
+      else if (s.vtype == JsonType::kBool) out += s.num != 0 ? "true" : "false";
+      else out += s.text;
+      return;
+    case AggKind::kFirst:
+    case AggKind::kLast: out += s.seq == 0 ? std::string_view("null") : std::string_view(s.text); return;
+    case AggKind::kCollectList:
+      out += '[';
+      out += s.text;
+      out += ']';
+      return;
+  }
+}
+
+}  // namespace sx

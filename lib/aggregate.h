@@ -1,0 +1,97 @@
+// Aggregate functions of sx-window (--agg): their spec grammar, their running
+// state per group, merging (session windows) and their JSON result.
+//
+//   count                        rows
+//   count_if(FIELD=VALUE)        rows whose FIELD equals VALUE ('!=' negates)
+//   sum(F) avg(F) min(F) max(F)  over non-null values of F
+//   count_distinct(F)            distinct non-null values of F (exact)
+//   first(F) last(F)             F of the first / last row in arrival order
+//   collect_list(F)              the non-null values of F, in arrival order
+//   ... as NAME                  renames the output field
+//
+// Sums of integers stay exact 64-bit integers (overflow is an error); one
+// non-integer makes the sum a double. min and max order numbers numerically,
+// strings that are ISO-8601 times by time, other strings byte-wise, and
+// numbers before strings.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "event_time.h"
+#include "json.h"
+
+namespace sx {
+
+enum class AggKind {
+  kCount,
+  kCountIf,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kCountDistinct,
+  kFirst,
+  kLast,
+  kCollectList
+};
+
+struct AggSpec {
+  AggKind kind = AggKind::kCount;
+  FieldPath field;        // empty for count
+  std::string name;       // output field name
+  std::string text;       // the spec as given, for messages and checkpoints
+  // count_if: the value compared with (as text), and whether '!=' was used.
+  std::string match;
+  bool negate = false;
+};
+
+// Parses one --agg spec such as "sum(value)", "avg(price) as mean",
+// "count_if(event_type=purchase)". Throws usage_error with the grammar.
+AggSpec parse_agg(std::string_view text);
+
+// A value's canonical text: strings unescaped, numbers normalised (1, 1.0
+// and 1e0 give "1"), true/false/null, containers as raw JSON. `is_string`
+// tells a string "1" from the number 1 where that matters (grouping).
+void canonical_text(const JsonValue& v, std::string* out);
+
+// True when `v` equals the count_if value: numbers numerically, everything
+// else by canonical text ("true" matches true, "7" matches 7 and "7").
+bool agg_matches(const AggSpec& spec, const JsonValue& v);
+
+// Running state of one aggregate for one group. Plain data, so that a group
+// keeps its aggregates in one vector.
+struct AggState {
+  std::int64_t n = 0;        // rows (count, count_if) or non-null values
+  std::int64_t isum = 0;     // exact integer sum
+  double dsum = 0;           // sum once a non-integer was seen (or for avg)
+  bool is_double = false;    // sum: a non-integer value was seen
+  std::uint64_t seq = 0;     // first/last: arrival number of the kept value
+  JsonType vtype = JsonType::kMissing;  // min/max/first/last: kept value's type
+  double num = 0;            // min/max: kept number
+  Micros time = 0;           // min/max: kept string's time, when it is one
+  bool is_time = false;
+  std::string text;          // min/max/first/last: kept value (JSON); list: items
+  std::unique_ptr<std::unordered_set<std::string>> distinct;
+};
+
+// Applies value `v` of the record numbered `seq` (arrival order) to `s`.
+// Throws data_error (message without location; the caller adds it) when a
+// sum or avg meets a non-number or an integer sum overflows.
+void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq);
+// count: no field.
+inline void agg_count(AggState& s) { ++s.n; }
+// Folds `from` into `into` (session windows merging). Throws on overflow.
+void agg_merge(const AggSpec& spec, AggState& into, AggState&& from);
+// Appends the JSON result of `s` to `out`.
+void agg_result(const AggSpec& spec, const AggState& s, std::string& out);
+
+// Appends a double as JSON: shortest round-trip form, always with a '.', or
+// an exponent (2 -> 2.0); null when not finite.
+void append_double(std::string& out, double d);
+
+}  // namespace sx

@@ -1,0 +1,691 @@
+#include "window_operator.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "cli.h"
+#include "duration.h"
+#include "error.h"
+
+namespace sx {
+
+OutputMode parse_output_mode(const std::string& name) {
+  if (name == "append") return OutputMode::kAppend;
+  if (name == "update") return OutputMode::kUpdate;
+  if (name == "complete") return OutputMode::kComplete;
+  throw usage_error("--mode: '" + name + "' is not an output mode (use append, update or complete)");
+}
+
+namespace {
+
+// ---- group keys ----
+// A key is, per --by field, a tag byte, a 4-byte length and the value's
+// canonical text. Tags sort as Spark orders types: null, boolean, number,
+// string, other JSON.
+constexpr char kTagNull = '0', kTagBool = '1', kTagNum = '2', kTagStr = '3', kTagJson = '4';
+
+void append_key_part(std::string& key, const JsonValue& v, std::string& scratch) {
+  char tag;
+  switch (v.type) {
+    case JsonType::kMissing:
+    case JsonType::kNull: tag = kTagNull; break;
+    case JsonType::kBool: tag = kTagBool; break;
+    case JsonType::kInt:
+    case JsonType::kUint:
+    case JsonType::kDouble: tag = kTagNum; break;
+    case JsonType::kString: tag = kTagStr; break;
+    default: tag = kTagJson;
+  }
+  if (tag == kTagNull) scratch.clear();
+  else if (tag == kTagStr) scratch.assign(v.text);
+  else canonical_text(v, &scratch);
+  const auto len = static_cast<std::uint32_t>(scratch.size());
+  key += tag;
+  key.append(reinterpret_cast<const char*>(&len), 4);
+  key += scratch;
+}
+
+struct KeyPart {
+  char tag;
+  std::string_view text;
+};
+
+KeyPart next_part(std::string_view& key) {
+  std::uint32_t len;
+  std::memcpy(&len, key.data() + 1, 4);
+  KeyPart p{key[0], key.substr(5, len)};
+  key.remove_prefix(5 + len);
+  return p;
+}
+
+double to_double(std::string_view s) {
+  double d = 0;
+  std::from_chars(s.data(), s.data() + s.size(), d);
+  return d;
+}
+
+int compare_keys(std::string_view a, std::string_view b) {
+  while (!a.empty() && !b.empty()) {
+    const KeyPart x = next_part(a), y = next_part(b);
+    if (x.tag != y.tag) return x.tag < y.tag ? -1 : 1;
+    if (x.tag == kTagNum) {
+      const double dx = to_double(x.text), dy = to_double(y.text);
+      if (dx != dy) return dx < dy ? -1 : 1;
+    }
+    const int c = x.text.compare(y.text);
+    if (c != 0) return c < 0 ? -1 : 1;
+  }
+  return a.empty() ? (b.empty() ? 0 : -1) : 1;
+}
+
+void append_key_value(std::string& out, const KeyPart& p) {
+  switch (p.tag) {
+    case kTagNull: out += "null"; break;
+    case kTagStr: append_json_string(out, p.text); break;
+    default: out += p.text;
+  }
+}
+
+struct Hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// ---- state ----
+
+struct Group {
+  std::string key;
+  std::vector<AggState> aggs;
+  Micros last = kMinEventTime;  // running aggregations: latest event time (TTL)
+  bool changed = false;         // update mode: changed in this epoch
+};
+
+// The groups of one window (or of the running aggregation).
+struct Table {
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> index;
+  std::vector<Group> groups;
+
+  std::uint32_t find_or_add(std::string_view key, std::size_t naggs) {
+    auto it = index.find(key);
+    if (it != index.end()) return it->second;
+    const auto i = static_cast<std::uint32_t>(groups.size());
+    groups.push_back(Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false});
+    index.emplace(std::string(key), i);
+    return i;
+  }
+
+  void remove(std::uint32_t i) {
+    index.erase(groups[i].key);
+    if (i + 1 != groups.size()) {
+      groups[i] = std::move(groups.back());
+      index[groups[i].key] = i;
+    }
+    groups.pop_back();
+  }
+
+  // Indices of the groups in key order.
+  std::vector<std::uint32_t> sorted() const {
+    std::vector<std::uint32_t> order(groups.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
+      return compare_keys(groups[a].key, groups[b].key) < 0;
+    });
+    return order;
+  }
+};
+
+struct WindowState {
+  Micros start = 0, end = 0;
+  Table table;
+};
+
+struct Session {
+  Micros start, end;  // end = last event + gap
+  std::vector<AggState> aggs;
+};
+
+// A row to emit, for sorting sessions and update-mode changes.
+struct Row {
+  Micros start, end;
+  std::string_view key;
+  const std::vector<AggState>* aggs;
+};
+
+bool row_less(const Row& a, const Row& b) {
+  if (a.end != b.end) return a.end < b.end;
+  if (a.start != b.start) return a.start < b.start;
+  return compare_keys(a.key, b.key) < 0;
+}
+
+std::string time_text(Micros t) {
+  char buf[kMaxTimeText];
+  return std::string(buf, format_time(EventTime{t}, buf));
+}
+
+}  // namespace
+
+struct WindowOperator::Impl {
+  WindowOptions opt;
+  OutputMode mode;
+  Output& out;
+  BadInputPolicy& bad;
+  WindowAssigner assigner;
+  const WindowKind kind;
+  std::vector<AggSpec> aggs;
+  std::vector<FieldPath> by;
+  std::vector<std::string> by_prefix;   // "\"user_id\":"
+  std::vector<std::string> agg_prefix;  // "\"count\":"
+
+  // Field plan: count aggregates need no field; sum/avg fields are read and
+  // checked first (a bad value rejects the record before any state changes);
+  // the other fields are read while applying.
+  std::vector<std::size_t> count_aggs;
+  struct FieldUse {
+    FieldPath path;
+    std::vector<std::size_t> aggs;
+  };
+  std::vector<FieldUse> num_fields, other_fields;
+  std::vector<JsonValue> nums;
+
+  // Stream state.
+  bool started = false;
+  bool header_seen = false;
+  bool final_seen = false;
+  StreamInfo in_info;
+  std::unique_ptr<EventTimeField> time;
+  EventTime wm = EventTime::none();
+  bool drop_late = false;
+
+  // Aggregation state.
+  std::map<std::pair<Micros, Micros>, WindowState> windows;  // by (end, start)
+  struct CacheEntry {
+    Micros start = 0, end = 0;
+    WindowState* w = nullptr;
+  };
+  std::vector<CacheEntry> cache;
+  std::unordered_map<std::string, std::vector<Session>, Hash, std::equal_to<>> sessions;
+  Micros min_session_end = kMaxEventTime;
+  Table running;
+  std::vector<std::pair<WindowState*, std::uint32_t>> changed;  // update mode, windows
+  std::vector<std::uint32_t> changed_running;                    // update mode, running
+
+  // Scratch (no allocation per record once warm).
+  RecordReader reader;
+  std::string why, key, scratch, row;
+  std::vector<AggState*> targets;
+  std::uint64_t seq = 0;
+  std::uint64_t records_in_epoch = 0;
+
+  // Late data.
+  std::unique_ptr<Output> late_out;
+  std::uint64_t late = 0, partly_late = 0;
+
+  Impl(const WindowOptions& o, Output& output, BadInputPolicy& b)
+      : opt(o),
+        out(output),
+        bad(b),
+        assigner(o.window),
+        kind(o.window.kind) {
+    const bool windowed = kind != WindowKind::kNone;
+    mode = opt.mode.value_or(windowed ? OutputMode::kAppend : OutputMode::kUpdate);
+    if (kind == WindowKind::kSession && mode == OutputMode::kUpdate) {
+      throw usage_error(
+          "--mode update is not supported for --session windows (as in Spark: merging sessions "
+          "would retract rows); use --mode append (each session once, when it closes) or "
+          "--mode complete");
+    }
+    if (!windowed && mode == OutputMode::kAppend) {
+      throw usage_error(
+          "--mode append needs windows: a running aggregation (no --tumbling, --window or "
+          "--session) never finishes a row; use --mode update (the changed rows each epoch) or "
+          "--mode complete (the whole table each epoch), or add a window");
+    }
+    if (opt.ttl >= 0 && windowed) {
+      throw usage_error(
+          "--ttl is for running aggregations (no window flag); windowed state is dropped when "
+          "the watermark passes the window's end");
+    }
+    if (opt.ttl >= 0 && mode == OutputMode::kComplete) {
+      throw usage_error(
+          "--ttl does not go with --mode complete, which keeps every row for ever (as Spark); "
+          "use --mode update");
+    }
+    drop_late = windowed && mode != OutputMode::kComplete;
+
+    std::vector<std::string> names;
+    if (windowed) names = {"window_start", "window_end"};
+    for (const auto& b : opt.by) {
+      by.push_back(FieldPath::parse(b));
+      names.push_back(b);
+    }
+    const std::vector<std::string> specs = opt.aggs.empty() ? std::vector<std::string>{"count"} : opt.aggs;
+    for (const auto& s : specs) {
+      aggs.push_back(parse_agg(s));
+      names.push_back(aggs.back().name);
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (names[i] == names[j]) {
+          throw usage_error("two output fields are named '" + names[i] +
+                            "'; rename an aggregate with 'as', e.g. --agg 'sum(x) as total'");
+        }
+      }
+    }
+    for (const auto& b : opt.by) {
+      std::string p;
+      append_json_string(p, b);
+      by_prefix.push_back(p + ":");
+    }
+    for (const auto& a : aggs) {
+      std::string p;
+      append_json_string(p, a.name);
+      agg_prefix.push_back(p + ":");
+    }
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      const AggSpec& a = aggs[i];
+      if (a.kind == AggKind::kCount) {
+        count_aggs.push_back(i);
+        continue;
+      }
+      auto& list = (a.kind == AggKind::kSum || a.kind == AggKind::kAvg) ? num_fields : other_fields;
+      auto it = std::find_if(list.begin(), list.end(),
+                             [&](const FieldUse& f) { return f.path.text() == a.field.text(); });
+      if (it == list.end()) {
+        list.push_back({a.field, {}});
+        it = list.end() - 1;
+      }
+      it->aggs.push_back(i);
+    }
+    nums.resize(num_fields.size());
+    cache.resize(assigner.max_windows());
+    if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, /*append=*/true);
+  }
+
+  bool windowed() const { return kind != WindowKind::kNone; }
+  bool needs_time() const { return windowed() || opt.ttl >= 0; }
+
+  // ---- start: from the input's stream header, or from the flags ----
+
+  void start(const StreamInfo* header) {
+    started = true;
+    header_seen = header != nullptr;
+    if (header) in_info = *header;
+    if (opt.time_field_given || !header) in_info.time_field = opt.time.time_field;
+    if (opt.time_format_given || !header) in_info.time_format = opt.time.time_format;
+    if (opt.time_zone_given || !header) in_info.time_zone = opt.time.time_zone;
+    if (opt.time_field_given) in_info.time_shift = 0;
+    if (needs_time()) {
+      if (in_info.time_field.empty()) {
+        throw usage_error(std::string(header ? "the input's stream header names no event-time field"
+                                             : "the input has no sx stream header") +
+                          ", so sx-window cannot place records in time; read it through "
+                          "'sx-read --time-field FIELD' or pass --time-field FIELD");
+      }
+      time = std::make_unique<EventTimeField>(in_info);
+    }
+    if (header && in_info.watermark_delay < 0) {
+      if (windowed() && mode == OutputMode::kAppend) {
+        throw usage_error(
+            "--mode append needs a watermark: a window is written once, when the watermark "
+            "passes its end, and this stream has none. Add --watermark DELAY to sx-read, or "
+            "use --mode update or --mode complete");
+      }
+      if (opt.ttl >= 0) {
+        throw usage_error("--ttl needs a watermark (add --watermark DELAY to sx-read)");
+      }
+    }
+    StreamInfo info;
+    info.source = "sx-window";
+    info.watermark_delay = in_info.watermark_delay;
+    if (windowed()) {
+      info.time_field = "window_end";
+      info.time_format = "iso8601";
+      info.time_zone = "UTC";
+      info.time_shift = -1;
+    }
+    out.write_line(make_stream_record(info));
+  }
+
+  // ---- records ----
+
+  void on_record(const Line& line, const std::string& source) {
+    if (!started) start(nullptr);
+    ++records_in_epoch;
+    if (!reader.open(line.text, &why)) {
+      bad.handle(BadKind::kMalformed, source, line.number, why, line.text);
+      return;
+    }
+    EventTime t{0};
+    if (time) {
+      BadKind k;
+      if (!time->convert(reader.get(time->path()), &t, &k, &why)) {
+        bad.handle(k, source, line.number, why, line.text);
+        return;
+      }
+    }
+    for (std::size_t i = 0; i < num_fields.size(); ++i) {
+      const JsonValue v = reader.get(num_fields[i].path);
+      JsonValue& n = nums[i];
+      n = JsonValue{};
+      n.type = JsonType::kNull;
+      if (v.type == JsonType::kMissing || v.type == JsonType::kNull) continue;
+      if (v.type == JsonType::kInt) {
+        n.type = JsonType::kInt, n.i = v.i;
+        continue;
+      }
+      if (v.type == JsonType::kDouble || v.type == JsonType::kUint) {
+        n.type = JsonType::kDouble, n.d = v.type == JsonType::kDouble ? v.d : static_cast<double>(v.u);
+        continue;
+      }
+      // Strings holding numbers count as numbers (as Miller, and Spark's cast).
+      if (v.type == JsonType::kString) {
+        const char* b = v.text.data();
+        const char* e = b + v.text.size();
+        auto ri = std::from_chars(b, e, n.i);
+        if (b != e && ri.ec == std::errc() && ri.ptr == e) {
+          n.type = JsonType::kInt;
+          continue;
+        }
+        auto rd = std::from_chars(b, e, n.d);
+        if (b != e && rd.ec == std::errc() && rd.ptr == e) {
+          n.type = JsonType::kDouble;
+          continue;
+        }
+      }
+      std::string shown;
+      if (v.type == JsonType::kString) append_json_string(shown, v.text.substr(0, 40));
+      bad.handle(BadKind::kBadValue, source, line.number,
+                 "field \"" + num_fields[i].path.text() + "\" is " +
+                     (v.type == JsonType::kString ? shown : json_type_name(v.type)) +
+                     ", not a number (" + aggs[num_fields[i].aggs[0]].text + " needs numbers)",
+                 line.text);
+      return;
+    }
+    key.clear();
+    for (const auto& p : by) append_key_part(key, reader.get(p), scratch);
+
+    targets.clear();
+    switch (kind) {
+      case WindowKind::kNone: {
+        const std::uint32_t i = running.find_or_add(key, aggs.size());
+        Group& g = running.groups[i];
+        if (t.us > g.last) g.last = t.us;
+        if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed_running.push_back(i);
+        targets.push_back(g.aggs.data());
+        break;
+      }
+      case WindowKind::kTumbling:
+      case WindowKind::kSliding: {
+        std::size_t hits = 0, late_hits = 0;
+        Micros late_end = 0;
+        assigner.assign(t.us, [&](Micros s, Micros e) {
+          const std::size_t k = hits++;
+          if (drop_late && e <= wm.us) {
+            ++late_hits;
+            late_end = std::max(late_end, e);
+            return;
+          }
+          WindowState& w = window_at(s, e, k);
+          const std::uint32_t i = w.table.find_or_add(key, aggs.size());
+          Group& g = w.table.groups[i];
+          if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed.emplace_back(&w, i);
+          targets.push_back(g.aggs.data());
+        });
+        if (late_hits > 0) {
+          std::string reason =
+              late_hits == hits
+                  ? "late: the watermark " + time_text(wm.us) + " had closed " +
+                        (hits == 1 ? "its window" : "all its windows") + " (event time " +
+                        time_text(t.us) + ")"
+                  : "partly late: the watermark " + time_text(wm.us) + " had closed " +
+                        std::to_string(late_hits) + " of its " + std::to_string(hits) +
+                        " windows (those ending by " + time_text(late_end) +
+                        "); applied to the others";
+          note_late(late_hits == hits, source, line, reason);
+        }
+        break;
+      }
+      case WindowKind::kSession: {
+        if (drop_late && t.us + opt.window.gap <= wm.us) {
+          note_late(true, source, line,
+                    "late: the watermark " + time_text(wm.us) + " had closed its session window [" +
+                        time_text(t.us) + ", " + time_text(t.us + opt.window.gap) + ")");
+          break;
+        }
+        targets.push_back(session_add(t.us));
+        break;
+      }
+    }
+    if (targets.empty()) return;
+    ++seq;
+    try {
+      for (const std::size_t a : count_aggs) {
+        for (AggState* s : targets) ++s[a].n;
+      }
+      for (std::size_t f = 0; f < num_fields.size(); ++f) {
+        for (const std::size_t a : num_fields[f].aggs) {
+          for (AggState* s : targets) agg_update(aggs[a], s[a], nums[f], seq);
+        }
+      }
+      for (const auto& f : other_fields) {
+        const JsonValue v = reader.get(f.path);
+        for (const std::size_t a : f.aggs) {
+          for (AggState* s : targets) agg_update(aggs[a], s[a], v, seq);
+        }
+      }
+    } catch (const Error& e) {
+      throw data_error(source + ":" + std::to_string(line.number) + ": " + e.what());
+    }
+  }
+
+  void note_late(bool whole, const std::string& source, const Line& line, const std::string& reason) {
+    ++(whole ? late : partly_late);
+    if (late_out) late_out->write_line(make_reject_record(source, line.number, reason, line.text, false));
+  }
+
+  WindowState& window_at(Micros s, Micros e, std::size_t k) {
+    CacheEntry& c = cache[k];
+    if (c.w && c.start == s && c.end == e) return *c.w;
+    auto [it, inserted] = windows.try_emplace({e, s});
+    if (inserted) it->second.start = s, it->second.end = e;
+    c = {s, e, &it->second};
+    return it->second;
+  }
+
+  AggState* session_add(Micros t) {
+    auto it = sessions.find(std::string_view(key));
+    if (it == sessions.end()) it = sessions.emplace(key, std::vector<Session>{}).first;
+    std::vector<Session>& list = it->second;
+    const Micros s = t, e = t + opt.window.gap;
+    std::size_t first = list.size();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      Session& x = list[i];
+      if (!(x.start <= e && s <= x.end)) continue;  // neither overlaps nor touches
+      if (first == list.size()) {
+        first = i;
+        x.start = std::min(x.start, s);
+        x.end = std::max(x.end, e);
+        continue;
+      }
+      Session& into = list[first];
+      into.start = std::min(into.start, x.start);
+      into.end = std::max(into.end, x.end);
+      for (std::size_t a = 0; a < aggs.size(); ++a) agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
+      list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+      --i;
+    }
+    if (first == list.size()) list.push_back(Session{s, e, std::vector<AggState>(aggs.size())});
+    min_session_end = std::min(min_session_end, list[first].end);
+    return list[first].aggs.data();
+  }
+
+  // ---- output ----
+
+  void write_row(const Micros* start, Micros end, std::string_view k, const std::vector<AggState>& a) {
+    row.assign("{");
+    if (start) {
+      char buf[kMaxTimeText];
+      row += "\"window_start\":\"";
+      row.append(buf, format_time(EventTime{*start}, buf));
+      row += "\",\"window_end\":\"";
+      row.append(buf, format_time(EventTime{end}, buf));
+      row += "\",";
+    }
+    for (const auto& prefix : by_prefix) {
+      row += prefix;
+      append_key_value(row, next_part(k));
+      row += ',';
+    }
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      row += agg_prefix[i];
+      agg_result(aggs[i], a[i], row);
+      row += ',';
+    }
+    row.back() = '}';
+    out.write_line(row);
+  }
+
+  void emit_window(const WindowState& w) {
+    for (const std::uint32_t i : w.table.sorted()) {
+      const Group& g = w.table.groups[i];
+      write_row(&w.start, w.end, g.key, g.aggs);
+    }
+  }
+
+  void emit_rows(std::vector<Row>& rows) {
+    std::sort(rows.begin(), rows.end(), row_less);
+    for (const Row& r : rows) write_row(windowed() ? &r.start : nullptr, r.end, r.key, *r.aggs);
+  }
+
+  // Update mode: the rows changed since the last epoch.
+  void emit_changes() {
+    std::vector<Row> rows;
+    for (auto& [w, i] : changed) {
+      Group& g = w->table.groups[i];
+      g.changed = false;
+      rows.push_back({w->start, w->end, g.key, &g.aggs});
+    }
+    for (const std::uint32_t i : changed_running) {
+      Group& g = running.groups[i];
+      g.changed = false;
+      rows.push_back({0, 0, g.key, &g.aggs});
+    }
+    emit_rows(rows);
+    changed.clear();
+    changed_running.clear();
+  }
+
+  // Complete mode: the whole result table.
+  void emit_all() {
+    std::vector<Row> rows;
+    for (const auto& [id, w] : windows) {
+      for (const Group& g : w.table.groups) rows.push_back({w.start, w.end, g.key, &g.aggs});
+    }
+    for (const auto& [k, list] : sessions) {
+      for (const Session& s : list) rows.push_back({s.start, s.end, k, &s.aggs});
+    }
+    for (const Group& g : running.groups) rows.push_back({0, 0, g.key, &g.aggs});
+    emit_rows(rows);
+  }
+
+  // The watermark moved to `w`: close (append) or drop (update) what it
+  // made final; expire running keys past their TTL.
+  void advance(EventTime w) {
+    if (w <= wm && w != EventTime::end()) return;
+    wm = std::max(wm, w);
+    if (mode == OutputMode::kComplete) return;
+    if (mode == OutputMode::kUpdate && (!changed.empty() || !changed_running.empty())) emit_changes();
+    while (!windows.empty() && windows.begin()->first.first <= wm.us) {
+      if (mode == OutputMode::kAppend) emit_window(windows.begin()->second);
+      windows.erase(windows.begin());
+      for (auto& c : cache) c = CacheEntry{};
+    }
+    if (kind == WindowKind::kSession && wm.us >= min_session_end) close_sessions();
+    if (opt.ttl >= 0) {
+      for (std::uint32_t i = 0; i < running.groups.size();) {
+        // Expired once the watermark is past last event + TTL (Spark's event-time timeout).
+        if (running.groups[i].last + opt.ttl < wm.us) running.remove(i);
+        else ++i;
+      }
+    }
+  }
+
+  void close_sessions() {
+    std::vector<std::pair<std::string, Session>> closed;
+    min_session_end = kMaxEventTime;
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      auto& list = it->second;
+      for (std::size_t i = 0; i < list.size();) {
+        if (list[i].end <= wm.us) {
+          closed.emplace_back(it->first, std::move(list[i]));
+          list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          min_session_end = std::min(min_session_end, list[i].end);
+          ++i;
+        }
+      }
+      it = list.empty() ? sessions.erase(it) : std::next(it);
+    }
+    std::vector<Row> rows;
+    rows.reserve(closed.size());
+    for (const auto& [k, s] : closed) rows.push_back({s.start, s.end, k, &s.aggs});
+    emit_rows(rows);
+  }
+
+  void on_control(const Control& c, std::string_view raw) {
+    if (c.type == ControlType::kStream) {
+      if (!started) start(&c.stream);
+      return;  // replaced by this stage's own header
+    }
+    if (!started) start(nullptr);
+    if (c.type == ControlType::kWatermark) {
+      advance(c.watermark);
+      if (c.watermark == EventTime::end()) final_seen = true;
+    } else if (c.type == ControlType::kEpoch) {
+      if (mode == OutputMode::kUpdate) emit_changes();
+      if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
+      records_in_epoch = 0;
+    }
+    out.write_line(raw);
+  }
+
+  void on_end() {
+    if (!started) start(nullptr);
+    if (!header_seen && !final_seen) {
+      // Plain NDJSON is a finite batch: its end closes every window.
+      if (mode == OutputMode::kUpdate) emit_changes();
+      if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
+      if (mode == OutputMode::kAppend) {
+        advance(EventTime::end());
+        out.write_line(make_watermark_record(EventTime::end()));
+      }
+    }
+    if (late + partly_late > 0) {
+      std::string msg = std::to_string(late) + (late == 1 ? " late record" : " late records") +
+                        " not applied (the watermark had closed their windows)";
+      if (partly_late > 0) {
+        msg += ", " + std::to_string(partly_late) +
+               (partly_late == 1 ? " record" : " records") +
+               " applied to only some of their windows";
+      }
+      msg += late_out ? "; see " + opt.late_file : "; keep them with --late FILE";
+      warn(msg);
+    }
+    if (late_out) late_out->flush();
+  }
+};
+
+WindowOperator::WindowOperator(const WindowOptions& options, Output& out, BadInputPolicy& bad)
+    : Operator(out), impl_(std::make_unique<Impl>(options, out, bad)) {}
+WindowOperator::~WindowOperator() = default;
+
+void WindowOperator::on_record(const Line& line, const std::string& source) {
+  impl_->on_record(line, source);
+}
+void WindowOperator::on_control(const Control& control, std::string_view raw) {
+  impl_->on_control(control, raw);
+}
+void WindowOperator::on_end() { impl_->on_end(); }
+
+}  // namespace sx

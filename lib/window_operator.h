@@ -1,0 +1,54 @@
+// sx-window's engine: event-time windowed (tumbling, sliding, session) and
+// running aggregations per group key, driven by the stream's epoch and
+// watermark records, with Spark's output modes (sx(7), "Windows" and
+// "Output modes"; man sx-window).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "aggregate.h"
+#include "bad_input.h"
+#include "control_record.h"
+#include "json.h"
+#include "record_time.h"
+#include "stage.h"
+#include "window.h"
+
+namespace sx {
+
+enum class OutputMode { kAppend, kUpdate, kComplete };
+// "append", "update", "complete"; throws usage_error naming the choices.
+OutputMode parse_output_mode(const std::string& name);
+
+struct WindowOptions {
+  WindowSpec window;
+  std::vector<std::string> by;       // group key paths
+  std::vector<std::string> aggs;     // --agg specs; none: count
+  std::optional<OutputMode> mode;    // not given: append (update for running aggregations)
+  Micros ttl = -1;                   // running aggregations: drop a key after this silence
+  std::string late_file;             // --late FILE
+  // Event time when the input has no stream header (flags win over the header).
+  StreamInfo time;
+  bool time_field_given = false, time_format_given = false, time_zone_given = false;
+};
+
+class WindowOperator : public Operator {
+ public:
+  // Throws usage_error for options that do not go together.
+  WindowOperator(const WindowOptions& options, Output& out, BadInputPolicy& bad);
+  ~WindowOperator() override;
+  void on_record(const Line& line, const std::string& source) override;
+  void on_control(const Control& control, std::string_view raw) override;
+  void on_end() override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sx

@@ -1,0 +1,133 @@
+// sx-window: event-time windowed and running aggregations. Flags in,
+// WindowOperator (lib/window_operator.h) out.
+#include "cli.h"
+#include "duration.h"
+#include "window_operator.h"
+
+namespace {
+
+constexpr sx::ToolInfo kInfo{
+    "sx-window",
+    "sx-window [FILE ...] -- aggregate an sx stream per event-time window and group key.\n\n"
+    "Reads an sx stream (from sx-read) on stdin and writes one record per window and\n"
+    "group: window_start, window_end, the --by keys, then the --agg results. Windows are\n"
+    "half-open [start, end) and aligned to the Unix epoch (plus --offset); --session\n"
+    "windows close after GAP without events; with no window flag the aggregation runs\n"
+    "for ever per key. --mode append (the default for windows) writes each window once,\n"
+    "when the watermark passes its end; update writes the rows changed in each epoch;\n"
+    "complete writes the whole table each epoch. Records whose window the watermark had\n"
+    "already closed are late: not applied, counted, and kept with --late FILE.",
+    "Examples:\n"
+    "  sx-read --time-field ts --watermark 1m clicks.ndjson \\\n"
+    "    | sx-window --tumbling 1m --by user_id --agg count | sx-sink --format table\n"
+    "  ... | sx-window --window 10m --slide 5m --by event_type --agg 'avg(value) as mean'\n"
+    "  ... | sx-window --session 30m --by user_id --agg count --agg 'sum(value)'\n"
+    "  ... | sx-window --by user_id --agg 'sum(amount) as total' --ttl 1h --mode update\n"
+    "  ... | sx-window --tumbling 1d --time-zone Europe/Paris --agg 'count_if(event_type=purchase)'\n"
+    "  ... | sx-window --tumbling 5m --agg count --late late.ndjson\n"
+    "More: man sx-window; the stream protocol: man sx."};
+
+sx::Micros duration_flag(const std::string& flag, const std::string& text) {
+  try {
+    return sx::parse_duration(text);
+  } catch (const sx::Error& e) {
+    throw sx::usage_error(flag + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> inputs;
+  std::string tumbling, window, slide, session, offset, mode, ttl;
+  sx::WindowOptions opt;
+  sx::InputFlags input;
+  sx::TimeFlags time;
+  CLI::App* app_ptr = nullptr;
+  return sx::tool_main(
+      kInfo, argc, argv,
+      [&](CLI::App& app) {
+        app_ptr = &app;
+        app.add_option("inputs", inputs, "Streams to read; '-' or none: stdin")->type_name("FILE");
+        app.add_option("--tumbling", tumbling, "Tumbling windows of SIZE (e.g. 5m, 1h, 1d)")
+            ->type_name("SIZE");
+        app.add_option("--window", window, "Sliding windows of SIZE; give --slide too")
+            ->type_name("SIZE");
+        app.add_option("--slide", slide,
+                       "How far apart sliding windows start (need not divide --window)")
+            ->type_name("SLIDE");
+        app.add_option("--session", session,
+                       "Session windows per key: a session ends after GAP without events")
+            ->type_name("GAP");
+        app.add_option("--offset", offset,
+                       "Shift window starts by this much from the epoch (Spark's startTime), "
+                       "e.g. 15m; a day window with --offset 6h starts at 06:00")
+            ->type_name("DURATION");
+        app.add_option("--by", opt.by,
+                       "Group key fields, comma-separated; dotted paths reach into objects; a "
+                       "missing field groups as null")
+            ->delimiter(',')
+            ->type_name("FIELDS");
+        app.add_option("--agg", opt.aggs,
+                       "Aggregate (repeatable): count, sum(F), avg(F), min(F), max(F), "
+                       "count_distinct(F), first(F), last(F), collect_list(F), count_if(F=V); "
+                       "'... as NAME' renames. Default: count")
+            ->type_name("SPEC");
+        app.add_option("--mode", mode,
+                       "Output mode: append (windows, default), update (running default) or "
+                       "complete")
+            ->type_name("MODE");
+        app.add_option("--ttl", ttl,
+                       "Running aggregations: drop a key once the watermark passes its last "
+                       "event time plus DURATION")
+            ->type_name("DURATION");
+        app.add_option("--late", opt.late_file,
+                       "Append late records (not applied) to FILE with the reason")
+            ->type_name("FILE");
+        sx::add_time_flags(app, time);
+        sx::add_input_flags(app, input);
+      },
+      [&]() {
+        const int kinds = !tumbling.empty() + !window.empty() + !session.empty();
+        if (kinds > 1) {
+          throw sx::usage_error("give one of --tumbling, --window (with --slide) and --session");
+        }
+        if (!slide.empty() && window.empty()) {
+          throw sx::usage_error("--slide goes with --window SIZE (sliding windows)");
+        }
+        sx::WindowSpec& w = opt.window;
+        if (!tumbling.empty()) {
+          w.kind = sx::WindowKind::kTumbling;
+          w.size = w.slide = duration_flag("--tumbling", tumbling);
+        } else if (!window.empty()) {
+          w.size = duration_flag("--window", window);
+          w.slide = slide.empty() ? w.size : duration_flag("--slide", slide);
+          w.kind = w.slide == w.size ? sx::WindowKind::kTumbling : sx::WindowKind::kSliding;
+        } else if (!session.empty()) {
+          w.kind = sx::WindowKind::kSession;
+          w.gap = duration_flag("--session", session);
+        }
+        if (!offset.empty()) {
+          if (w.kind != sx::WindowKind::kTumbling && w.kind != sx::WindowKind::kSliding) {
+            throw sx::usage_error("--offset shifts --tumbling and --window windows only");
+          }
+          const bool neg = offset[0] == '-';
+          w.offset = duration_flag("--offset", neg ? offset.substr(1) : offset) * (neg ? -1 : 1);
+        }
+        w.zone = time.time_zone;
+        if (!mode.empty()) opt.mode = sx::parse_output_mode(mode);
+        if (!ttl.empty()) opt.ttl = duration_flag("--ttl", ttl);
+        opt.time.time_field = time.time_field;
+        opt.time.time_format = time.time_format;
+        opt.time.time_zone = time.time_zone;
+        opt.time_field_given = app_ptr->get_option("--time-field")->count() > 0;
+        opt.time_format_given = app_ptr->get_option("--time-format")->count() > 0;
+        opt.time_zone_given = app_ptr->get_option("--time-zone")->count() > 0;
+        sx::Output out(1);
+        sx::BadInputPolicy bad(input.on_error);
+        sx::WindowOperator op(opt, out, bad);
+        sx::StageInput in{inputs, input.max_line_bytes};
+        sx::run_stage(in, op, out, bad);
+        return sx::kExitOk;
+      });
+}
