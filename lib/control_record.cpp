@@ -55,6 +55,12 @@ std::optional<Control> parse_control(std::string_view line, std::string* why) {
     if (!obj["time_format"].get_string().get(s)) c.stream.time_format = std::string(s);
     if (!obj["time_zone"].get_string().get(s)) c.stream.time_zone = std::string(s);
     if (!obj["source"].get_string().get(s)) c.stream.source = std::string(s);
+    dom::array columns;
+    if (!obj["columns"].get_array().get(columns)) {
+      for (auto col : columns) {
+        if (!col.get_string().get(s)) c.stream.columns.emplace_back(s);
+      }
+    }
     std::int64_t shift;
     if (!obj["time_shift_us"].get_int64().get(shift)) c.stream.time_shift = shift;
     if (!obj["watermark_delay"].get_string().get(s)) {
@@ -95,6 +101,14 @@ std::string make_stream_record(const StreamInfo& info) {
   if (info.watermark_delay >= 0) {
     s += ",\"watermark_delay\":";
     append_json_string(s, format_duration(info.watermark_delay));
+  }
+  if (!info.columns.empty()) {
+    s += ",\"columns\":[";
+    for (std::size_t i = 0; i < info.columns.size(); ++i) {
+      if (i > 0) s += ',';
+      append_json_string(s, info.columns[i]);
+    }
+    s += "]";
   }
   s += "}";
   return s;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "event_time.h"
 
@@ -27,6 +28,9 @@ struct StreamInfo {
   // whose time field is the exclusive window_end (Spark's window_time).
   Micros time_shift = 0;
   std::string source;           // the tool that wrote the header
+  // The data records' keys, when a stage knows them (sx-window's results);
+  // a table sink shows them for a batch without rows.
+  std::vector<std::string> columns;
 };
 
 enum class ControlType { kStream, kWatermark, kEpoch, kOther };

@@ -68,6 +68,7 @@ void SinkOperator::on_control(const Control& control, std::string_view raw) {
     if (opt_.keep_control) out_.write_line(raw);
     return;
   }
+  if (table_ && control.type == ControlType::kStream) table_->set_schema(control.stream.columns);
   if (table_ && control.type == ControlType::kEpoch) {
     table_->end_batch(control.epoch);
     next_batch_ = control.epoch + 1;

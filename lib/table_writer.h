@@ -28,6 +28,11 @@ class TableWriter {
   // no rows prints the previous batch's header, or "++" frames.
   void end_batch(std::int64_t batch_id);
   bool has_rows() const { return rows_total_ > 0; }
+  // The schema announced by the stream header: shown by empty batches before
+  // any batch had rows (as Spark prints an empty result's header).
+  void set_schema(std::vector<std::string> columns) {
+    if (last_columns_.empty()) last_columns_ = std::move(columns);
+  }
 
  private:
   Output& out_;

@@ -176,6 +176,7 @@ struct WindowOperator::Impl {
   std::vector<FieldPath> by;
   std::vector<std::string> by_prefix;   // "\"user_id\":"
   std::vector<std::string> agg_prefix;  // "\"count\":"
+  std::vector<std::string> columns;     // output keys, for the stream header
 
   // Field plan: count aggregates need no field; sum/avg fields are read and
   // checked first (a bad value rejects the record before any state changes);
@@ -264,6 +265,7 @@ struct WindowOperator::Impl {
       aggs.push_back(parse_agg(s));
       names.push_back(aggs.back().name);
     }
+    columns = names;
     for (std::size_t i = 0; i < names.size(); ++i) {
       for (std::size_t j = 0; j < i; ++j) {
         if (names[i] == names[j]) {
@@ -337,6 +339,7 @@ struct WindowOperator::Impl {
     }
     StreamInfo info;
     info.source = "sx-window";
+    info.columns = columns;
     info.watermark_delay = in_info.watermark_delay;
     if (windowed()) {
       info.time_field = "window_end";
@@ -662,12 +665,15 @@ struct WindowOperator::Impl {
       }
     }
     if (late + partly_late > 0) {
-      std::string msg = std::to_string(late) + (late == 1 ? " late record" : " late records") +
-                        " not applied (the watermark had closed their windows)";
+      std::string msg;
+      if (late > 0) {
+        msg = std::to_string(late) + (late == 1 ? " late record" : " late records") +
+              " not applied (the watermark had closed their windows)";
+      }
       if (partly_late > 0) {
-        msg += ", " + std::to_string(partly_late) +
-               (partly_late == 1 ? " record" : " records") +
-               " applied to only some of their windows";
+        msg += (late > 0 ? ", " : "") + std::to_string(partly_late) +
+               (partly_late == 1 ? " partly late record" : " partly late records") +
+               " applied to only the windows still open";
       }
       msg += late_out ? "; see " + opt.late_file : "; keep them with --late FILE";
       warn(msg);

@@ -67,11 +67,13 @@ int main(int argc, char** argv) {
                        "Group key fields, comma-separated; dotted paths reach into objects; a "
                        "missing field groups as null")
             ->delimiter(',')
+            ->allow_extra_args(false)
             ->type_name("FIELDS");
         app.add_option("--agg", opt.aggs,
                        "Aggregate (repeatable): count, sum(F), avg(F), min(F), max(F), "
                        "count_distinct(F), first(F), last(F), collect_list(F), count_if(F=V); "
                        "'... as NAME' renames. Default: count")
+            ->allow_extra_args(false)
             ->type_name("SPEC");
         app.add_option("--mode", mode,
                        "Output mode: append (windows, default), update (running default) or "
