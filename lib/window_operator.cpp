@@ -216,6 +216,7 @@ struct WindowOperator::Impl {
   std::string why, key, scratch, row;
   std::vector<AggState*> targets;
   std::uint64_t seq = 0;
+  std::uint64_t state_rows = 0;
   std::uint64_t records_in_epoch = 0;
 
   // Late data.
@@ -411,7 +412,9 @@ struct WindowOperator::Impl {
     targets.clear();
     switch (kind) {
       case WindowKind::kNone: {
+        const std::size_t before = running.groups.size();
         const std::uint32_t i = running.find_or_add(key, aggs.size());
+        if (running.groups.size() != before) grew(source, line);
         Group& g = running.groups[i];
         if (t.us > g.last) g.last = t.us;
         if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed_running.push_back(i);
@@ -430,7 +433,9 @@ struct WindowOperator::Impl {
             return;
           }
           WindowState& w = window_at(s, e, k);
+          const std::size_t before = w.table.groups.size();
           const std::uint32_t i = w.table.find_or_add(key, aggs.size());
+          if (w.table.groups.size() != before) grew(source, line);
           Group& g = w.table.groups[i];
           if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed.emplace_back(&w, i);
           targets.push_back(g.aggs.data());
@@ -456,7 +461,7 @@ struct WindowOperator::Impl {
                         time_text(t.us) + ", " + time_text(t.us + opt.window.gap) + ")");
           break;
         }
-        targets.push_back(session_add(t.us));
+        targets.push_back(session_add(t.us, source, line));
         break;
       }
     }
@@ -482,6 +487,15 @@ struct WindowOperator::Impl {
     }
   }
 
+  // One more row of state (a window's group, a session, a running key).
+  void grew(const std::string& source, const Line& line) {
+    if (++state_rows <= opt.max_state_rows || opt.max_state_rows == 0) return;
+    throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
+                     std::to_string(opt.max_state_rows) +
+                     " rows (open windows x groups, sessions or keys); raise --max-state-rows, "
+                     "lower the watermark delay, or add --ttl to a running aggregation");
+  }
+
   void note_late(bool whole, const std::string& source, const Line& line, const std::string& reason) {
     ++(whole ? late : partly_late);
     if (late_out) late_out->write_line(make_reject_record(source, line.number, reason, line.text, false));
@@ -496,7 +510,7 @@ struct WindowOperator::Impl {
     return it->second;
   }
 
-  AggState* session_add(Micros t) {
+  AggState* session_add(Micros t, const std::string& source, const Line& line) {
     auto it = sessions.find(std::string_view(key));
     if (it == sessions.end()) it = sessions.emplace(key, std::vector<Session>{}).first;
     std::vector<Session>& list = it->second;
@@ -516,9 +530,13 @@ struct WindowOperator::Impl {
       into.end = std::max(into.end, x.end);
       for (std::size_t a = 0; a < aggs.size(); ++a) agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
       list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+      --state_rows;
       --i;
     }
-    if (first == list.size()) list.push_back(Session{s, e, std::vector<AggState>(aggs.size())});
+    if (first == list.size()) {
+      list.push_back(Session{s, e, std::vector<AggState>(aggs.size())});
+      grew(source, line);
+    }
     min_session_end = std::min(min_session_end, list[first].end);
     return list[first].aggs.data();
   }
@@ -601,6 +619,7 @@ struct WindowOperator::Impl {
     if (mode == OutputMode::kUpdate && (!changed.empty() || !changed_running.empty())) emit_changes();
     while (!windows.empty() && windows.begin()->first.first <= wm.us) {
       if (mode == OutputMode::kAppend) emit_window(windows.begin()->second);
+      state_rows -= windows.begin()->second.table.groups.size();
       windows.erase(windows.begin());
       for (auto& c : cache) c = CacheEntry{};
     }
@@ -608,7 +627,7 @@ struct WindowOperator::Impl {
     if (opt.ttl >= 0) {
       for (std::uint32_t i = 0; i < running.groups.size();) {
         // Expired once the watermark is past last event + TTL (Spark's event-time timeout).
-        if (running.groups[i].last + opt.ttl < wm.us) running.remove(i);
+        if (running.groups[i].last + opt.ttl < wm.us) running.remove(i), --state_rows;
         else ++i;
       }
     }
@@ -623,6 +642,7 @@ struct WindowOperator::Impl {
         if (list[i].end <= wm.us) {
           closed.emplace_back(it->first, std::move(list[i]));
           list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+          --state_rows;
         } else {
           min_session_end = std::min(min_session_end, list[i].end);
           ++i;

@@ -59,4 +59,10 @@ late=$(wc -l < late.ndjson)
 grep -q "warning: $late late records not applied" err.txt || fail "late summary: $(cat err.txt)"
 expect_eq "$(( $(jq -s 'map(.count) | add' small.ndjson) + late ))" 20000 "applied + late = input"
 expect_eq "$(jq -r .reason late.ndjson | grep -vc '^late: ')" 0 "late reasons"
+# The state limit is a clear error, not an out-of-memory kill.
+code=0
+sx-read --time-field timestamp gen.ndjson \
+  | sx-window --by event_id --agg count --max-state-rows 500 > /dev/null 2> err.txt || code=$?
+expect_eq "$code" 1 "exit code past --max-state-rows"
+grep -qE 'sx-window: error: stdin:[0-9]+: the state holds more than 500 rows' err.txt || fail "state limit message: $(cat err.txt)"
 echo "window: ok ($late late of 20000 with a 10s watermark)"

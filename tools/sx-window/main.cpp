@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
         app.add_option("--late", opt.late_file,
                        "Append late records (not applied) to FILE with the reason")
             ->type_name("FILE");
+        app.add_option("--max-state-rows", opt.max_state_rows,
+                       "Fail when the state holds more rows than N (open windows x groups, "
+                       "sessions, running keys); 0: no limit")
+            ->default_val(10000000)
+            ->type_name("N");
         sx::add_time_flags(app, time);
         sx::add_input_flags(app, input);
       },
