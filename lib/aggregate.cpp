@@ -35,25 +35,13 @@ std::string default_name(std::string_view func, std::string_view arg) {
   return name;
 }
 
-// A JSON number or a string holding one (as Miller and Spark's implicit cast
-// read "12.5"): sets *i (exact) or *d. False for anything else.
 bool numeric(const JsonValue& v, bool* is_int, std::int64_t* i, double* d) {
-  switch (v.type) {
-    case JsonType::kInt: *is_int = true, *i = v.i; return true;
-    case JsonType::kUint: *is_int = false, *d = static_cast<double>(v.u); return true;
-    case JsonType::kDouble: *is_int = false, *d = v.d; return true;
-    case JsonType::kString: {
-      const char* b = v.text.data();
-      const char* e = b + v.text.size();
-      if (b == e) return false;
-      auto r = std::from_chars(b, e, *i);
-      if (r.ec == std::errc() && r.ptr == e) return *is_int = true, true;
-      auto rd = std::from_chars(b, e, *d);
-      if (rd.ec == std::errc() && rd.ptr == e && std::isfinite(*d)) return *is_int = false, true;
-      return false;
-    }
-    default: return false;
-  }
+  JsonValue n;
+  if (!to_number(v, &n)) return false;
+  *is_int = n.type == JsonType::kInt;
+  *i = n.i;
+  *d = n.d;
+  return true;
 }
 
 [[noreturn]] void not_numeric(const AggSpec& spec, const JsonValue& v) {
@@ -155,6 +143,25 @@ void add_double(AggState& s, double d) {
 }
 
 }  // namespace
+
+bool to_number(const JsonValue& v, JsonValue* n) {
+  switch (v.type) {
+    case JsonType::kInt: n->type = JsonType::kInt, n->i = v.i; return true;
+    case JsonType::kUint: n->type = JsonType::kDouble, n->d = static_cast<double>(v.u); return true;
+    case JsonType::kDouble: n->type = JsonType::kDouble, n->d = v.d; return true;
+    case JsonType::kString: {
+      const char* b = v.text.data();
+      const char* e = b + v.text.size();
+      if (b == e) return false;
+      auto ri = std::from_chars(b, e, n->i);
+      if (ri.ec == std::errc() && ri.ptr == e) return n->type = JsonType::kInt, true;
+      auto rd = std::from_chars(b, e, n->d);
+      if (rd.ec == std::errc() && rd.ptr == e && std::isfinite(n->d)) return n->type = JsonType::kDouble, true;
+      return false;
+    }
+    default: return false;
+  }
+}
 
 AggSpec parse_agg(std::string_view text) {
   AggSpec spec;

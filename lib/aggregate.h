@@ -59,6 +59,10 @@ AggSpec parse_agg(std::string_view text);
 // tells a string "1" from the number 1 where that matters (grouping).
 void canonical_text(const JsonValue& v, std::string* out);
 
+// `v` as a number: kInt (exact) or kDouble, from a JSON number or a string
+// holding one ("12.5", as Miller and Spark's cast read it). False otherwise.
+bool to_number(const JsonValue& v, JsonValue* n);
+
 // True when `v` equals the count_if value: numbers numerically, everything
 // else by canonical text ("true" matches true, "7" matches 7 and "7").
 bool agg_matches(const AggSpec& spec, const JsonValue& v);

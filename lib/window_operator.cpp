@@ -374,29 +374,7 @@ struct WindowOperator::Impl {
       n = JsonValue{};
       n.type = JsonType::kNull;
       if (v.type == JsonType::kMissing || v.type == JsonType::kNull) continue;
-      if (v.type == JsonType::kInt) {
-        n.type = JsonType::kInt, n.i = v.i;
-        continue;
-      }
-      if (v.type == JsonType::kDouble || v.type == JsonType::kUint) {
-        n.type = JsonType::kDouble, n.d = v.type == JsonType::kDouble ? v.d : static_cast<double>(v.u);
-        continue;
-      }
-      // Strings holding numbers count as numbers (as Miller, and Spark's cast).
-      if (v.type == JsonType::kString) {
-        const char* b = v.text.data();
-        const char* e = b + v.text.size();
-        auto ri = std::from_chars(b, e, n.i);
-        if (b != e && ri.ec == std::errc() && ri.ptr == e) {
-          n.type = JsonType::kInt;
-          continue;
-        }
-        auto rd = std::from_chars(b, e, n.d);
-        if (b != e && rd.ec == std::errc() && rd.ptr == e) {
-          n.type = JsonType::kDouble;
-          continue;
-        }
-      }
+      if (to_number(v, &n)) continue;
       std::string shown;
       if (v.type == JsonType::kString) append_json_string(shown, v.text.substr(0, 40));
       bad.handle(BadKind::kBadValue, source, line.number,
