@@ -39,44 +39,14 @@ if [ ! -x /usr/bin/time ]; then
   echo "bench/passthrough.sh: /usr/bin/time is missing (apt-get install time)" >&2
   exit 1
 fi
-have() { command -v "$1" > /dev/null; }
 
 out=bench/out
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# run_pipeline NAME CMD...: CMD is a shell pipeline in which every process is
-# wrapped as `rss N prog args` (N = its position); sets $wall (seconds) and
-# $rss_list ("a+b" MB, the peak resident set of each process).
-rss() {
-  local n=$1
-  shift
-  /usr/bin/time -f %M -o "$tmp/rss.$n" "$@"
-}
-measure() {
-  local cmd=$1 start end
-  rm -f "$tmp"/rss.*
-  start=$EPOCHREALTIME
-  eval "$cmd"
-  end=$EPOCHREALTIME
-  wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-  rss_list=$(for f in "$tmp"/rss.*; do awk '{ kb = $1 } END { printf "%.0f\n", kb / 1024 }' "$f"; done \
-    | paste -sd+)
-}
-# best_of RUNS CMD: the best wall time of RUNS runs; the largest RSS seen.
-best_of() {
-  local n=$1 cmd=$2 best="" peak="" i
-  for ((i = 0; i < n; i++)); do
-    measure "$cmd"
-    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
-    peak=$(printf '%s\n%s\n' "$peak" "$rss_list" | awk -F+ 'NF {
-      for (i = 1; i <= NF; i++) if ($i > m[i]) m[i] = $i; if (NF > k) k = NF }
-      END { for (i = 1; i <= k; i++) printf "%s%s", (i > 1 ? "+" : ""), m[i]; print "" }')
-  done
-  wall=$best
-  rss_list=$peak
-}
+# rss, measure and best_of: see bench/lib.sh.
+. bench/lib.sh
 
 # row NAME RUNS CMD: measures CMD, adds a table row, keeps its time in secs[NAME].
 row() {

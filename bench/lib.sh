@@ -1,0 +1,80 @@
+# shellcheck shell=bash disable=SC2154  # $tmp is the caller's
+# Helpers shared by the benchmark scripts; source it from bench/*.sh after
+# `cd` to the repository root and after setting $tmp to a scratch directory
+# (measure keeps its /usr/bin/time outputs there).
+#   bench_need_debian PKG...    apt-get install what is missing (root or sudo)
+#   have CMD                    CMD is on PATH
+#   events_file N BIN           bench/out/events-N.ndjson, made by sx-gen once
+#   rss K PROG ARGS...          run PROG under /usr/bin/time, its peak RSS in $tmp/rss.K
+#   measure CMD                 run the shell pipeline CMD: $wall (s), $rss_list ("a+b" MB)
+#   best_of RUNS CMD            the best $wall of RUNS runs, the largest $rss_list seen
+#   host_line                   "host: CPU, cores, memory" for a report header
+#   fmt_rate EVENTS_PER_S       1234567 -> "1.23M", 45678 -> "45.7k"
+
+have() { command -v "$1" > /dev/null; }
+
+bench_need_debian() {
+  local missing=() p sudo=""
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "bench: installing ${missing[*]}" >&2
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+}
+
+# events_file N BIN: prints the path of the N-event data file, generating it
+# (sx-gen, the flags every benchmark uses) when it is missing.
+events_gen_flags="--seed 1 --late-fraction 0.05 --duplicate-fraction 0.02"
+events_file() {
+  local n=$1 bin=$2 file=bench/out/events-$1.ndjson
+  if [ ! -s "$file" ]; then
+    echo "generating $file ..." >&2
+    # shellcheck disable=SC2086
+    "$bin/sx-gen" --events "$n" $events_gen_flags > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  echo "$file"
+}
+
+# CMD is a shell pipeline in which every process is wrapped as
+# `rss K prog args` (K = its position, 1-9), so that rss_list lists them in order.
+rss() {
+  local k=$1
+  shift
+  /usr/bin/time -f %M -o "$tmp/rss.$k" "$@"
+}
+measure() {
+  local cmd=$1 start end
+  rm -f "$tmp"/rss.*
+  start=$EPOCHREALTIME
+  eval "$cmd"
+  end=$EPOCHREALTIME
+  wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+  rss_list=$(for f in "$tmp"/rss.*; do awk '{ kb = $1 } END { printf "%.0f\n", kb / 1024 }' "$f"; done \
+    | paste -sd+)
+}
+best_of() {
+  local n=$1 cmd=$2 best="" peak="" i
+  for ((i = 0; i < n; i++)); do
+    measure "$cmd"
+    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+    peak=$(printf '%s\n%s\n' "$peak" "$rss_list" | awk -F+ 'NF {
+      for (i = 1; i <= NF; i++) if ($i > m[i]) m[i] = $i; if (NF > k) k = NF }
+      END { for (i = 1; i <= k; i++) printf "%s%s", (i > 1 ? "+" : ""), m[i]; print "" }')
+  done
+  wall=$best
+  rss_list=$peak
+}
+
+host_line() {
+  echo "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
+    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+}
+
+fmt_rate() {
+  awk -v r="$1" 'BEGIN {
+    if (r >= 1e6) printf "%.2fM", r / 1e6; else if (r >= 1e3) printf "%.1fk", r / 1e3; else printf "%.0f", r }'
+}
