@@ -238,7 +238,7 @@ void canonical_text(const JsonValue& v, std::string* out) {
     }
     case JsonType::kUint: *out = std::to_string(v.u); return;
     case JsonType::kDouble: {
-      if (std::trunc(v.d) == v.d && std::fabs(v.d) < 9.0e15) {
+      if (std::trunc(v.d) == v.d && std::fabs(v.d) < 9.2e18) {  // exact in int64
         char buf[24];
         auto r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v.d));
         out->assign(buf, r.ptr);
@@ -268,12 +268,12 @@ bool agg_matches(const AggSpec& spec, const JsonValue& v) {
     } else {
       eq = (vi ? static_cast<double>(a) : ad) == (mi ? static_cast<double>(b) : bd);
     }
-  } else if (v.type == JsonType::kMissing) {
-    eq = false;  // SQL: NULL = x is not true
+  } else if (v.type == JsonType::kMissing || v.type == JsonType::kNull) {
+    return false;  // SQL: NULL = x and NULL != x are both not true
   } else {
     thread_local std::string text;
     canonical_text(v, &text);
-    eq = v.type != JsonType::kNull && text == spec.match;
+    eq = text == spec.match;
   }
   return eq != spec.negate;
 }

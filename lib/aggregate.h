@@ -2,7 +2,8 @@
 // state per group, merging (session windows) and their JSON result.
 //
 //   count                        rows
-//   count_if(FIELD=VALUE)        rows whose FIELD equals VALUE ('!=' negates)
+//   count_if(FIELD=VALUE)        rows whose FIELD equals VALUE ('!=': differs;
+//                                a null or missing FIELD matches neither)
 //   sum(F) avg(F) min(F) max(F)  over non-null values of F
 //   count_distinct(F)            distinct non-null values of F (exact)
 //   first(F) last(F)             F of the first / last row in arrival order

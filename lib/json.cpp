@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include <algorithm>
+
 #include <simdjson.h>
 
 #include "error.h"
@@ -119,6 +121,7 @@ JsonValue JsonValidator::get(const FieldPath& path) {
 struct RecordReader::Impl {
   od::parser parser;
   od::document doc;
+  std::vector<std::string> copies;  // get_fields with nesting paths
 };
 
 RecordReader::RecordReader() : impl_(std::make_unique<Impl>()) {}
@@ -214,6 +217,90 @@ JsonValue RecordReader::get(const FieldPath& path) {
   }
   return to_value(val);
 }
+
+FieldSet::FieldSet(const std::vector<FieldPath>& paths) : paths_(paths) {
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    std::vector<Node>* level = &roots_;
+    const auto& parts = paths[i].parts();
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      auto it = std::find_if(level->begin(), level->end(), [&](const Node& n) { return n.name == parts[k]; });
+      if (it == level->end()) {
+        level->push_back(Node{parts[k], -1, {}});
+        it = level->end() - 1;
+      }
+      if (k + 1 == parts.size()) {
+        if (it->leaf >= 0 || !it->kids.empty()) overlap_ = true;  // a repeat, or "a.b" then "a"
+        it->leaf = static_cast<int>(i);
+      } else {
+        if (it->leaf >= 0) overlap_ = true;  // "a" then "a.b"
+        level = &it->kids;
+      }
+    }
+  }
+}
+
+namespace {
+
+// One pass over `obj`: fills out[] for the paths under `nodes`; stops once
+// every node of this level was seen.
+simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Node>& nodes, JsonValue* out);
+
+}  // namespace
+
+bool RecordReader::get_fields(const FieldSet& set, JsonValue* out, std::string* why) {
+  for (std::size_t i = 0; i < set.size(); ++i) out[i] = JsonValue{};
+  if (set.overlap_) {
+    // Rare: paths that nest ("a" and "a.b") need separate lookups; keep
+    // copies of their texts, which the next lookup may overwrite.
+    impl_->copies.resize(set.size());
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      out[i] = get(set.paths_[i]);
+      impl_->copies[i].assign(out[i].text);
+      out[i].text = impl_->copies[i];
+    }
+    return true;
+  }
+  impl_->doc.rewind();
+  od::object obj;
+  auto err = impl_->doc.get_object().get(obj);
+  if (!err) err = scan_fields(obj, set.roots_, out);
+  if (err) {
+    *why = parse_reason(err);
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Node>& nodes, JsonValue* out) {
+  std::size_t seen = 0;
+  for (auto f : obj) {
+    od::field field;
+    if (auto err = std::move(f).get(field)) return err;
+    const od::raw_json_string key = field.key();
+    const FieldSet::Node* match = nullptr;
+    for (const auto& n : nodes) {
+      if (key.unsafe_is_equal(n.name)) {
+        match = &n;
+        break;
+      }
+    }
+    if (!match) continue;  // the iteration skips the value
+    if (match->leaf >= 0) {
+      out[match->leaf] = to_value(field.value());
+    } else {
+      od::object sub;
+      if (!field.value().get_object().get(sub)) {
+        if (auto err = scan_fields(sub, match->kids, out)) return err;
+      }
+    }
+    if (++seen == nodes.size()) break;
+  }
+  return simdjson::SUCCESS;
+}
+
+}  // namespace
 
 bool RecordReader::for_each_field(
     const std::function<void(std::string_view, const JsonValue&)>& fn, std::string* why) {

@@ -62,6 +62,26 @@ class JsonValidator {
   std::unique_ptr<Impl> impl_;
 };
 
+// Several field paths, compiled for RecordReader::get_fields (a tree of
+// their components, so one pass over a record finds them all).
+class FieldSet {
+ public:
+  explicit FieldSet(const std::vector<FieldPath>& paths);
+  std::size_t size() const { return paths_.size(); }
+
+  struct Node {
+    std::string name;
+    int leaf = -1;  // index of the path ending here
+    std::vector<Node> kids;
+  };
+
+ private:
+  friend class RecordReader;
+  std::vector<FieldPath> paths_;
+  std::vector<Node> roots_;
+  bool overlap_ = false;  // a path is a prefix of another ("a" and "a.b")
+};
+
 // On-Demand access for stages behind the edge: touches only what is asked.
 class RecordReader {
  public:
@@ -72,6 +92,10 @@ class RecordReader {
   // The value at `path` in the open record (kMissing when absent). Any order
   // of lookups works; document order is fastest.
   JsonValue get(const FieldPath& path);
+  // The values of all of `set`'s paths in the open record, in one pass:
+  // out[i] for path i (kMissing when absent). Unlike get(), every view stays
+  // valid until the next open(). Returns false with *why on malformed input.
+  bool get_fields(const FieldSet& set, JsonValue* out, std::string* why);
   // Calls fn(key, value) for each top-level field in order; `value.text` is the
   // raw JSON for non-strings. Returns false with *why on malformed input.
   bool for_each_field(const std::function<void(std::string_view, const JsonValue&)>& fn,

@@ -1,17 +1,62 @@
 #include "record_time.h"
 
+#include <cstring>
+
 namespace sx {
 
 EventTimeField::EventTimeField(const StreamInfo& info)
     : path_(FieldPath::parse(info.time_field)),
       parser_(info.time_format, info.time_zone),
-      shift_(info.time_shift) {}
+      shift_(info.time_shift),
+      iso_(info.time_format == "auto" || info.time_format == "iso8601") {}
+
+Micros EventTimeField::within_hour(std::string_view s) {
+  const auto digit = [&](std::size_t i) { return static_cast<unsigned>(s[i] - '0'); };
+  const auto two = [&](std::size_t i) -> int {
+    const unsigned a = digit(i), b = digit(i + 1);
+    return a > 9 || b > 9 ? -1 : static_cast<int>(a * 10 + b);
+  };
+  if (s.size() < 20 || s.back() != 'Z' || s[13] != ':' || s[16] != ':') return -1;
+  const int mm = two(14), ss = two(17);
+  if (mm < 0 || mm > 59 || ss < 0 || ss > 59) return -1;
+  Micros frac = 0;
+  if (s.size() > 20) {
+    if (s[19] != '.' || s.size() > 30 || s.size() < 22) return -1;
+    Micros scale = 100000;
+    for (std::size_t i = 20; i + 1 < s.size(); ++i) {
+      const unsigned d = digit(i);
+      if (d > 9) return -1;
+      frac += d * scale;
+      scale /= 10;
+    }
+  }
+  return (mm * 60 + ss) * kMicrosPerSecond + frac;
+}
+
+bool EventTimeField::same_hour(std::string_view s, Micros* us) const {
+  if (!hour_known_ || s.size() < 20 || std::memcmp(s.data(), hour_prefix_, 13) != 0) return false;
+  const Micros within = within_hour(s);
+  if (within < 0) return false;
+  *us = hour_start_ + within;
+  return true;
+}
 
 bool EventTimeField::convert(const JsonValue& v, EventTime* t, BadKind* kind,
                              std::string* why) const {
   bool ok = false;
   switch (v.type) {
-    case JsonType::kString: ok = parser_.parse(v.text, t, why); break;
+    case JsonType::kString:
+      if (iso_ && same_hour(v.text, &t->us)) {
+        ok = true;
+      } else if ((ok = parser_.parse(v.text, t, why)) && iso_) {
+        const Micros within = within_hour(v.text);
+        if (within >= 0) {
+          std::memcpy(hour_prefix_, v.text.data(), 13);
+          hour_start_ = t->us - within;
+          hour_known_ = true;
+        }
+      }
+      break;
     case JsonType::kInt: ok = parser_.parse_number(v.i, t, why); break;
     case JsonType::kDouble: ok = parser_.parse_number(v.d, t, why); break;
     case JsonType::kUint: *why = "time value " + std::to_string(v.u) + " is out of range"; break;

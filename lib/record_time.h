@@ -25,9 +25,20 @@ class EventTimeField {
   bool convert(const JsonValue& v, EventTime* t, BadKind* kind, std::string* why) const;
 
  private:
+  // Fast path for the common "YYYY-MM-DDTHH:MM:SS[.f]Z": records in the same
+  // hour share their first 13 bytes, so only minutes, seconds and fraction
+  // are read. Returns false when `s` has another shape or another hour.
+  bool same_hour(std::string_view s, Micros* us) const;
+  // The minutes, seconds and fraction of that shape, in micros; -1 otherwise.
+  static Micros within_hour(std::string_view s);
+
   FieldPath path_;
   TimeParser parser_;
   Micros shift_ = 0;
+  bool iso_ = false;  // the format reads ISO-8601 strings (auto, iso8601)
+  mutable char hour_prefix_[13] = {};
+  mutable Micros hour_start_ = 0;
+  mutable bool hour_known_ = false;
 };
 
 }  // namespace sx

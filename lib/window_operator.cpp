@@ -37,13 +37,17 @@ void append_key_part(std::string& key, const JsonValue& v, std::string& scratch)
     case JsonType::kString: tag = kTagStr; break;
     default: tag = kTagJson;
   }
-  if (tag == kTagNull) scratch.clear();
-  else if (tag == kTagStr) scratch.assign(v.text);
-  else canonical_text(v, &scratch);
-  const auto len = static_cast<std::uint32_t>(scratch.size());
+  std::string_view text;
+  if (tag == kTagStr) {
+    text = v.text;
+  } else if (tag != kTagNull) {
+    canonical_text(v, &scratch);
+    text = scratch;
+  }
+  const auto len = static_cast<std::uint32_t>(text.size());
   key += tag;
   key.append(reinterpret_cast<const char*>(&len), 4);
-  key += scratch;
+  key += text;
 }
 
 struct KeyPart {
@@ -106,9 +110,23 @@ struct Table {
   std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> index;
   std::vector<Group> groups;
 
+  std::uint32_t last = 0;  // the group found last: consecutive records often share it
+
   std::uint32_t find_or_add(std::string_view key, std::size_t naggs) {
+    if (last < groups.size() && groups[last].key == key) return last;
+    // Few groups: comparing beats hashing.
+    if (groups.size() <= 8) {
+      for (std::uint32_t i = 0; i < groups.size(); ++i) {
+        if (groups[i].key == key) return last = i;
+      }
+      return last = add(key, naggs);
+    }
     auto it = index.find(key);
-    if (it != index.end()) return it->second;
+    if (it != index.end()) return last = it->second;
+    return last = add(key, naggs);
+  }
+
+  std::uint32_t add(std::string_view key, std::size_t naggs) {
     const auto i = static_cast<std::uint32_t>(groups.size());
     groups.push_back(Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false});
     index.emplace(std::string(key), i);
@@ -213,6 +231,11 @@ struct WindowOperator::Impl {
 
   // Scratch (no allocation per record once warm).
   RecordReader reader;
+  // Every field a record is read for, found in one pass: [time], by...,
+  // sum/avg fields..., other fields...
+  std::unique_ptr<FieldSet> fields;
+  std::vector<JsonValue> values;
+  std::size_t by_at = 0, num_at = 0, other_at = 0;
   std::string why, key, scratch, row;
   std::vector<AggState*> targets;
   std::uint64_t seq = 0;
@@ -327,6 +350,16 @@ struct WindowOperator::Impl {
       }
       time = std::make_unique<EventTimeField>(in_info);
     }
+    std::vector<FieldPath> paths;
+    if (time) paths.push_back(time->path());
+    by_at = paths.size();
+    paths.insert(paths.end(), by.begin(), by.end());
+    num_at = paths.size();
+    for (const auto& f : num_fields) paths.push_back(f.path);
+    other_at = paths.size();
+    for (const auto& f : other_fields) paths.push_back(f.path);
+    fields = std::make_unique<FieldSet>(paths);
+    values.resize(paths.size());
     if (header && in_info.watermark_delay < 0) {
       if (windowed() && mode == OutputMode::kAppend) {
         throw usage_error(
@@ -356,20 +389,20 @@ struct WindowOperator::Impl {
   void on_record(const Line& line, const std::string& source) {
     if (!started) start(nullptr);
     ++records_in_epoch;
-    if (!reader.open(line.text, &why)) {
+    if (!reader.open(line.text, &why) || !reader.get_fields(*fields, values.data(), &why)) {
       bad.handle(BadKind::kMalformed, source, line.number, why, line.text);
       return;
     }
     EventTime t{0};
     if (time) {
       BadKind k;
-      if (!time->convert(reader.get(time->path()), &t, &k, &why)) {
+      if (!time->convert(values[0], &t, &k, &why)) {
         bad.handle(k, source, line.number, why, line.text);
         return;
       }
     }
     for (std::size_t i = 0; i < num_fields.size(); ++i) {
-      const JsonValue v = reader.get(num_fields[i].path);
+      const JsonValue& v = values[num_at + i];
       JsonValue& n = nums[i];
       n = JsonValue{};
       n.type = JsonType::kNull;
@@ -385,7 +418,7 @@ struct WindowOperator::Impl {
       return;
     }
     key.clear();
-    for (const auto& p : by) append_key_part(key, reader.get(p), scratch);
+    for (std::size_t i = 0; i < by.size(); ++i) append_key_part(key, values[by_at + i], scratch);
 
     targets.clear();
     switch (kind) {
@@ -454,9 +487,9 @@ struct WindowOperator::Impl {
           for (AggState* s : targets) agg_update(aggs[a], s[a], nums[f], seq);
         }
       }
-      for (const auto& f : other_fields) {
-        const JsonValue v = reader.get(f.path);
-        for (const std::size_t a : f.aggs) {
+      for (std::size_t f = 0; f < other_fields.size(); ++f) {
+        const JsonValue& v = values[other_at + f];
+        for (const std::size_t a : other_fields[f].aggs) {
           for (AggState* s : targets) agg_update(aggs[a], s[a], v, seq);
         }
       }
