@@ -252,4 +252,25 @@ for n in "${sizes[@]}"; do
     echo "${check%;}"
   } | tee -a "$report"
 done
+
+# State is bounded by the watermark: read as a stream (stdin: an epoch every
+# 100000 records, so windows keep closing), sx-window's peak memory does not
+# grow with the number of events.
+{
+  echo
+  echo "state: sx-window peak RSS when windows keep closing (stdin, an epoch per 100000 events)"
+  for n in "${sizes[@]}"; do
+    file=$(events_file "$n" "$bin")
+    line="  $n events:"
+    for q in tumbling sessions; do
+      spec=(--tumbling 5m --by event_type)
+      [ "$q" = sessions ] && spec=(--session 30m --by user_id)
+      "$bin/sx-read" --time-field timestamp --watermark 10m < "$file" \
+        | /usr/bin/time -f %M -o "$tmp/state.rss" "$bin/sx-window" "${spec[@]}" --agg count \
+            --agg 'sum(value)' --agg 'avg(value)' > /dev/null
+      line+=" $q $(awk '{ printf "%.1f MB", $1 / 1024 }' "$tmp/state.rss");"
+    done
+    echo "${line%;}"
+  done
+} | tee -a "$report"
 cp "$report" "$out/window.txt"
