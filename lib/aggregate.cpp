@@ -130,10 +130,7 @@ void add_int(const AggSpec& spec, AggState& s, std::int64_t i) {
   if (s.is_double) {
     s.dsum += static_cast<double>(i);
   } else if (__builtin_add_overflow(s.isum, i, &s.isum)) {
-    if (spec.kind == AggKind::kSum) overflow(spec);
-    // avg never fails: continue in floating point.
-    s.is_double = true;
-    s.dsum = static_cast<double>(s.isum - i) + static_cast<double>(i);
+    agg_sum_overflow(spec, s, i);
   }
 }
 
@@ -276,6 +273,15 @@ bool agg_matches(const AggSpec& spec, const JsonValue& v) {
     eq = text == spec.match;
   }
   return eq != spec.negate;
+}
+
+void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i) {
+  if (spec.kind == AggKind::kSum) overflow(spec);
+  // avg never fails: continue in floating point. isum holds the wrapped sum;
+  // unwrap it in unsigned arithmetic (no signed overflow).
+  const auto before = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.isum) - static_cast<std::uint64_t>(i));
+  s.is_double = true;
+  s.dsum = static_cast<double>(before) + static_cast<double>(i);
 }
 
 void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq) {

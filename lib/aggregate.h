@@ -90,6 +90,18 @@ struct AggState {
 void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq);
 // count: no field.
 inline void agg_count(AggState& s) { ++s.n; }
+// sum and avg of a value already made a number by to_number() (kInt or
+// kDouble): the hot path, inline. Throws like agg_update on overflow.
+void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i);
+inline void agg_add_number(const AggSpec& spec, AggState& s, const JsonValue& n) {
+  ++s.n;
+  if (n.type == JsonType::kInt && !s.is_double) {
+    if (__builtin_add_overflow(s.isum, n.i, &s.isum)) agg_sum_overflow(spec, s, n.i);
+    return;
+  }
+  if (!s.is_double) s.is_double = true, s.dsum = static_cast<double>(s.isum);
+  s.dsum += n.type == JsonType::kInt ? static_cast<double>(n.i) : n.d;
+}
 // Folds `from` into `into` (session windows merging). Throws on overflow.
 void agg_merge(const AggSpec& spec, AggState& into, AggState&& from);
 // Appends the JSON result of `s` to `out`.

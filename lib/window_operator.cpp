@@ -484,7 +484,8 @@ struct WindowOperator::Impl {
       }
       for (std::size_t f = 0; f < num_fields.size(); ++f) {
         for (const std::size_t a : num_fields[f].aggs) {
-          for (AggState* s : targets) agg_update(aggs[a], s[a], nums[f], seq);
+          if (nums[f].type == JsonType::kNull) break;  // sum and avg skip nulls
+          for (AggState* s : targets) agg_add_number(aggs[a], s[a], nums[f]);
         }
       }
       for (std::size_t f = 0; f < other_fields.size(); ++f) {
