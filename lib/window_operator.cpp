@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "error.h"
+#include "group_key.h"
 
 namespace sx {
 
@@ -19,82 +20,11 @@ OutputMode parse_output_mode(const std::string& name) {
 
 namespace {
 
-// ---- group keys ----
-// A key is, per --by field, a tag byte, a 4-byte length and the value's
-// canonical text. Tags sort as Spark orders types: null, boolean, number,
-// string, other JSON.
-constexpr char kTagNull = '0', kTagBool = '1', kTagNum = '2', kTagStr = '3', kTagJson = '4';
-
-void append_key_part(std::string& key, const JsonValue& v, std::string& scratch) {
-  char tag;
-  switch (v.type) {
-    case JsonType::kMissing:
-    case JsonType::kNull: tag = kTagNull; break;
-    case JsonType::kBool: tag = kTagBool; break;
-    case JsonType::kInt:
-    case JsonType::kUint:
-    case JsonType::kDouble: tag = kTagNum; break;
-    case JsonType::kString: tag = kTagStr; break;
-    default: tag = kTagJson;
-  }
-  std::string_view text;
-  if (tag == kTagStr) {
-    text = v.text;
-  } else if (tag != kTagNull) {
-    canonical_text(v, &scratch);
-    text = scratch;
-  }
-  const auto len = static_cast<std::uint32_t>(text.size());
-  key += tag;
-  key.append(reinterpret_cast<const char*>(&len), 4);
-  key += text;
-}
-
-struct KeyPart {
-  char tag;
-  std::string_view text;
-};
-
-KeyPart next_part(std::string_view& key) {
-  std::uint32_t len;
-  std::memcpy(&len, key.data() + 1, 4);
-  KeyPart p{key[0], key.substr(5, len)};
-  key.remove_prefix(5 + len);
-  return p;
-}
-
-double to_double(std::string_view s) {
-  double d = 0;
-  std::from_chars(s.data(), s.data() + s.size(), d);
-  return d;
-}
-
-int compare_keys(std::string_view a, std::string_view b) {
-  while (!a.empty() && !b.empty()) {
-    const KeyPart x = next_part(a), y = next_part(b);
-    if (x.tag != y.tag) return x.tag < y.tag ? -1 : 1;
-    if (x.tag == kTagNum) {
-      const double dx = to_double(x.text), dy = to_double(y.text);
-      if (dx != dy) return dx < dy ? -1 : 1;
-    }
-    const int c = x.text.compare(y.text);
-    if (c != 0) return c < 0 ? -1 : 1;
-  }
-  return a.empty() ? (b.empty() ? 0 : -1) : 1;
-}
-
-void append_key_value(std::string& out, const KeyPart& p) {
-  switch (p.tag) {
-    case kTagNull: out += "null"; break;
-    case kTagStr: append_json_string(out, p.text); break;
-    default: out += p.text;
-  }
-}
-
-struct Hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
+using group_key::append_key_part;
+using group_key::append_key_value;
+using group_key::compare_keys;
+using group_key::Hash;
+using group_key::next_part;
 
 // ---- state ----
 

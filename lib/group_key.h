@@ -1,0 +1,50 @@
+// Compact binary keys for grouping and deduplication (sx-window --by,
+// sx-dedup --key): per field, a tag byte, a 4-byte length and the value's
+// canonical text (aggregate.h's canonical_text: 1, 1.0 and 1e0 are one key;
+// the string "1" is another). Tags order types as Spark sorts them: null
+// (and missing), boolean, number, string, other JSON.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "json.h"
+
+namespace sx::group_key {
+
+inline constexpr char kTagNull = '0', kTagBool = '1', kTagNum = '2', kTagStr = '3', kTagJson = '4';
+
+// Appends the part for `v`; `scratch` is reused to avoid allocation.
+void append_key_part(std::string& key, const JsonValue& v, std::string& scratch);
+
+struct KeyPart {
+  char tag;
+  std::string_view text;
+};
+
+// The first part of `key`, which it removes.
+inline KeyPart next_part(std::string_view& key) {
+  std::uint32_t len;
+  std::memcpy(&len, key.data() + 1, 4);
+  KeyPart p{key[0], key.substr(5, len)};
+  key.remove_prefix(5 + len);
+  return p;
+}
+
+// Spark's order: by type as above, numbers numerically, strings byte-wise.
+int compare_keys(std::string_view a, std::string_view b);
+
+// Appends the part's value as JSON.
+void append_key_value(std::string& out, const KeyPart& p);
+
+// For unordered containers keyed by std::string and probed by string_view.
+struct Hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace sx::group_key
