@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "error.h"
+#include "record_time.h"
 
 namespace sx {
 
@@ -55,6 +56,8 @@ const char* tool_name() { return g_tool; }
 void warn(const std::string& message) {
   std::fprintf(stderr, "%s: warning: %s\n", g_tool, message.c_str());
 }
+
+void note(const std::string& message) { std::fprintf(stderr, "%s: %s\n", g_tool, message.c_str()); }
 
 int tool_main(const ToolInfo& info, int argc, char** argv,
               const std::function<void(CLI::App&)>& define, const std::function<int()>& run) {
@@ -116,6 +119,15 @@ void add_input_flags(CLI::App& app, InputFlags& flags) {
          },
          "Longest accepted line; a longer one is bad input (default 16MiB)")
       ->type_name("SIZE");
+}
+
+void time_override(const CLI::App& app, const TimeFlags& flags, TimeOverride* out) {
+  out->flags.time_field = flags.time_field;
+  out->flags.time_format = flags.time_format;
+  out->flags.time_zone = flags.time_zone;
+  out->field_given = app.get_option("--time-field")->count() > 0;
+  out->format_given = app.get_option("--time-format")->count() > 0;
+  out->zone_given = app.get_option("--time-zone")->count() > 0;
 }
 
 void add_time_flags(CLI::App& app, TimeFlags& flags) {

@@ -31,6 +31,8 @@ int tool_main(const ToolInfo& info, int argc, char** argv,
 
 // Prints "<tool>: warning: <message>" on stderr (summaries, skipped counts).
 void warn(const std::string& message);
+// "<tool>: <message>" on stderr: a count the user should see, not a problem.
+void note(const std::string& message);
 // The running tool's name ("sx" outside tool_main), for messages.
 const char* tool_name();
 
@@ -50,6 +52,10 @@ struct TimeFlags {
   std::string time_zone = "UTC";
 };
 void add_time_flags(CLI::App& app, TimeFlags& flags);
+// After parsing: the flags as a TimeOverride (record_time.h), noting which
+// were given, for stages that read the time settings from the stream header.
+struct TimeOverride;
+void time_override(const CLI::App& app, const TimeFlags& flags, TimeOverride* out);
 
 // Parses a byte size such as 16MiB, 4096, 64k, 1G (k/M/G are binary). Throws
 // usage_error naming `flag` and `text`.

@@ -4,6 +4,15 @@
 
 namespace sx {
 
+StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o) {
+  StreamInfo info = header ? *header : StreamInfo{};
+  if (o.field_given || !header) info.time_field = o.flags.time_field;
+  if (o.format_given || !header) info.time_format = o.flags.time_format;
+  if (o.zone_given || !header) info.time_zone = o.flags.time_zone;
+  if (o.field_given) info.time_shift = 0;
+  return info;
+}
+
 EventTimeField::EventTimeField(const StreamInfo& info)
     : path_(FieldPath::parse(info.time_field)),
       parser_(info.time_format, info.time_zone),

@@ -12,6 +12,18 @@
 
 namespace sx {
 
+// A stage's own time flags (--time-field, --time-format, --time-zone) and
+// which of them were given: they win over the input's stream header, and
+// stand in for it when there is none.
+struct TimeOverride {
+  StreamInfo flags;
+  bool field_given = false, format_given = false, zone_given = false;
+};
+// The event-time settings in force: `header` (null when the input has none)
+// with the given flags applied. A --time-field of one's own drops the
+// header's time shift.
+StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o);
+
 class EventTimeField {
  public:
   // Throws usage_error for a bad field path, format or zone.

@@ -13,7 +13,12 @@ void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolic
     std::string why;
     for (const auto& path : files) {
       auto reader = LineReader::open(path, input.max_line_bytes);
-      reader->set_wait_hooks([&out] { out.flush(); }, -1, nullptr);
+      reader->set_wait_hooks(
+          [&op, &out] {
+            op.on_idle();
+            out.flush();
+          },
+          -1, nullptr);
       Line line;
       while (reader->next(&line)) {
         if (line.too_long) {

@@ -27,6 +27,9 @@ class Operator {
   virtual void on_record(const Line& line, const std::string& source) = 0;
   // A control record. `raw` is its exact text. Default: forward it.
   virtual void on_control(const Control& control, std::string_view raw);
+  // Input is about to block: emit anything held back (see sx-dedup's
+  // prefetch pipeline) before the driver flushes the output.
+  virtual void on_idle() {}
   // End of input, after the last record.
   virtual void on_end() {}
 

@@ -266,11 +266,7 @@ struct WindowOperator::Impl {
   void start(const StreamInfo* header) {
     started = true;
     header_seen = header != nullptr;
-    if (header) in_info = *header;
-    if (opt.time_field_given || !header) in_info.time_field = opt.time.time_field;
-    if (opt.time_format_given || !header) in_info.time_format = opt.time.time_format;
-    if (opt.time_zone_given || !header) in_info.time_zone = opt.time.time_zone;
-    if (opt.time_field_given) in_info.time_shift = 0;
+    in_info = effective_time(header, opt.time);
     if (needs_time()) {
       if (in_info.time_field.empty()) {
         throw usage_error(std::string(header ? "the input's stream header names no event-time field"

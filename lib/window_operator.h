@@ -33,9 +33,7 @@ struct WindowOptions {
   Micros ttl = -1;                   // running aggregations: drop a key after this silence
   std::string late_file;             // --late FILE
   std::uint64_t max_state_rows = 10000000;  // 0: no limit
-  // Event time when the input has no stream header (flags win over the header).
-  StreamInfo time;
-  bool time_field_given = false, time_format_given = false, time_zone_given = false;
+  TimeOverride time;  // --time-field etc.: for input without a header, or to override it
 };
 
 class WindowOperator : public Operator {

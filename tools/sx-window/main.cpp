@@ -124,12 +124,7 @@ int main(int argc, char** argv) {
         w.zone = time.time_zone;
         if (!mode.empty()) opt.mode = sx::parse_output_mode(mode);
         if (!ttl.empty()) opt.ttl = duration_flag("--ttl", ttl);
-        opt.time.time_field = time.time_field;
-        opt.time.time_format = time.time_format;
-        opt.time.time_zone = time.time_zone;
-        opt.time_field_given = app_ptr->get_option("--time-field")->count() > 0;
-        opt.time_format_given = app_ptr->get_option("--time-format")->count() > 0;
-        opt.time_zone_given = app_ptr->get_option("--time-zone")->count() > 0;
+        sx::time_override(*app_ptr, time, &opt.time);
         sx::Output out(1);
         sx::BadInputPolicy bad(input.on_error);
         sx::WindowOperator op(opt, out, bad);

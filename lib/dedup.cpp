@@ -1,0 +1,212 @@
+#include "dedup.h"
+
+#include <array>
+
+#include "cli.h"
+#include "duration.h"
+#include "error.h"
+#include "group_key.h"
+#include "json.h"
+#include "key_set.h"
+
+namespace sx {
+
+namespace {
+
+std::string time_text(Micros t) {
+  char buf[kMaxTimeText];
+  return std::string(buf, format_time(EventTime{t}, buf));
+}
+
+}  // namespace
+
+struct DedupOperator::Impl {
+  DedupOptions opt;
+  Output& out;
+  BadInputPolicy& bad;
+  std::vector<FieldPath> keys;
+
+  bool started = false;
+  StreamInfo in_info;
+  std::unique_ptr<EventTimeField> time;  // when a watermark governs state
+  Micros delay = -1;                     // the input's watermark delay
+  bool time_in_keys = false;
+  EventTime wm = EventTime::none();
+
+  std::unique_ptr<FieldSet> fields;  // [time], keys...
+  std::vector<JsonValue> values;
+  std::size_t keys_at = 0;
+  RecordReader reader;
+  std::string why, key, scratch;
+  ExpiringKeySet set;
+
+  // A short pipeline hides the cache miss of each key's slot: a record's slot
+  // is prefetched when it arrives and the record is decided kDepth records
+  // later (in order; flushed before every control record and when input
+  // would block).
+  struct Pending {
+    std::string line, key, source;
+    std::uint64_t number = 0, hash = 0;
+    Micros expiry = 0;
+  };
+  static constexpr std::size_t kDepth = 8;
+  std::array<Pending, kDepth> ring;
+  std::size_t ring_head = 0, ring_size = 0;
+
+  std::unique_ptr<Output> duplicates_out, late_out;
+  std::uint64_t records = 0, duplicates = 0, late = 0;
+
+  Impl(const DedupOptions& o, Output& output, BadInputPolicy& b) : opt(o), out(output), bad(b) {
+    for (const auto& k : opt.keys) keys.push_back(FieldPath::parse(k));
+    if (!opt.duplicates_file.empty()) duplicates_out = Output::open_file(opt.duplicates_file, true);
+    if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, true);
+  }
+
+  void start(const StreamInfo* header) {
+    started = true;
+    in_info = effective_time(header, opt.time);
+    delay = header ? in_info.watermark_delay : -1;
+    for (const auto& k : opt.keys) time_in_keys |= !in_info.time_field.empty() && k == in_info.time_field;
+    if (opt.within_watermark && delay < 0) {
+      throw usage_error(std::string("--within-watermark needs a watermark: ") +
+                        (header ? "this stream has none; add --watermark DELAY to sx-read"
+                                : "the input has no sx stream header; read it through "
+                                  "'sx-read --time-field FIELD --watermark DELAY'") +
+                        " (or drop --within-watermark to keep every key for the life of the stream)");
+    }
+    // The watermark governs state (and makes records late) in these two cases only.
+    if (delay >= 0 && (opt.within_watermark || time_in_keys)) {
+      if (in_info.time_field.empty()) {
+        throw usage_error("--within-watermark needs the event time; the stream header names no "
+                          "time field (pass --time-field FIELD)");
+      }
+      time = std::make_unique<EventTimeField>(in_info);
+    }
+    std::vector<FieldPath> paths;
+    if (time) paths.push_back(time->path());
+    keys_at = paths.size();
+    paths.insert(paths.end(), keys.begin(), keys.end());
+    fields = std::make_unique<FieldSet>(paths);
+    values.resize(paths.size());
+  }
+
+  void on_record(const Line& line, const std::string& source) {
+    if (!started) start(nullptr);
+    ++records;
+    std::string_view k = line.text;  // no --key: the whole record
+    EventTime t{0};
+    if (time || !keys.empty()) {
+      if (!reader.open(line.text, &why) || !reader.get_fields(*fields, values.data(), &why)) {
+        bad.handle(BadKind::kMalformed, source, line.number, why, line.text);
+        return;
+      }
+      if (time) {
+        BadKind kind;
+        if (!time->convert(values[0], &t, &kind, &why)) {
+          bad.handle(kind, source, line.number, why, line.text);
+          return;
+        }
+        if (t <= wm) {
+          ++late;
+          if (late_out) {
+            late_out->write_line(make_reject_record(
+                source, line.number,
+                "late: event time " + time_text(t.us) + " is at or before the watermark " +
+                    time_text(wm.us),
+                line.text, false));
+          }
+          return;
+        }
+      }
+      if (!keys.empty()) {
+        key.clear();
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+          group_key::append_key_part(key, values[keys_at + i], scratch);
+        }
+        k = key;
+      }
+    }
+    if (ring_size == kDepth) decide_oldest();
+    Pending& p = ring[(ring_head + ring_size++) % kDepth];
+    p.line.assign(line.text);
+    p.key.assign(k);
+    p.source.assign(source);
+    p.number = line.number;
+    p.expiry = !time ? ExpiringKeySet::kNever : opt.within_watermark ? t.us + delay : t.us;
+    p.hash = ExpiringKeySet::hash(p.key);
+    set.prefetch(p.hash);
+  }
+
+  // The oldest pending record: passes if its key is new, else is a duplicate.
+  void decide_oldest() {
+    Pending& p = ring[ring_head];
+    ring_head = (ring_head + 1) % kDepth;
+    --ring_size;
+    if (set.insert(p.key, p.hash, p.expiry, wm.us)) {
+      if (opt.max_keys != 0 && set.size() > opt.max_keys) {
+        throw data_error(p.source + ":" + std::to_string(p.number) + ": more than " +
+                         std::to_string(opt.max_keys) +
+                         " keys held (--max-keys); raise it, or bound the state: put the event-time "
+                         "field among the keys or use --within-watermark, with a watermark");
+      }
+      out.write_line(p.line);
+      return;
+    }
+    ++duplicates;
+    if (duplicates_out) {
+      duplicates_out->write_line(make_reject_record(p.source, p.number, "duplicate", p.line, false));
+    }
+  }
+
+  void drain() {
+    while (ring_size > 0) decide_oldest();
+  }
+
+  void on_control(const Control& c, std::string_view raw) {
+    drain();
+    if (c.type == ControlType::kStream) {
+      if (started) return;  // a second header (concatenated streams): the first one holds
+      start(&c.stream);
+      out.write_line(raw);  // sx-dedup leaves event time alone
+      return;
+    }
+    if (!started) start(nullptr);
+    if (c.type == ControlType::kWatermark && c.watermark > wm) {
+      wm = c.watermark;
+      if (time) set.expire(wm.us);
+    }
+    out.write_line(raw);
+  }
+
+  void on_end() {
+    if (!started) start(nullptr);
+    drain();
+    if (duplicates_out) duplicates_out->flush();
+    if (late_out) late_out->flush();
+    if (duplicates > 0) {
+      note("dropped " + std::to_string(duplicates) +
+           (duplicates == 1 ? " duplicate" : " duplicates") + " of " + std::to_string(records) +
+           " records" + (duplicates_out ? "; see " + opt.duplicates_file : ""));
+    }
+    if (late > 0) {
+      warn(std::to_string(late) + (late == 1 ? " late record" : " late records") +
+           " dropped (at or before the watermark)" +
+           (late_out ? "; see " + opt.late_file : "; keep them with --late FILE"));
+    }
+  }
+};
+
+DedupOperator::DedupOperator(const DedupOptions& options, Output& out, BadInputPolicy& bad)
+    : Operator(out), impl_(std::make_unique<Impl>(options, out, bad)) {}
+DedupOperator::~DedupOperator() = default;
+void DedupOperator::on_record(const Line& line, const std::string& source) {
+  impl_->on_record(line, source);
+}
+void DedupOperator::on_control(const Control& control, std::string_view raw) {
+  impl_->on_control(control, raw);
+}
+void DedupOperator::on_idle() { impl_->drain(); }
+void DedupOperator::on_end() { impl_->on_end(); }
+std::uint64_t DedupOperator::keys_held() const { return impl_->set.size(); }
+
+}  // namespace sx

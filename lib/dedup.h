@@ -1,0 +1,48 @@
+// sx-dedup's engine: streaming deduplication with Spark's two semantics
+// (sx(7), man sx-dedup). Default, dropDuplicates(keys): a key's first
+// occurrence passes; when the event-time field is among the keys, its state
+// goes once the watermark reaches that time, otherwise it stays for the life of
+// the stream. --within-watermark, dropDuplicatesWithinWatermark(keys): a key
+// is held from its first event time until the watermark reaches that time plus
+// the watermark delay. With a watermark in force, a record at or below it is
+// late: not passed, counted, kept with --late FILE.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bad_input.h"
+#include "control_record.h"
+#include "record_time.h"
+#include "stage.h"
+
+namespace sx {
+
+struct DedupOptions {
+  std::vector<std::string> keys;  // empty: the whole record (its bytes)
+  bool within_watermark = false;
+  std::string duplicates_file;    // --duplicates FILE
+  std::string late_file;          // --late FILE
+  std::uint64_t max_keys = 0;     // 0: no limit
+  TimeOverride time;  // --time-field etc.: for input without a header, or to override it
+};
+
+class DedupOperator : public Operator {
+ public:
+  DedupOperator(const DedupOptions& options, Output& out, BadInputPolicy& bad);
+  ~DedupOperator() override;
+  void on_record(const Line& line, const std::string& source) override;
+  void on_control(const Control& control, std::string_view raw) override;
+  void on_idle() override;
+  void on_end() override;
+
+  std::uint64_t keys_held() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sx
