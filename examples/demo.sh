@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The demo: 6000 generated clickstream events (100 ms apart, so 10 minutes of
-# traffic; 5% of them up to 2 minutes late) read with a 2-minute watermark in
-# epochs of 1000 records, counted and averaged per event type in 5-minute
-# tumbling windows, and shown as Spark's console shows micro-batches: each
-# window appears once, in the batch after the watermark passes its end.
+# traffic; 5% of them up to 2 minutes late, 2% re-sent) read with a 2-minute
+# watermark in epochs of 1000 records, deduplicated on event id and time,
+# counted and averaged per event type in 5-minute tumbling windows, and shown
+# as Spark's console shows micro-batches: each window appears once, in the
+# batch after the watermark passes its end.
 set -euo pipefail
-sx-gen --events 6000 --seed 7 --late-fraction 0.05 --late-max 2m \
+sx-gen --events 6000 --seed 7 --late-fraction 0.05 --late-max 2m --duplicate-fraction 0.02 \
   | sx-read --time-field timestamp --watermark 2m --max-records-per-trigger 1000 \
+  | sx-dedup --key event_id,timestamp \
   | sx-window --tumbling 5m --by event_type --agg count --agg 'avg(value)' \
   | sx-sink --format table
