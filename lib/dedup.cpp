@@ -92,22 +92,24 @@ struct DedupOperator::Impl {
 
   void on_record(const Line& line, const std::string& source) {
     if (!started) start(nullptr);
-    ++records;
     std::string_view k = line.text;  // no --key: the whole record
     EventTime t{0};
     if (time || !keys.empty()) {
       if (!reader.open(line.text, &why) || !reader.get_fields(*fields, values.data(), &why)) {
-        bad.handle(BadKind::kMalformed, source, line.number, why, line.text);
+        drain();  // the records before it go first, even if this one stops the stage
+        bad.handle(reader.open_failure(), source, line.number, why, line.text);
         return;
       }
       if (time) {
         BadKind kind;
         if (!time->convert(values[0], &t, &kind, &why)) {
+          drain();
           bad.handle(kind, source, line.number, why, line.text);
           return;
         }
         if (t <= wm) {
           ++late;
+          ++records;
           if (late_out) {
             late_out->write_line(make_reject_record(
                 source, line.number,
@@ -142,6 +144,7 @@ struct DedupOperator::Impl {
     Pending& p = ring[ring_head];
     ring_head = (ring_head + 1) % kDepth;
     --ring_size;
+    ++records;
     if (set.insert(p.key, p.hash, p.expiry, wm.us)) {
       if (opt.max_keys != 0 && set.size() > opt.max_keys) {
         throw data_error(p.source + ":" + std::to_string(p.number) + ": more than " +

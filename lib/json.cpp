@@ -122,14 +122,17 @@ struct RecordReader::Impl {
   od::parser parser;
   od::document doc;
   std::vector<std::string> copies;  // get_fields with nesting paths
+  std::unique_ptr<JsonValidator> validator;  // error messages for non-objects
 };
 
 RecordReader::RecordReader() : impl_(std::make_unique<Impl>()) {}
 RecordReader::~RecordReader() = default;
 
 bool RecordReader::open(std::string_view line, std::string* why) {
+  failure_ = BadKind::kMalformed;
   auto err = impl_->parser.iterate(line.data(), line.size(), line.size() + kLinePadding).get(impl_->doc);
   if (err) {
+    if (err == simdjson::UTF8_ERROR) failure_ = BadKind::kInvalidUtf8;
     *why = parse_reason(err);
     return false;
   }
@@ -140,7 +143,11 @@ bool RecordReader::open(std::string_view line, std::string* why) {
     return false;
   }
   if (t != od::json_type::object) {
-    *why = "not a JSON object";
+    // On-Demand saw only the first byte: a full parse (on this error path
+    // only) tells valid JSON that is not an object from malformed text.
+    if (!impl_->validator) impl_->validator = std::make_unique<JsonValidator>();
+    impl_->validator->validate_object(line, why);
+    failure_ = why->starts_with("not a JSON object") ? BadKind::kNotObject : BadKind::kMalformed;
     return false;
   }
   return true;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bad_input.h"
 #include "line_reader.h"
 
 namespace sx {
@@ -87,8 +88,11 @@ class RecordReader {
  public:
   RecordReader();
   ~RecordReader();
-  // Starts reading `line`. Returns false with *why when it is not an object.
+  // Starts reading `line`. Returns false with *why when it is not an object
+  // (then open_failure() tells malformed JSON from a JSON value that is not
+  // an object, for the bad-input summary).
   bool open(std::string_view line, std::string* why);
+  BadKind open_failure() const { return failure_; }
   // The value at `path` in the open record (kMissing when absent). Any order
   // of lookups works; document order is fastest.
   JsonValue get(const FieldPath& path);
@@ -104,6 +108,7 @@ class RecordReader {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  BadKind failure_ = BadKind::kMalformed;
 };
 
 // Appends `s` as a JSON string literal (quotes and escapes; valid UTF-8 is

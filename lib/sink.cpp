@@ -38,8 +38,7 @@ bool SinkOperator::fields(const Line& line, const std::string& source, Emit&& em
                       },
                       &why_);
   if (!ok) {
-    bad_.handle(why_ == "invalid UTF-8" ? BadKind::kInvalidUtf8 : BadKind::kMalformed, source,
-                line.number, why_, line.text);
+    bad_.handle(reader_.open_failure(), source, line.number, why_, line.text);
   }
   return ok;
 }

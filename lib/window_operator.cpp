@@ -316,7 +316,7 @@ struct WindowOperator::Impl {
     if (!started) start(nullptr);
     ++records_in_epoch;
     if (!reader.open(line.text, &why) || !reader.get_fields(*fields, values.data(), &why)) {
-      bad.handle(BadKind::kMalformed, source, line.number, why, line.text);
+      bad.handle(reader.open_failure(), source, line.number, why, line.text);
       return;
     }
     EventTime t{0};
