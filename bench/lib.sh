@@ -4,6 +4,7 @@
 # (measure keeps its /usr/bin/time outputs there).
 #   bench_need_debian PKG...    apt-get install what is missing (root or sudo)
 #   have CMD                    CMD is on PATH
+#   duckdb_setup                node, npm and the pinned @duckdb/node-api in bench/node_modules
 #   events_file N BIN           bench/out/events-N.ndjson, made by sx-gen once
 #   rss K PROG ARGS...          run PROG under /usr/bin/time, its peak RSS in $tmp/rss.K
 #   measure CMD                 run the shell pipeline CMD: $wall (s), $rss_list ("a+b" MB)
@@ -23,6 +24,20 @@ bench_need_debian() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+}
+
+# duckdb_setup: DuckDB for the bench/duckdb_*.mjs scripts. node and npm come
+# from Debian if missing; a pinned @duckdb/node-api from npm, into the
+# git-ignored bench/node_modules (no package.json).
+duckdb_api=1.5.6-r.1
+duckdb_setup() {
+  if ! have node || ! have npm; then bench_need_debian nodejs npm; fi
+  if [ "$(node -p 'require("./bench/node_modules/@duckdb/node-api/package.json").version' 2>/dev/null)" \
+    != "$duckdb_api" ]; then
+    echo "installing @duckdb/node-api@$duckdb_api into bench/node_modules ..." >&2
+    npm install --prefix bench --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+      "@duckdb/node-api@$duckdb_api" >&2
+  fi
 }
 
 # events_file N BIN: prints the path of the N-event data file, generating it

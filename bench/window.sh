@@ -38,7 +38,6 @@ trap 'rm -rf "$tmp"' EXIT
 . bench/lib.sh
 
 scripts/setup.sh --bench   # the peers (Miller, GNU time) from Debian packages
-if ! have node || ! have npm; then bench_need_debian nodejs npm; fi
 bin=${SX_BIN:-build/bin}
 runs=${BENCH_RUNS:-3}
 mlr_all=${BENCH_MLR_ALL:-0}
@@ -54,14 +53,7 @@ if [ ! -x /usr/bin/time ]; then
   echo "bench/window.sh: /usr/bin/time is missing (apt-get install time)" >&2
   exit 1
 fi
-# DuckDB, pinned, into the git-ignored bench/node_modules (no package.json).
-duckdb_api=1.5.6-r.1
-if [ "$(node -p 'require("./bench/node_modules/@duckdb/node-api/package.json").version' 2>/dev/null)" \
-  != "$duckdb_api" ]; then
-  echo "installing @duckdb/node-api@$duckdb_api into bench/node_modules ..." >&2
-  npm install --prefix bench --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-    "@duckdb/node-api@$duckdb_api" >&2
-fi
+duckdb_setup   # node, npm, and DuckDB into bench/node_modules: see bench/lib.sh
 
 out=bench/out
 mkdir -p "$out"
