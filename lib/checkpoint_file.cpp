@@ -18,7 +18,7 @@
 namespace sx {
 namespace {
 
-// Layout (man/sx-checkpoint-format.txt). The prelude is the same in every
+// Layout (man/sx.7, "Checkpoint file format"). The prelude is the same in every
 // format version, so any sx can tell "newer" from "damaged".
 constexpr std::string_view kMagic = "SXCK";
 constexpr std::size_t kPreludeSize = 20;  // magic, version, file size, prelude CRC
@@ -453,6 +453,13 @@ void check_fingerprint(const std::string& path, const CheckpointMeta& saved, con
   };
   for (const auto& entry : saved.fingerprint) differs(entry.first);
   for (const auto& entry : now) differs(entry.first);
+}
+
+void fault_point(std::string_view point) {
+  if (fault_enabled(point)) {
+    ::kill(::getpid(), SIGKILL);
+    ::_exit(137);  // not reached
+  }
 }
 
 }  // namespace sx

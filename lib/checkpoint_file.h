@@ -1,6 +1,6 @@
 // One checkpoint file: a stage's state snapshot for one epoch, with the
 // metadata needed to refuse it when it does not fit the current run. The byte
-// layout and the write protocol are specified in man/sx-checkpoint-format.txt;
+// layout and the write protocol are specified in man/sx.7 ("Checkpoint file format");
 // this header states the contract.
 //
 // Writing is atomic: the bytes go to ".NAME.tmp.<pid>" in the same directory,
@@ -45,6 +45,11 @@ struct CheckpointFile {
   CheckpointMeta meta;
   std::string payload;  // exactly the bytes given to write_checkpoint_file
 };
+
+// Crash-test hook: kills this process (SIGKILL) when SX_FAULT lists `point`.
+// Points: ckpt-before-rename (inside write_checkpoint_file),
+// commit-before-publish and mid-output (sx-sink --path).
+void fault_point(std::string_view point);
 
 // The newest format this sx writes and reads.
 inline constexpr std::uint32_t kCheckpointFormat = 1;

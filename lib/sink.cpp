@@ -1,5 +1,7 @@
 #include "sink.h"
 
+#include "checkpoint.h"
+
 #include "cli.h"
 #include "error.h"
 
@@ -63,6 +65,15 @@ void SinkOperator::on_record(const Line& line, const std::string& source) {
 }
 
 void SinkOperator::on_control(const Control& control, std::string_view raw) {
+  handle_control(control, raw);
+  if (opt_.checkpoint && control.type == ControlType::kEpoch &&
+      control.epoch > opt_.checkpoint->last_committed()) {
+    out_.sync();
+    opt_.checkpoint->commit(control.epoch, {});
+  }
+}
+
+void SinkOperator::handle_control(const Control& control, std::string_view raw) {
   if (opt_.format == SinkFormat::kNdjson) {
     if (opt_.keep_control) out_.write_line(raw);
     return;

@@ -23,6 +23,9 @@ struct SinkOptions {
   bool keep_control = false;  // ndjson only
   std::size_t num_rows = 20;  // table: rows shown per batch (0 = all)
   std::size_t truncate = 20;  // table: cell width (0 = no truncation)
+  // --checkpoint: commit each epoch once its output is flushed (stdout is
+  // at-least-once: a crash between the write and the commit repeats it).
+  class CheckpointDir* checkpoint = nullptr;
 };
 
 class SinkOperator : public Operator {
@@ -34,6 +37,7 @@ class SinkOperator : public Operator {
   void on_end() override;
 
  private:
+  void handle_control(const Control& control, std::string_view raw);
   // Feeds the fields of a record to `emit(key, shown_text)`; false if it is
   // not a JSON object (reported through the bad-input policy).
   template <class Emit>

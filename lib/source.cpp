@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <chrono>
 #include <set>
+#include <optional>
 
 #include "bad_input.h"
+#include "checkpoint.h"
 #include "error.h"
 #include "json.h"
 #include "line_reader.h"
@@ -99,6 +101,19 @@ struct Source::Impl {
   EventTime watermark = EventTime::none();
   Micros last_data = 0;  // steady clock of the last record (follow idleness)
 
+  // Checkpoints (--checkpoint): the position after each epoch, so a restart
+  // goes on after the last committed one.
+  std::unique_ptr<CheckpointDir> ckpt;
+  std::set<std::string> done_files;  // read to their end
+  LineReader* current = nullptr;     // the file being read, if any
+  std::string current_path;
+  struct Resume {
+    std::string path;
+    std::uint64_t dev = 0, ino = 0, offset = 0;
+  };
+  std::optional<Resume> resume;  // the partly read file to go on in
+  bool stop = false;             // --trigger once: the epoch is done
+
   Impl(SourceOptions o, Output& output)
       : opt(std::move(o)),
         out(output),
@@ -116,26 +131,36 @@ struct Source::Impl {
 
   void end_epoch() {
     if (records_in_epoch == 0) return;
+    // The watermark in force for the next epoch; checkpointed with the position.
+    bool advanced = false;
+    if (has_time && opt.stream.watermark_delay >= 0 && max_time != EventTime::none()) {
+      const EventTime wm{max_time.us - opt.stream.watermark_delay};
+      if (wm > watermark) watermark = wm, advanced = true;
+    }
+    if (ckpt) save_position();
     out.write_line(make_epoch_record(epoch));
+    if (opt.trigger == SourceOptions::Trigger::kOnce) stop = true;
     ++epoch;
     records_in_epoch = 0;
     files_in_epoch = 0;
-    if (has_time && opt.stream.watermark_delay >= 0 && max_time != EventTime::none()) {
-      const EventTime wm{max_time.us - opt.stream.watermark_delay};
-      if (wm > watermark) {
-        watermark = wm;
-        out.write_line(make_watermark_record(watermark));
-      }
-    }
+    if (advanced) out.write_line(make_watermark_record(watermark));
     out.flush();
   }
 
   void finish_stream() {
     end_epoch();
+    // available-now and once end this run only: the stream goes on next time,
+    // so no final watermark (open windows wait in their checkpoints).
+    if (opt.trigger != SourceOptions::Trigger::kContinuous) {
+      out.flush();
+      return;
+    }
     if (has_time) {
       // A finite input is over: a final watermark closes everything
       // downstream, and a last epoch carries what it made final.
       out.write_line(make_watermark_record(EventTime::end()));
+      watermark = EventTime::end();
+      if (ckpt) save_position();  // a finished stream: a rerun adds nothing
       out.write_line(make_epoch_record(epoch));
       ++epoch;
     }
@@ -192,7 +217,85 @@ struct Source::Impl {
   // Reads `reader` to its end (for now, in follow mode).
   void drain(LineReader& reader) {
     Line line;
-    while (reader.next(&line)) on_line(line, reader.name());
+    while (!stop && reader.next(&line)) on_line(line, reader.name());
+  }
+
+  // ---- checkpoints ----
+
+  Fingerprint fingerprint() const { return {{"time-field", opt.stream.time_field}}; }
+
+  // The position after this epoch: the files read to their end, the file
+  // being read and how far, the event-time state. Written before the epoch
+  // record (sx(7), "CHECKPOINTS").
+  void save_position() {
+    PayloadWriter w;
+    w.put_i64(epoch + 1);
+    w.put_i64(max_time.us);
+    w.put_i64(watermark.us);
+    w.put_u64(done_files.size());
+    for (const auto& f : done_files) w.put_string(f);
+    w.put_u8(current ? 1 : 0);
+    if (current) {
+      struct stat st {};
+      ::fstat(current->fd(), &st);
+      w.put_string(current_path);
+      w.put_u64(static_cast<std::uint64_t>(st.st_dev));
+      w.put_u64(static_cast<std::uint64_t>(st.st_ino));
+      w.put_u64(current->position());
+    }
+    ckpt->write(epoch, fingerprint(), w.bytes());
+  }
+
+  // Loads the position after the newest committed epoch, if any.
+  void load_position() {
+    const std::int64_t c = ckpt->last_committed();
+    if (c < 0) return;  // nothing committed: start from the beginning
+    const auto file = ckpt->read(c);
+    if (!file) {
+      throw data_error("checkpoint " + ckpt->dir() + ": epoch " + std::to_string(c) +
+                       " is committed but " + ckpt->stage() + "'s position for it is missing; "
+                       "was the checkpoint made with another --name? Start over with --reset");
+    }
+    check_fingerprint(ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c), file->meta,
+                      fingerprint(), ckpt->dir());
+    PayloadReader r(file->payload, ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c));
+    epoch = r.get_i64();
+    max_time.us = r.get_i64();
+    watermark.us = r.get_i64();
+    for (std::size_t n = r.get_count(8); n > 0; --n) done_files.emplace(r.get_string());
+    if (r.get_u8()) {
+      Resume res;
+      res.path = std::string(r.get_string());
+      res.dev = r.get_u64();
+      res.ino = r.get_u64();
+      res.offset = r.get_u64();
+      resume = res;
+    }
+    r.expect_end();
+  }
+
+  // Opens `path` for reading, going on where the checkpoint left it.
+  std::unique_ptr<LineReader> open_input(const std::string& path) {
+    auto reader = LineReader::open(path, opt.max_line_bytes);
+    if (resume && resume->path == path) {
+      struct stat st {};
+      ::fstat(reader->fd(), &st);
+      if (static_cast<std::uint64_t>(st.st_dev) != resume->dev ||
+          static_cast<std::uint64_t>(st.st_ino) != resume->ino) {
+        throw data_error(path + " is not the file the checkpoint was reading (it was replaced); "
+                         "restore it, or start over with --reset");
+      }
+      Line line;
+      while (reader->position() < resume->offset && reader->next(&line)) {
+      }
+      if (reader->position() != resume->offset) {
+        throw data_error(path + " is shorter than the checkpoint's position (" +
+                         std::to_string(resume->offset) + " bytes): it changed since; restore "
+                         "it, or start over with --reset");
+      }
+      resume.reset();
+    }
+    return reader;
   }
 
   void file_done() {
@@ -203,8 +306,16 @@ struct Source::Impl {
   void run_finite() {
     const std::vector<std::string> files =
         expand_inputs(opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs);
+    if (ckpt && std::find(files.begin(), files.end(), "-") != files.end()) {
+      throw usage_error("--checkpoint needs files or directories: a position in stdin cannot be "
+                        "found again after a restart");
+    }
     for (const auto& path : files) {
-      auto reader = LineReader::open(path, opt.max_line_bytes);
+      if (stop) break;
+      if (done_files.count(path)) continue;  // read by an earlier run
+      auto reader = open_input(path);
+      current = reader.get();
+      current_path = path;
       if (path == "-") {
         if (opt.max_records_per_trigger == 0) max_records = kDefaultStdinRecords;
         reader->set_wait_hooks([this] { out.flush(); },
@@ -212,8 +323,14 @@ struct Source::Impl {
                                [this] { end_epoch(); });
       }
       drain(*reader);
-      if (path != "-") file_done();
+      if (stop) break;  // --trigger once: mid-file; the position is saved
+      current = nullptr;
+      if (path != "-") {
+        done_files.insert(path);
+        file_done();
+      }
     }
+    current = nullptr;
   }
 
   // --follow: tail files (surviving rotation and truncation) and pick up new
@@ -308,9 +425,23 @@ std::uint64_t Source::records() const { return impl_->records; }
 
 void Source::run() {
   Impl& s = *impl_;
+  if (!s.opt.checkpoint.empty()) {
+    if (s.opt.follow) {
+      throw usage_error("--checkpoint does not go with --follow yet; use --trigger available-now "
+                        "from cron, or follow without a checkpoint");
+    }
+    if (s.opt.reset) CheckpointDir::reset(s.opt.checkpoint);
+    s.ckpt = std::make_unique<CheckpointDir>(s.opt.checkpoint, s.opt.name);
+    s.load_position();
+  } else if (s.opt.trigger != SourceOptions::Trigger::kContinuous) {
+    throw usage_error("--trigger available-now and once need --checkpoint DIR: the next run "
+                      "goes on where this one stopped");
+  }
   StreamInfo header = s.opt.stream;
   header.source = "sx-read";
   s.out.write_line(make_stream_record(header));
+  // On a restart, the watermark in force for the next epoch comes first.
+  if (s.watermark != EventTime::none()) s.out.write_line(make_watermark_record(s.watermark));
   try {
     if (s.opt.follow) {
       s.run_follow();

@@ -26,6 +26,15 @@ struct SourceOptions {
   Micros idle_epoch = 100 * kMicrosPerMilli;  // 0 = never end an epoch on idleness
   std::string on_error = "fail";
   std::size_t max_line_bytes = std::size_t{16} << 20;
+  // --checkpoint DIR (empty: none) and this stage's name in it; --reset.
+  std::string checkpoint;
+  std::string name = "sx-read";
+  bool reset = false;
+  // --trigger: continuous (the default: the input's end ends the stream),
+  // available-now (read what is there in epochs, checkpoint, stop without
+  // ending the stream), once (one epoch, then the same).
+  enum class Trigger { kContinuous, kAvailableNow, kOnce };
+  Trigger trigger = Trigger::kContinuous;
 };
 
 inline constexpr std::uint64_t kDefaultStdinRecords = 100000;

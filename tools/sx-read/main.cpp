@@ -21,6 +21,8 @@ constexpr sx::ToolInfo kInfo{
     "  sx-gen --events 1000 | sx-read --time-field timestamp | sx-sink --format csv\n"
     "  sx-read --time-field ts --on-error dead-letter=bad.ndjson logs.ndjson.zst | sx-sink\n"
     "  sx-read --follow --time-field timestamp --watermark 1m incoming/ | sx-sink\n"
+    "  sx-read --checkpoint ck --trigger available-now --time-field ts in/ \\\n"
+    "    | sx-sink --checkpoint ck --path out/      # from cron: each run adds what is new\n"
     "Protocol, epochs and watermarks: man sx; this tool: man sx-read."};
 
 }  // namespace
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   sx::TimeFlags time;
   std::string watermark;
   std::string idle = "100ms";
+  std::string trigger = "continuous";
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -57,6 +60,19 @@ int main(int argc, char** argv) {
                        "quiet this long; 0 turns it off")
             ->default_val("100ms")
             ->type_name("DURATION");
+        app.add_option("--checkpoint", opt.checkpoint,
+                       "Record the position after each epoch in DIR (shared by the pipeline's "
+                       "stages); a restart goes on after the last epoch the sink committed")
+            ->type_name("DIR");
+        app.add_option("--name", opt.name, "This stage's name in the checkpoint (default sx-read)")
+            ->type_name("NAME");
+        app.add_flag("--reset", opt.reset,
+                     "Empty the --checkpoint directory first: start over from the beginning");
+        app.add_option("--trigger", trigger,
+                       "continuous (default: the input's end ends the stream), available-now (read "
+                       "what is there in epochs, then stop; the stream goes on next run) or once "
+                       "(one epoch); the last two need --checkpoint")
+            ->type_name("TRIGGER");
         sx::add_input_flags(app, input);
       },
       [&]() {
@@ -65,6 +81,14 @@ int main(int argc, char** argv) {
         opt.stream.time_zone = time.time_zone;
         if (!watermark.empty()) opt.stream.watermark_delay = sx::parse_duration(watermark, true);
         opt.idle_epoch = sx::parse_duration(idle, true);
+        if (trigger == "available-now") {
+          opt.trigger = sx::SourceOptions::Trigger::kAvailableNow;
+        } else if (trigger == "once") {
+          opt.trigger = sx::SourceOptions::Trigger::kOnce;
+        } else if (trigger != "continuous") {
+          throw sx::usage_error("--trigger: '" + trigger +
+                                "' is not a trigger (use continuous, available-now or once)");
+        }
         opt.on_error = input.on_error;
         opt.max_line_bytes = input.max_line_bytes;
         sx::Output out(1);

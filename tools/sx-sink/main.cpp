@@ -1,5 +1,7 @@
 // sx-sink: the end of an sx pipeline. Flags in, SinkOperator (lib/sink.h) out.
+#include "checkpoint.h"
 #include "cli.h"
+#include "dir_sink.h"
 #include "sink.h"
 
 namespace {
@@ -18,6 +20,7 @@ constexpr sx::ToolInfo kInfo{
     "  sx-read --time-field ts events.ndjson | sx-sink --format csv --output events.csv\n"
     "  sx-read --time-field ts events.ndjson | sx-sink --keep-control > stream.ndjson\n"
     "  sx-sink --format table --num-rows 0 --truncate 0 < stream.ndjson\n"
+    "  sx-read --checkpoint ck in/ | sx-sink --checkpoint ck --path out/   # exactly-once files\n"
     "More: man sx-sink; the stream protocol: man sx."};
 
 }  // namespace
@@ -25,7 +28,7 @@ constexpr sx::ToolInfo kInfo{
 int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string format = "ndjson";
-  std::string output;
+  std::string output, checkpoint, name = "sx-sink", path;
   sx::SinkOptions opt;
   sx::InputFlags input;
   return sx::tool_main(
@@ -48,10 +51,39 @@ int main(int argc, char** argv) {
                        "left-align (Spark's truncate)")
             ->default_val(20)
             ->type_name("N");
+        app.add_option("--checkpoint", checkpoint,
+                       "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
+                       "restart resumes after it; stdout stays at-least-once, --path exactly-once")
+            ->type_name("DIR");
+        app.add_option("--name", name, "This stage's name in the checkpoint (default sx-sink)")
+            ->type_name("NAME");
+        app.add_option("--path", path,
+                       "Write each epoch's records as a file in DIR, visible only once the epoch "
+                       "commits (exactly-once across restarts; needs --checkpoint)")
+            ->type_name("DIR");
         sx::add_input_flags(app, input);
       },
       [&]() {
         opt.format = sx::parse_sink_format(format);
+        std::unique_ptr<sx::CheckpointDir> ckpt;
+        if (!checkpoint.empty()) ckpt = std::make_unique<sx::CheckpointDir>(checkpoint, name);
+        if (!path.empty()) {
+          if (!ckpt) {
+            throw sx::usage_error("--path needs --checkpoint DIR: the commit log is what makes an "
+                                  "epoch's files appear exactly once");
+          }
+          if (!output.empty() || opt.format != sx::SinkFormat::kNdjson || opt.keep_control) {
+            throw sx::usage_error("--path writes NDJSON files; it does not go with --output, "
+                                  "--format or --keep-control");
+          }
+          sx::Output none(1);
+          sx::BadInputPolicy bad(input.on_error);
+          sx::DirSinkOperator sink(path, *ckpt, none);
+          sx::StageInput in{inputs, input.max_line_bytes};
+          sx::run_stage(in, sink, none, bad);
+          return sx::kExitOk;
+        }
+        opt.checkpoint = ckpt.get();
         std::unique_ptr<sx::Output> file;
         sx::Output stdout_out(1);
         sx::Output& out = output.empty() ? stdout_out : *(file = sx::Output::open_file(output));

@@ -1,0 +1,116 @@
+#include "checkpoint.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <vector>
+
+#include "error.h"
+
+namespace sx {
+
+namespace {
+
+void make_dir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) {
+    throw io_error(errno_text("cannot create checkpoint directory " + path));
+  }
+}
+
+// The epochs N of the files named N in `folder` (other names are ignored:
+// temp files of an interrupted write start with '.').
+std::vector<std::int64_t> epochs_in(const std::string& folder) {
+  std::vector<std::int64_t> out;
+  DIR* d = ::opendir(folder.c_str());
+  if (!d) return out;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    std::int64_t n;
+    auto r = std::from_chars(name.data(), name.data() + name.size(), n);
+    if (r.ec == std::errc() && r.ptr == name.data() + name.size() && n >= 0) out.push_back(n);
+  }
+  ::closedir(d);
+  return out;
+}
+
+const char* const kCommits = "_commits";
+
+}  // namespace
+
+CheckpointDir::CheckpointDir(std::string dir, std::string stage)
+    : dir_(std::move(dir)), stage_(std::move(stage)) {
+  if (stage_.empty() || stage_.find('/') != std::string::npos || stage_[0] == '.' ||
+      stage_[0] == '_') {
+    throw usage_error("--name '" + stage_ +
+                      "' must be a plain name (no '/', not starting with '.' or '_')");
+  }
+  make_dir(dir_);
+  make_dir(dir_ + "/" + stage_);
+  make_dir(dir_ + "/" + kCommits);
+}
+
+std::int64_t CheckpointDir::last_committed() const {
+  std::int64_t best = -1;
+  for (const std::int64_t n : epochs_in(dir_ + "/" + kCommits)) best = std::max(best, n);
+  return best;
+}
+
+std::string CheckpointDir::path_of(std::int64_t epoch) const {
+  return dir_ + "/" + stage_ + "/" + std::to_string(epoch);
+}
+
+void CheckpointDir::write(std::int64_t epoch, const Fingerprint& fingerprint,
+                          std::string_view payload) {
+  write_checkpoint_file(path_of(epoch), CheckpointMeta{stage_, epoch, fingerprint}, payload);
+  prune(dir_ + "/" + stage_, last_committed());
+}
+
+std::optional<CheckpointFile> CheckpointDir::read(std::int64_t epoch) const {
+  return read_checkpoint_file(path_of(epoch));
+}
+
+void CheckpointDir::commit(std::int64_t epoch, std::string_view payload) {
+  write_checkpoint_file(dir_ + "/" + kCommits + "/" + std::to_string(epoch),
+                        CheckpointMeta{stage_, epoch, {}}, payload);
+  prune(dir_ + "/" + kCommits, epoch);
+}
+
+std::optional<CheckpointFile> CheckpointDir::read_commit(std::int64_t epoch) const {
+  return read_checkpoint_file(dir_ + "/" + kCommits + "/" + std::to_string(epoch));
+}
+
+void CheckpointDir::prune(const std::string& folder, std::int64_t keep_from) const {
+  if (keep_from < 0) return;
+  for (const std::int64_t n : epochs_in(folder)) {
+    if (n < keep_from) ::unlink((folder + "/" + std::to_string(n)).c_str());
+  }
+}
+
+void CheckpointDir::reset(const std::string& dir) {
+  // Only what sx writes: the commit log and the stages' folders of epoch files.
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::string> folders;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name != "." && name != "..") folders.push_back(dir + "/" + name);
+  }
+  ::closedir(d);
+  for (const auto& folder : folders) {
+    DIR* f = ::opendir(folder.c_str());
+    if (!f) continue;
+    std::vector<std::string> files;
+    while (const dirent* e = ::readdir(f)) {
+      const std::string name = e->d_name;
+      if (name != "." && name != "..") files.push_back(folder + "/" + name);
+    }
+    ::closedir(f);
+    for (const auto& file : files) ::unlink(file.c_str());
+    ::rmdir(folder.c_str());
+  }
+}
+
+}  // namespace sx

@@ -1,0 +1,61 @@
+// The checkpoint directory shared by the stages of one pipeline (sx(7),
+// "CHECKPOINTS"; ARCHITECTURE §4):
+//
+//   DIR/_commits/N          the sink's commit of epoch N (a checkpoint file;
+//                           its payload lists the output files it made visible)
+//   DIR/<stage>/N           stage <stage>'s checkpoint for epoch N: sx-read's
+//                           source position, a stateful stage's state
+//
+// The protocol: at the end of epoch N, sx-read records its position (after
+// epoch N) before it writes the epoch record; each stateful stage writes its
+// state for N before it forwards the record; the sink makes epoch N's output
+// durable and visible together with _commits/N. A restart resumes from C, the
+// newest committed epoch: every stage loads its file for C (nothing: C = -1,
+// start from the beginning), the source goes on after C's position, and what
+// was written after C and not committed is discarded by the sink.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "checkpoint_file.h"
+
+namespace sx {
+
+class CheckpointDir {
+ public:
+  // `dir`: the --checkpoint directory (created when missing); `stage`: the
+  // stage's name (the tool's, or --name). Throws io_error when DIR cannot be
+  // created, usage_error for a stage name that is not a plain file name.
+  CheckpointDir(std::string dir, std::string stage);
+
+  const std::string& dir() const { return dir_; }
+  const std::string& stage() const { return stage_; }
+
+  // The newest committed epoch, or -1 when none is.
+  std::int64_t last_committed() const;
+
+  // This stage's checkpoint for epoch N: written atomically; read back
+  // verified (std::nullopt when absent). After writing N, files of epochs
+  // older than the newest committed one are removed (the restart point never
+  // goes back further).
+  void write(std::int64_t epoch, const Fingerprint& fingerprint, std::string_view payload);
+  std::optional<CheckpointFile> read(std::int64_t epoch) const;
+
+  // The sink's side: commit epoch N with `payload` (what recovery needs to
+  // roll it forward), and read a commit back.
+  void commit(std::int64_t epoch, std::string_view payload);
+  std::optional<CheckpointFile> read_commit(std::int64_t epoch) const;
+
+  // Removes everything under DIR (sx-read --reset).
+  static void reset(const std::string& dir);
+
+ private:
+  std::string path_of(std::int64_t epoch) const;
+  void prune(const std::string& folder, std::int64_t keep_from) const;
+
+  std::string dir_, stage_;
+};
+
+}  // namespace sx
