@@ -113,4 +113,29 @@ void CheckpointDir::reset(const std::string& dir) {
   }
 }
 
+StageCheckpoint::StageCheckpoint(const std::string& dir, const std::string& stage,
+                                 Fingerprint fingerprint)
+    : dir_(dir, stage), fingerprint_(std::move(fingerprint)) {}
+
+std::optional<std::string> StageCheckpoint::load() {
+  const std::int64_t c = dir_.last_committed();
+  if (c < 0) return std::nullopt;
+  auto file = dir_.read(c);
+  const std::string path = dir_.dir() + "/" + dir_.stage() + "/" + std::to_string(c);
+  if (!file) {
+    throw data_error("checkpoint " + dir_.dir() + ": epoch " + std::to_string(c) +
+                     " is committed but " + dir_.stage() + "'s state for it (" + path +
+                     ") is missing; was it written with another --name, or is this stage new "
+                     "in the pipeline? Start over with sx-read --reset");
+  }
+  check_fingerprint(path, file->meta, fingerprint_, dir_.dir());
+  resumed_ = c;
+  return std::move(file->payload);
+}
+
+void StageCheckpoint::save(std::int64_t epoch, std::string_view payload) {
+  if (epoch <= resumed_) return;
+  dir_.write(epoch, fingerprint_, payload);
+}
+
 }  // namespace sx

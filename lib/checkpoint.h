@@ -58,4 +58,30 @@ class CheckpointDir {
   std::string dir_, stage_;
 };
 
+// A stateful stage's side of the protocol (sx-window, sx-dedup, sx-join):
+// load the state of the resume epoch at start, save the state of each epoch
+// before forwarding its record.
+class StageCheckpoint {
+ public:
+  // `fingerprint`: the flags the state depends on (checkpoint_file.h).
+  StageCheckpoint(const std::string& dir, const std::string& stage, Fingerprint fingerprint);
+
+  // The state saved for the newest committed epoch C, checked against the
+  // fingerprint (a changed flag is a usage_error naming it); std::nullopt
+  // when nothing is committed (start fresh). A committed epoch without this
+  // stage's state is an error (another --name, or a stage added later).
+  std::optional<std::string> load();
+  // The epoch load() restored (-1: none).
+  std::int64_t resumed() const { return resumed_; }
+
+  // Saves the state after epoch N. Epochs at or before the resumed one (a
+  // replay the sink will not take again) are not saved.
+  void save(std::int64_t epoch, std::string_view payload);
+
+ private:
+  CheckpointDir dir_;
+  Fingerprint fingerprint_;
+  std::int64_t resumed_ = -1;
+};
+
 }  // namespace sx
