@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "checkpoint.h"
+#include "checkpoint_file.h"
 #include "cli.h"
 #include "duration.h"
 #include "error.h"
@@ -56,10 +58,32 @@ struct DedupOperator::Impl {
   std::unique_ptr<Output> duplicates_out, late_out;
   std::uint64_t records = 0, duplicates = 0, late = 0;
 
+  std::unique_ptr<StageCheckpoint> ckpt;
+
   Impl(const DedupOptions& o, Output& output, BadInputPolicy& b) : opt(o), out(output), bad(b) {
     for (const auto& k : opt.keys) keys.push_back(FieldPath::parse(k));
     if (!opt.duplicates_file.empty()) duplicates_out = Output::open_file(opt.duplicates_file, true);
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, true);
+    if (!opt.checkpoint.empty()) {
+      Fingerprint fp;
+      for (const auto& k : opt.keys) fp.emplace_back("key", k);
+      if (opt.within_watermark) fp.emplace_back("within-watermark", "");
+      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
+      if (const auto state = ckpt->load()) {
+        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        wm.us = r.get_i64();
+        set.load(r);
+        r.expect_end();
+      }
+    }
+  }
+
+  // The state after an epoch: the watermark and the keys still held.
+  void save(std::int64_t epoch) {
+    PayloadWriter w;
+    w.put_i64(wm.us);
+    set.save(w, wm.us);
+    ckpt->save(epoch, w.bytes());
   }
 
   void start(const StreamInfo* header) {
@@ -178,6 +202,7 @@ struct DedupOperator::Impl {
       wm = c.watermark;
       if (time) set.expire(wm.us);
     }
+    if (ckpt && c.type == ControlType::kEpoch) save(c.epoch);  // before the record goes on
     out.write_line(raw);
   }
 

@@ -26,6 +26,8 @@ struct DedupOptions {
   std::string duplicates_file;    // --duplicates FILE
   std::string late_file;          // --late FILE
   std::uint64_t max_keys = 0;     // 0: no limit
+  std::string checkpoint;         // --checkpoint DIR (empty: none)
+  std::string name = "sx-dedup";  // --name
   TimeOverride time;  // --time-field etc.: for input without a header, or to override it
 };
 

@@ -1,5 +1,7 @@
 #include "key_set.h"
 
+#include "checkpoint_file.h"
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -185,6 +187,31 @@ void ExpiringKeySet::rehash(std::size_t capacity) {
     }
   }
   tombstones_ = 0;
+}
+
+void ExpiringKeySet::save(PayloadWriter& w, Micros now) const {
+  std::uint64_t live = 0;
+  for (const auto& seg : segments_) {
+    if (!seg) continue;
+    for (const Entry& e : seg->entries) live += e.expiry > now;
+  }
+  w.put_u64(live);
+  for (const auto& seg : segments_) {
+    if (!seg) continue;
+    for (const Entry& e : seg->entries) {
+      if (e.expiry <= now) continue;
+      w.put_string(std::string_view(seg->bytes.data() + e.offset, e.length));
+      w.put_i64(e.expiry);
+    }
+  }
+}
+
+void ExpiringKeySet::load(PayloadReader& r) {
+  for (std::size_t n = r.get_count(16); n > 0; --n) {
+    const std::string_view key = r.get_string();
+    const Micros expiry = r.get_i64();
+    insert(key, expiry, kMinEventTime);
+  }
 }
 
 std::uint64_t ExpiringKeySet::memory_bytes() const {

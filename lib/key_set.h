@@ -43,6 +43,11 @@ class ExpiringKeySet {
   // Frees what expired at `now`: whole segments whose keys all expired.
   void expire(Micros now);
 
+  // Checkpoints: writes the keys not expired at `now` with their expiries,
+  // in arrival order; load() inserts them into an empty set.
+  void save(class PayloadWriter& w, Micros now) const;
+  void load(class PayloadReader& r);
+
   // Keys held (expired keys still waiting in a live segment included).
   std::uint64_t size() const { return used_; }
   // Bytes of the table, the entries and the key bytes (capacity).

@@ -53,6 +53,12 @@ int main(int argc, char** argv) {
         app.add_option("--max-keys", opt.max_keys,
                        "Fail when more than N keys are held (default 0: no limit)")
             ->type_name("N");
+        app.add_option("--checkpoint", opt.checkpoint,
+                       "Save the keys held after each epoch in DIR (the pipeline's --checkpoint "
+                       "directory); a restart resumes from the last committed epoch")
+            ->type_name("DIR");
+        app.add_option("--name", opt.name, "This stage's name in the checkpoint (default sx-dedup)")
+            ->type_name("NAME");
         sx::add_time_flags(app, time);
         sx::add_input_flags(app, input);
       },
