@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "checkpoint.h"
+#include "checkpoint_file.h"
 #include "aggregate.h"
 #include "cli.h"
 #include "csv_reader.h"
@@ -564,6 +566,8 @@ struct JoinOperator::Impl {
   // The stream header's columns, when it lists them.
   std::vector<std::string> header_columns;
 
+  std::unique_ptr<StageCheckpoint> ckpt;  // --checkpoint: the table version per epoch
+
   // --reload.
   std::optional<FileIdentity> failed;  // a version of the file that did not load
   bool missing_warned = false;
@@ -607,6 +611,28 @@ struct JoinOperator::Impl {
     // Semi and anti joins write no static column: keep only the keys.
     if (!joins) opt.table.select = std::vector<std::string>{};
     install(make_plan(StaticTable::load(opt.table)));
+    if (!opt.checkpoint.empty()) {
+      Fingerprint fp{{"static", opt.table.path}};
+      for (const auto& k : opt.on) fp.emplace_back("on", k.stream + "=" + k.table);
+      fp.emplace_back("how", std::string(opt.how == JoinHow::kInner  ? "inner"
+                                         : opt.how == JoinHow::kLeft ? "left"
+                                         : opt.how == JoinHow::kSemi ? "semi"
+                                                                     : "anti"));
+      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
+      if (const auto state = ckpt->load()) {
+        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        FileIdentity saved;
+        saved.dev = r.get_u64();
+        saved.ino = r.get_u64();
+        saved.size = r.get_u64();
+        saved.mtime_ns = r.get_i64();
+        r.expect_end();
+        if (!(saved == plan->table->identity())) {
+          warn(opt.table.path + " is not the version the checkpoint's epochs were joined with "
+               "(it changed since); the replayed epochs join with the file as it is now");
+        }
+      }
+    }
   }
 
   std::unique_ptr<Plan> make_plan(std::unique_ptr<StaticTable> table) {
@@ -774,6 +800,20 @@ struct JoinOperator::Impl {
         info.columns.push_back(plan->header_clash[c] ? prefix + cols[c] : cols[c]);
       }
       out.write_line(make_stream_record(info));
+      return;
+    }
+    if (control.type == ControlType::kEpoch && ckpt) {
+      // The barrier: the table version for the next epoch is decided (reload)
+      // and recorded before the record goes on.
+      if (opt.reload) maybe_reload();
+      PayloadWriter w;
+      const FileIdentity& id = plan->table->identity();
+      w.put_u64(id.dev);
+      w.put_u64(id.ino);
+      w.put_u64(id.size);
+      w.put_i64(id.mtime_ns);
+      ckpt->save(control.epoch, w.bytes());
+      out.write_line(raw);
       return;
     }
     out.write_line(raw);

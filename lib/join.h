@@ -168,6 +168,8 @@ struct JoinOptions {
   // that name; nullopt: static_base_name + "_".
   std::optional<std::string> prefix;
   bool reload = false;
+  std::string checkpoint;        // --checkpoint DIR (empty: none)
+  std::string name = "sx-join";  // --name
 };
 
 class JoinOperator : public Operator {

@@ -70,6 +70,12 @@ int main(int argc, char** argv) {
                        "Put before the name of a static column that the stream record already "
                        "has (default: the file's base name and _, e.g. users_)")
             ->type_name("P");
+        app.add_option("--checkpoint", opt.checkpoint,
+                       "Record at each epoch which version of the static file the next epoch "
+                       "joins with, in DIR (the pipeline's --checkpoint directory)")
+            ->type_name("DIR");
+        app.add_option("--name", opt.name, "This stage's name in the checkpoint (default sx-join)")
+            ->type_name("NAME");
         app.add_flag("--reload", opt.reload,
                      "At each epoch record, read --static again if it changed (mtime, size, "
                      "inode); a file that does not load keeps the old table, with a warning");
