@@ -130,6 +130,13 @@ void time_override(const CLI::App& app, const TimeFlags& flags, TimeOverride* ou
   out->zone_given = app.get_option("--time-zone")->count() > 0;
 }
 
+void add_progress_flag(CLI::App& app, std::string& path) {
+  app.add_option("--progress", path,
+                 "Append a progress record per epoch to FILE (NDJSON, as Spark's "
+                 "StreamingQueryProgress: rows in and out, rows/s, duration, watermark, state)")
+      ->type_name("FILE");
+}
+
 void add_time_flags(CLI::App& app, TimeFlags& flags) {
   app.add_option("--time-field", flags.time_field,
                  "Field holding the event time; a dotted path (a.b.c) reaches into objects")

@@ -52,6 +52,9 @@ struct TimeFlags {
   std::string time_zone = "UTC";
 };
 void add_time_flags(CLI::App& app, TimeFlags& flags);
+// --progress FILE: a progress record per epoch (progress.h).
+void add_progress_flag(CLI::App& app, std::string& path);
+
 // After parsing: the flags as a TimeOverride (record_time.h), noting which
 // were given, for stages that read the time settings from the stream header.
 struct TimeOverride;

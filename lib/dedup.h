@@ -41,6 +41,7 @@ class DedupOperator : public Operator {
   void on_end() override;
 
   std::uint64_t keys_held() const;
+  StageStats stats() const override;
 
  private:
   struct Impl;

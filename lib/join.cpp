@@ -756,6 +756,7 @@ struct JoinOperator::Impl {
         if (empty && !frag.empty()) frag.remove_prefix(1);
         out.write(frag);
         out.write("}\n");
+        out.count_data_line();
       };
       if (row == StaticTable::kNoRow) {
         write(p.null_fragment);
@@ -775,6 +776,7 @@ struct JoinOperator::Impl {
         out.write(r == StaticTable::kNoRow ? std::string_view("null") : p.table->value(r, c));
       }
       out.write("}\n");
+      out.count_data_line();
     };
     if (row == StaticTable::kNoRow) {
       write(row);
@@ -857,5 +859,7 @@ void JoinOperator::on_record(const Line& line, const std::string& source) {
 void JoinOperator::on_control(const Control& control, std::string_view raw) {
   impl_->on_control(control, raw);
 }
+
+StageStats JoinOperator::stats() const { return {0, impl_->plan->table->rows(), 0}; }
 
 }  // namespace sx

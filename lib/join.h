@@ -185,6 +185,8 @@ class JoinOperator : public Operator {
   // the new table serves the records after that epoch record; a file that does
   // not load leaves the old table in place, with a warning.
   void on_control(const Control& control, std::string_view raw) override;
+  // The static table's rows are its state.
+  StageStats stats() const override;
 
  private:
   struct Impl;

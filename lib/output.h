@@ -45,6 +45,7 @@ class Output {
   void write_line(std::string_view line) {
     write(line);
     put('\n');
+    if (!line.starts_with(R"({"@sx":)")) ++data_lines_;  // control_record.h's prefix
   }
 
   // Hands everything buffered to the kernel. Throws BrokenPipe when the reader
@@ -55,9 +56,14 @@ class Output {
 
   std::size_t buffered() const { return len_; }
   std::uint64_t bytes_written() const { return total_; }
+  // Data records (lines that are not control records) given to write_line,
+  // plus those a writer built in pieces and reported with count_data_line().
+  std::uint64_t data_lines_written() const { return data_lines_; }
+  void count_data_line() { ++data_lines_; }
   int fd() const { return fd_; }
 
  private:
+  std::uint64_t data_lines_ = 0;
   void write_slow(std::string_view bytes);
   void write_all(const char* p, std::size_t n);
 

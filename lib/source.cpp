@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <set>
 #include <optional>
 
 #include "bad_input.h"
 #include "checkpoint.h"
+#include "progress.h"
 #include "error.h"
 #include "json.h"
 #include "line_reader.h"
@@ -114,6 +116,11 @@ struct Source::Impl {
   std::optional<Resume> resume;  // the partly read file to go on in
   bool stop = false;             // --trigger once: the epoch is done
 
+  // --progress, and the live line on a terminal.
+  std::unique_ptr<ProgressWriter> progress;
+  std::uint64_t bytes_total = 0, bytes_done = 0;  // of the input files (raw bytes)
+  Micros line_started = 0, line_last = 0;
+
   Impl(SourceOptions o, Output& output)
       : opt(std::move(o)),
         out(output),
@@ -131,6 +138,7 @@ struct Source::Impl {
 
   void end_epoch() {
     if (records_in_epoch == 0) return;
+    const EventTime in_force = watermark;  // during this epoch (for --progress)
     // The watermark in force for the next epoch; checkpointed with the position.
     bool advanced = false;
     if (has_time && opt.stream.watermark_delay >= 0 && max_time != EventTime::none()) {
@@ -138,6 +146,10 @@ struct Source::Impl {
       if (wm > watermark) watermark = wm, advanced = true;
     }
     if (ckpt) save_position();
+    if (progress) {
+      progress->epoch(epoch, records_in_epoch, records_in_epoch, in_force,
+                      StageStats{bad.count(), 0, 0});
+    }
     out.write_line(make_epoch_record(epoch));
     if (opt.trigger == SourceOptions::Trigger::kOnce) stop = true;
     ++epoch;
@@ -161,6 +173,7 @@ struct Source::Impl {
       out.write_line(make_watermark_record(EventTime::end()));
       watermark = EventTime::end();
       if (ckpt) save_position();  // a finished stream: a rerun adds nothing
+      if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0});
       out.write_line(make_epoch_record(epoch));
       ++epoch;
     }
@@ -204,6 +217,7 @@ struct Source::Impl {
     out.write_line(line.text);
     ++records;
     ++records_in_epoch;
+    if (opt.progress_line && (records & 0xFFFF) == 0) show_progress(false);
     if (max_records != 0 && records_in_epoch >= max_records) end_epoch();
   }
 
@@ -218,6 +232,29 @@ struct Source::Impl {
   void drain(LineReader& reader) {
     Line line;
     while (!stop && reader.next(&line)) on_line(line, reader.name());
+  }
+
+  // The live line: bytes read of the total, records/s, and an ETA.
+  void show_progress(bool last) {
+    const Micros now = steady_now();
+    if (!last && now - line_last < 250000) return;
+    line_last = now;
+    const std::uint64_t done = bytes_done + (current ? current->raw_bytes_read() : 0);
+    const double secs = static_cast<double>(now - line_started) / 1e6;
+    const double rate = secs > 0 ? static_cast<double>(records) / secs : 0;
+    const double bps = secs > 0 ? static_cast<double>(done) / secs : 0;
+    char buf[200];
+    if (bytes_total > 0) {
+      const double left = bps > 0 ? static_cast<double>(bytes_total - std::min(done, bytes_total)) / bps : 0;
+      std::snprintf(buf, sizeof buf, "\rsx-read: %.1f of %.1f MB (%.0f%%), %.0f records/s, ETA %.0fs   ",
+                    static_cast<double>(done) / 1e6, static_cast<double>(bytes_total) / 1e6,
+                    100.0 * static_cast<double>(done) / static_cast<double>(bytes_total), rate, left);
+    } else {
+      std::snprintf(buf, sizeof buf, "\rsx-read: %.1f MB, %.0f records/s   ",
+                    static_cast<double>(done) / 1e6, rate);
+    }
+    std::fputs(buf, stderr);
+    if (last) std::fputs("\n", stderr);
   }
 
   // ---- checkpoints ----
@@ -310,6 +347,15 @@ struct Source::Impl {
       throw usage_error("--checkpoint needs files or directories: a position in stdin cannot be "
                         "found again after a restart");
     }
+    if (opt.progress_line) {
+      for (const auto& path : files) {
+        struct stat st;
+        if (path != "-" && !done_files.count(path) && ::stat(path.c_str(), &st) == 0) {
+          bytes_total += static_cast<std::uint64_t>(st.st_size);
+        }
+      }
+      line_started = line_last = steady_now();
+    }
     for (const auto& path : files) {
       if (stop) break;
       if (done_files.count(path)) continue;  // read by an earlier run
@@ -324,6 +370,7 @@ struct Source::Impl {
       }
       drain(*reader);
       if (stop) break;  // --trigger once: mid-file; the position is saved
+      bytes_done += reader->raw_bytes_read();
       current = nullptr;
       if (path != "-") {
         done_files.insert(path);
@@ -331,6 +378,7 @@ struct Source::Impl {
       }
     }
     current = nullptr;
+    if (opt.progress_line) show_progress(true);
   }
 
   // --follow: tail files (surviving rotation and truncation) and pick up new
@@ -437,6 +485,7 @@ void Source::run() {
     throw usage_error("--trigger available-now and once need --checkpoint DIR: the next run "
                       "goes on where this one stopped");
   }
+  if (!s.opt.progress.empty()) s.progress = std::make_unique<ProgressWriter>(s.opt.progress, s.opt.name);
   StreamInfo header = s.opt.stream;
   header.source = "sx-read";
   s.out.write_line(make_stream_record(header));

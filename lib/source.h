@@ -33,6 +33,8 @@ struct SourceOptions {
   // --trigger: continuous (the default: the input's end ends the stream),
   // available-now (read what is there in epochs, checkpoint, stop without
   // ending the stream), once (one epoch, then the same).
+  std::string progress;  // --progress FILE (empty: none)
+  bool progress_line = false;  // a live progress line on stderr (a terminal)
   enum class Trigger { kContinuous, kAvailableNow, kOnce };
   Trigger trigger = Trigger::kContinuous;
 };

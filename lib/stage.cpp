@@ -11,6 +11,9 @@ void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolic
     const std::vector<std::string> files =
         expand_inputs(input.files.empty() ? std::vector<std::string>{"-"} : input.files);
     std::string why;
+    // --progress: rows read in this epoch, data rows written before it.
+    std::uint64_t rows_in = 0, written_before = out.data_lines_written();
+    EventTime watermark = EventTime::none();
     for (const auto& path : files) {
       auto reader = LineReader::open(path, input.max_line_bytes);
       reader->set_wait_hooks(
@@ -33,11 +36,20 @@ void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolic
             bad.handle(BadKind::kMalformed, reader->name(), line.number, why, line.text);
             continue;
           }
+          if (control->type == ControlType::kWatermark) watermark = control->watermark;
           op.on_control(*control, line.text);
+          if (input.progress && control->type == ControlType::kEpoch) {
+            const std::uint64_t written = out.data_lines_written();
+            input.progress->epoch(control->epoch, rows_in, written - written_before, watermark,
+                                  op.stats());
+            rows_in = 0;
+            written_before = written;
+          }
           if (control->type == ControlType::kEpoch || control->type == ControlType::kWatermark) {
             out.flush();
           }
         } else {
+          ++rows_in;
           op.on_record(line, reader->name());
         }
       }

@@ -16,6 +16,7 @@
 #include "control_record.h"
 #include "line_reader.h"
 #include "output.h"
+#include "progress.h"
 
 namespace sx {
 
@@ -32,6 +33,8 @@ class Operator {
   virtual void on_idle() {}
   // End of input, after the last record.
   virtual void on_end() {}
+  // For --progress: late rows so far and the state held (stateless: zeros).
+  virtual StageStats stats() const { return {}; }
 
  protected:
   explicit Operator(Output& out) : out_(out) {}
@@ -41,6 +44,7 @@ class Operator {
 struct StageInput {
   std::vector<std::string> files;  // empty or "-": stdin
   std::size_t max_line_bytes = std::size_t{16} << 20;
+  ProgressWriter* progress = nullptr;  // --progress: a record per epoch
 };
 
 // Reads the inputs and drives `op`. Bad lines (too long, unterminated, a

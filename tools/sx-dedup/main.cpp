@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   sx::InputFlags input;
   sx::TimeFlags time;
   CLI::App* app_ptr = nullptr;
+  std::string progress;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
             ->type_name("DIR");
         app.add_option("--name", opt.name, "This stage's name in the checkpoint (default sx-dedup)")
             ->type_name("NAME");
+        sx::add_progress_flag(app, progress);
         sx::add_time_flags(app, time);
         sx::add_input_flags(app, input);
       },
@@ -67,7 +69,9 @@ int main(int argc, char** argv) {
         sx::Output out(1);
         sx::BadInputPolicy bad(input.on_error);
         sx::DedupOperator op(opt, out, bad);
-        sx::StageInput in{inputs, input.max_line_bytes};
+        std::unique_ptr<sx::ProgressWriter> writer;
+        if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
+        sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
         sx::run_stage(in, op, out, bad);
         return sx::kExitOk;
       });

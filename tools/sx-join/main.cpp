@@ -30,6 +30,7 @@ constexpr sx::ToolInfo kInfo{
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string progress;
   std::vector<std::string> inputs;
   std::vector<std::string> on, select;
   std::string static_format, how = "inner", prefix;
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
         app.add_flag("--reload", opt.reload,
                      "At each epoch record, read --static again if it changed (mtime, size, "
                      "inode); a file that does not load keeps the old table, with a warning");
+        sx::add_progress_flag(app, progress);
         sx::add_input_flags(app, input);
       },
       [&]() {
@@ -96,7 +98,9 @@ int main(int argc, char** argv) {
         sx::Output out(1);
         sx::BadInputPolicy bad(input.on_error);
         sx::JoinOperator op(opt, out, bad);
-        sx::StageInput in{inputs, input.max_line_bytes};
+        std::unique_ptr<sx::ProgressWriter> writer;
+        if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
+        sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
         sx::run_stage(in, op, out, bad);
         return sx::kExitOk;
       });

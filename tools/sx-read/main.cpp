@@ -1,4 +1,8 @@
 // sx-read: the source of an sx pipeline. Flags in, Source (lib/source.h) out.
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "cli.h"
 #include "duration.h"
 #include "output.h"
@@ -34,6 +38,7 @@ int main(int argc, char** argv) {
   std::string watermark;
   std::string idle = "100ms";
   std::string trigger = "continuous";
+  bool no_line = false;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -73,6 +78,11 @@ int main(int argc, char** argv) {
                        "what is there in epochs, then stop; the stream goes on next run) or once "
                        "(one epoch); the last two need --checkpoint")
             ->type_name("TRIGGER");
+        sx::add_progress_flag(app, opt.progress);
+        app.add_flag("--progress-line", opt.progress_line,
+                     "Show bytes read, records/s and an ETA on stderr (default: when stderr is a "
+                     "terminal and the inputs are files)");
+        app.add_flag("--no-progress-line", no_line, "Never show the progress line");
         sx::add_input_flags(app, input);
       },
       [&]() {
@@ -81,6 +91,10 @@ int main(int argc, char** argv) {
         opt.stream.time_zone = time.time_zone;
         if (!watermark.empty()) opt.stream.watermark_delay = sx::parse_duration(watermark, true);
         opt.idle_epoch = sx::parse_duration(idle, true);
+        const bool files = !opt.inputs.empty() &&
+                           std::find(opt.inputs.begin(), opt.inputs.end(), "-") == opt.inputs.end();
+        if (!opt.progress_line) opt.progress_line = files && !opt.follow && ::isatty(2);
+        if (no_line) opt.progress_line = false;
         if (trigger == "available-now") {
           opt.trigger = sx::SourceOptions::Trigger::kAvailableNow;
         } else if (trigger == "once") {
