@@ -1,5 +1,6 @@
 #include "aggregate.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -391,6 +392,75 @@ void agg_merge(const AggSpec& spec, AggState& into, AggState&& from) {
       into.text += from.text;
       into.n += from.n;
       return;
+  }
+}
+
+// Layout: i64 n, i64 isum, f64 dsum, u8 is_double, u64 seq, u8 vtype, f64 num,
+// i64 time, u8 is_time, string text, u8 has_distinct [, u64 count, strings
+// in byte order]: 60 bytes at least.
+void agg_save(const AggState& s, PayloadWriter& w) {
+  w.put_i64(s.n);
+  w.put_i64(s.isum);
+  w.put_f64(s.dsum);
+  w.put_u8(s.is_double ? 1 : 0);
+  w.put_u64(s.seq);
+  w.put_u8(static_cast<std::uint8_t>(s.vtype));
+  w.put_f64(s.num);
+  w.put_i64(s.time);
+  w.put_u8(s.is_time ? 1 : 0);
+  w.put_string(s.text);
+  w.put_u8(s.distinct ? 1 : 0);
+  if (s.distinct) {
+    std::vector<const std::string*> items;
+    items.reserve(s.distinct->size());
+    for (const auto& k : *s.distinct) items.push_back(&k);
+    std::sort(items.begin(), items.end(),
+              [](const std::string* a, const std::string* b) { return *a < *b; });
+    w.put_u64(items.size());
+    for (const std::string* k : items) w.put_string(*k);
+  }
+}
+
+namespace {
+
+[[noreturn]] void bad_saved(const std::string& problem) {
+  throw data_error("checkpoint payload is malformed (" + problem +
+                   "); it was written by an incompatible sx \xE2\x80\x94 start over with a new "
+                   "--checkpoint directory");
+}
+
+bool get_bool(PayloadReader& r, const char* what) {
+  const std::uint8_t b = r.get_u8();
+  if (b > 1)
+    bad_saved(std::string(what) + " flag " + std::to_string(b) + " at offset " +
+              std::to_string(r.position() - 1));
+  return b == 1;
+}
+
+}  // namespace
+
+void agg_load(PayloadReader& r, AggState& s) {
+  s = AggState{};
+  s.n = r.get_i64();
+  s.isum = r.get_i64();
+  s.dsum = r.get_f64();
+  s.is_double = get_bool(r, "an aggregate's is_double");
+  s.seq = r.get_u64();
+  const std::uint8_t t = r.get_u8();
+  if (t > static_cast<std::uint8_t>(JsonType::kArray)) {
+    bad_saved("an aggregate's value type " + std::to_string(t) + " at offset " +
+              std::to_string(r.position() - 1));
+  }
+  s.vtype = static_cast<JsonType>(t);
+  s.num = r.get_f64();
+  s.time = r.get_i64();
+  s.is_time = get_bool(r, "an aggregate's is_time");
+  s.text.assign(r.get_string());
+  if (get_bool(r, "an aggregate's distinct-set")) {
+    const std::size_t n = r.get_count(8);
+    s.distinct = std::make_unique<std::unordered_set<std::string>>();
+    s.distinct->reserve(n);
+    for (std::size_t i = 0; i < n; ++i) s.distinct->emplace(r.get_string());
   }
 }
 

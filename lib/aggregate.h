@@ -23,6 +23,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "checkpoint_file.h"
 #include "event_time.h"
 #include "json.h"
 
@@ -106,6 +107,15 @@ inline void agg_add_number(const AggSpec& spec, AggState& s, const JsonValue& n)
 void agg_merge(const AggSpec& spec, AggState& into, AggState&& from);
 // Appends the JSON result of `s` to `out`.
 void agg_result(const AggSpec& spec, const AggState& s, std::string& out);
+
+// Checkpoints (sx-window --checkpoint): writes every field of `s`, the
+// count_distinct set in sorted order, so that equal states give equal bytes.
+void agg_save(const AggState& s, PayloadWriter& w);
+// Reads what agg_save wrote, replacing `s`. Throws data_error for a truncated
+// or malformed payload (nothing past its end is read).
+void agg_load(PayloadReader& r, AggState& s);
+// The fewest bytes agg_save writes (for PayloadReader::get_count).
+inline constexpr std::size_t kAggSavedMinBytes = 60;
 
 // Appends a double as JSON: shortest round-trip form, always with a '.', or
 // an exponent (2 -> 2.0); null when not finite.

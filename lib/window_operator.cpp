@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "checkpoint.h"
 #include "cli.h"
 #include "duration.h"
 #include "error.h"
@@ -176,6 +177,9 @@ struct WindowOperator::Impl {
   std::unique_ptr<Output> late_out;
   std::uint64_t late = 0, partly_late = 0;
 
+  // --checkpoint.
+  std::unique_ptr<StageCheckpoint> ckpt;
+
   Impl(const WindowOptions& o, Output& output, BadInputPolicy& b)
       : opt(o),
         out(output),
@@ -256,6 +260,13 @@ struct WindowOperator::Impl {
     nums.resize(num_fields.size());
     cache.resize(assigner.max_windows());
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, /*append=*/true);
+    if (!opt.checkpoint.empty()) {
+      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, opt.fingerprint);
+      if (const auto payload = ckpt->load()) {
+        restore(*payload, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
+                              std::to_string(ckpt->resumed()));
+      }
+    }
   }
 
   bool windowed() const { return kind != WindowKind::kNone; }
@@ -607,8 +618,123 @@ struct WindowOperator::Impl {
       if (mode == OutputMode::kUpdate) emit_changes();
       if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
       records_in_epoch = 0;
+      if (ckpt) {
+        PayloadWriter w;
+        save(w);
+        ckpt->save(c.epoch, w.bytes());
+      }
     }
     out.write_line(raw);
+  }
+
+  // ---- checkpoints ----
+  //
+  // The state at an epoch boundary (no row is marked changed then; late
+  // counters and the stream header are per run). Layout: u32 layout (1), u8
+  // window kind, u8 mode, u64 aggregates, i64 watermark, u64 seq; the windows
+  // in (end, start) order, each i64 start, i64 end and a table; the sessions,
+  // keys in byte order, each key with its sessions in their order; the running
+  // table. A table: u64 groups, in key order, each string key, i64 last event
+  // time and the aggregates (agg_save). Sorted throughout, so that equal
+  // states give equal bytes.
+
+  static constexpr std::uint32_t kLayout = 1;
+
+  void save_aggs(PayloadWriter& w, const std::vector<AggState>& a) const {
+    for (const AggState& s : a) agg_save(s, w);
+  }
+
+  void save_table(PayloadWriter& w, const Table& t) const {
+    w.put_u64(t.groups.size());
+    for (const std::uint32_t i : t.sorted()) {
+      const Group& g = t.groups[i];
+      w.put_string(g.key);
+      w.put_i64(g.last);
+      save_aggs(w, g.aggs);
+    }
+  }
+
+  void save(PayloadWriter& w) const {
+    w.put_u32(kLayout);
+    w.put_u8(static_cast<std::uint8_t>(kind));
+    w.put_u8(static_cast<std::uint8_t>(mode));
+    w.put_u64(aggs.size());
+    w.put_i64(wm.us);
+    w.put_u64(seq);
+    w.put_u64(windows.size());
+    for (const auto& [id, ws] : windows) {
+      w.put_i64(ws.start);
+      w.put_i64(ws.end);
+      save_table(w, ws.table);
+    }
+    std::vector<const std::pair<const std::string, std::vector<Session>>*> keys;
+    keys.reserve(sessions.size());
+    for (const auto& entry : sessions) keys.push_back(&entry);
+    std::sort(keys.begin(), keys.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    w.put_u64(keys.size());
+    for (const auto* entry : keys) {
+      w.put_string(entry->first);
+      w.put_u64(entry->second.size());
+      for (const Session& x : entry->second) {
+        w.put_i64(x.start);
+        w.put_i64(x.end);
+        save_aggs(w, x.aggs);
+      }
+    }
+    save_table(w, running);
+  }
+
+  std::vector<AggState> load_aggs(PayloadReader& r) const {
+    std::vector<AggState> a(aggs.size());
+    for (AggState& s : a) agg_load(r, s);
+    return a;
+  }
+
+  void load_table(PayloadReader& r, Table& t) {
+    for (std::size_t n = r.get_count(16 + aggs.size() * kAggSavedMinBytes); n > 0; --n) {
+      const std::string_view k = r.get_string();
+      const Micros last = r.get_i64();
+      const std::uint32_t i = t.add(k, 0);
+      t.groups[i].last = last;
+      t.groups[i].aggs = load_aggs(r);
+      ++state_rows;
+    }
+  }
+
+  void restore(std::string_view payload, const std::string& what) {
+    PayloadReader r(payload, what);
+    const std::uint32_t layout = r.get_u32();
+    const std::uint8_t saved_kind = r.get_u8(), saved_mode = r.get_u8();
+    const std::uint64_t naggs = r.get_u64();
+    if (layout != kLayout || saved_kind != static_cast<std::uint8_t>(kind) ||
+        saved_mode != static_cast<std::uint8_t>(mode) || naggs != aggs.size()) {
+      throw data_error(what + " does not hold the state of this sx-window (layout " +
+                       std::to_string(layout) + ", window kind " + std::to_string(saved_kind) +
+                       ", mode " + std::to_string(saved_mode) + ", " + std::to_string(naggs) +
+                       " aggregates); start over with a new --checkpoint directory");
+    }
+    wm.us = r.get_i64();
+    seq = r.get_u64();
+    const std::size_t group_min = 16 + aggs.size() * kAggSavedMinBytes;
+    for (std::size_t n = r.get_count(24); n > 0; --n) {
+      const Micros s = r.get_i64(), e = r.get_i64();
+      auto [it, inserted] = windows.try_emplace({e, s});
+      it->second.start = s;
+      it->second.end = e;
+      load_table(r, it->second.table);
+    }
+    for (std::size_t n = r.get_count(16); n > 0; --n) {
+      auto& list = sessions[std::string(r.get_string())];
+      for (std::size_t m = r.get_count(group_min); m > 0; --m) {
+        const Micros s = r.get_i64(), e = r.get_i64();
+        list.push_back(Session{s, e, load_aggs(r)});
+        min_session_end = std::min(min_session_end, e);
+        ++state_rows;
+      }
+    }
+    load_table(r, running);
+    r.expect_end();
   }
 
   void on_end() {

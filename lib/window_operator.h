@@ -13,6 +13,7 @@
 
 #include "aggregate.h"
 #include "bad_input.h"
+#include "checkpoint_file.h"
 #include "control_record.h"
 #include "json.h"
 #include "record_time.h"
@@ -34,6 +35,15 @@ struct WindowOptions {
   std::string late_file;             // --late FILE
   std::uint64_t max_state_rows = 10000000;  // 0: no limit
   TimeOverride time;  // --time-field etc.: for input without a header, or to override it
+  // --checkpoint DIR (empty: none): the state is restored from DIR/NAME/C at
+  // construction (C: the newest committed epoch) and saved to DIR/NAME/N at
+  // each epoch record N, after the rows the epoch releases and before the
+  // record is forwarded (sx(7), "CHECKPOINTS").
+  std::string checkpoint;
+  std::string name = "sx-window";  // --name
+  // The flags the state depends on, as given (sx-window's main builds it); a
+  // checkpoint made with another fingerprint is refused (usage_error).
+  Fingerprint fingerprint;
 };
 
 class WindowOperator : public Operator {

@@ -25,6 +25,9 @@ constexpr sx::ToolInfo kInfo{
     "  ... | sx-window --by user_id --agg 'sum(amount) as total' --ttl 1h --mode update\n"
     "  ... | sx-window --tumbling 1d --time-zone Europe/Paris --agg 'count_if(event_type=purchase)'\n"
     "  ... | sx-window --tumbling 5m --agg count --late late.ndjson\n"
+    "  sx-read --checkpoint ck --trigger available-now --time-field ts --watermark 1m in/ \\\n"
+    "    | sx-window --checkpoint ck --tumbling 1m --by k \\\n"
+    "    | sx-sink --checkpoint ck --path out/   # from cron: open windows carry over\n"
     "More: man sx-window; the stream protocol: man sx."};
 
 sx::Micros duration_flag(const std::string& flag, const std::string& text) {
@@ -91,6 +94,14 @@ int main(int argc, char** argv) {
                        "sessions, running keys); 0: no limit")
             ->default_val(10000000)
             ->type_name("N");
+        app.add_option("--checkpoint", opt.checkpoint,
+                       "Save the state (open windows, sessions, running keys, the watermark) "
+                       "after each epoch in DIR (the pipeline's --checkpoint directory); a "
+                       "restart resumes from the last committed epoch")
+            ->type_name("DIR");
+        app.add_option("--name", opt.name,
+                       "This stage's name in the checkpoint (default sx-window)")
+            ->type_name("NAME");
         sx::add_time_flags(app, time);
         sx::add_input_flags(app, input);
       },
@@ -124,6 +135,24 @@ int main(int argc, char** argv) {
         w.zone = time.time_zone;
         if (!mode.empty()) opt.mode = sx::parse_output_mode(mode);
         if (!ttl.empty()) opt.ttl = duration_flag("--ttl", ttl);
+        // What the checkpointed state means: the window flags as given, the
+        // keys, the aggregates in order, the (effective) mode, the TTL.
+        sx::Fingerprint& fp = opt.fingerprint;
+        if (!tumbling.empty()) fp.emplace_back("tumbling", tumbling);
+        if (!window.empty()) fp.emplace_back("window", window);
+        if (!slide.empty()) fp.emplace_back("slide", slide);
+        if (!session.empty()) fp.emplace_back("session", session);
+        if (!offset.empty()) fp.emplace_back("offset", offset);
+        if (w.kind != sx::WindowKind::kNone) fp.emplace_back("time-zone", time.time_zone);
+        for (const auto& b : opt.by) fp.emplace_back("by", b);
+        if (opt.aggs.empty()) fp.emplace_back("agg", "count");
+        for (const auto& a : opt.aggs) fp.emplace_back("agg", a);
+        std::string effective_mode = mode;
+        if (effective_mode.empty()) {
+          effective_mode = w.kind != sx::WindowKind::kNone ? "append" : "update";
+        }
+        fp.emplace_back("mode", effective_mode);
+        if (!ttl.empty()) fp.emplace_back("ttl", ttl);
         sx::time_override(*app_ptr, time, &opt.time);
         sx::Output out(1);
         sx::BadInputPolicy bad(input.on_error);
