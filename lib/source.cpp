@@ -120,6 +120,7 @@ struct Source::Impl {
   std::unique_ptr<ProgressWriter> progress;
   std::uint64_t bytes_total = 0, bytes_done = 0;  // of the input files (raw bytes)
   Micros line_started = 0, line_last = 0;
+  Micros epoch_started = 0;  // steady clock when the current epoch began (--trigger interval)
 
   Impl(SourceOptions o, Output& output)
       : opt(std::move(o)),
@@ -156,6 +157,7 @@ struct Source::Impl {
     records_in_epoch = 0;
     files_in_epoch = 0;
     if (advanced) out.write_line(make_watermark_record(watermark));
+    epoch_started = steady_now();
     out.flush();
   }
 
@@ -218,6 +220,9 @@ struct Source::Impl {
     ++records;
     ++records_in_epoch;
     if (opt.progress_line && (records & 0xFFFF) == 0) show_progress(false);
+    if (opt.interval > 0 && (records & 0x3FF) == 0 && steady_now() - epoch_started >= opt.interval) {
+      end_epoch();
+    }
     if (max_records != 0 && records_in_epoch >= max_records) end_epoch();
   }
 
@@ -409,7 +414,7 @@ struct Source::Impl {
     }
     const Micros idle = opt.idle_epoch;
     const Micros poll = std::clamp<Micros>(idle > 0 ? idle / 4 : 50000, 5000, 50000);
-    last_data = steady_now();
+    last_data = epoch_started = steady_now();
     for (;;) {
       bool got = false;
       // New files in directories, in name order, each read once (Spark's file source).
@@ -425,9 +430,14 @@ struct Source::Impl {
       }
       for (auto& t : tails) got |= poll_tail(t.path, t.reader, t.inode, t.dev);
       const Micros now = steady_now();
-      if (got) {
-        last_data = now;
-      } else if (records_in_epoch > 0 && (idle == 0 || now - last_data >= idle)) {
+      if (got) last_data = now;
+      if (opt.interval > 0) {
+        // A processing-time trigger: an epoch every interval that had data.
+        if (now - epoch_started >= opt.interval) {
+          if (records_in_epoch > 0) end_epoch();
+          epoch_started = now;
+        }
+      } else if (!got && records_in_epoch > 0 && (idle == 0 || now - last_data >= idle)) {
         end_epoch();
       }
       out.flush();

@@ -37,6 +37,9 @@ struct SourceOptions {
   bool progress_line = false;  // a live progress line on stderr (a terminal)
   enum class Trigger { kContinuous, kAvailableNow, kOnce };
   Trigger trigger = Trigger::kContinuous;
+  // --trigger interval=D (live inputs): an epoch every D of processing time,
+  // instead of at idleness (0: off).
+  Micros interval = 0;
 };
 
 inline constexpr std::uint64_t kDefaultStdinRecords = 100000;

@@ -58,4 +58,15 @@ sleep 0.3
 kill $reader; wait $reader 2>/dev/null || true
 expect_eq "$(grep -c '"f":' dir.out)" 2 "each directory file read once"
 expect_eq "$(grep -o '"f":"[ab]"' dir.out | tr -d '\n')" '"f":"a""f":"b"' "name order"
+# 4. --trigger interval: an epoch every interval while records keep coming
+# (records every 40 ms never leave the input idle for --idle-epoch 1s).
+: > live.ndjson
+sx-read --follow --trigger interval=200ms --idle-epoch 1s --time-field ts live.ndjson > live.out &
+reader=$!
+for i in $(seq 1 30); do echo "{\"ts\":$i}" >> live.ndjson; sleep 0.04; done
+wait_for live.out '"ts":30'
+sleep 0.5
+kill $reader; wait $reader 2>/dev/null || true
+epochs=$(grep -c '"@sx":"epoch"' live.out)
+[ "$epochs" -ge 3 ] || fail "--trigger interval=200ms over 1.2 s of records gave $epochs epochs"
 echo "follow: ok"

@@ -75,8 +75,9 @@ int main(int argc, char** argv) {
                      "Empty the --checkpoint directory first: start over from the beginning");
         app.add_option("--trigger", trigger,
                        "continuous (default: the input's end ends the stream), available-now (read "
-                       "what is there in epochs, then stop; the stream goes on next run) or once "
-                       "(one epoch); the last two need --checkpoint")
+                       "what is there in epochs, then stop; the stream goes on next run), once "
+                       "(one epoch; both need --checkpoint) or interval=10s (--follow: an epoch "
+                       "every 10s)")
             ->type_name("TRIGGER");
         sx::add_progress_flag(app, opt.progress);
         app.add_flag("--progress-line", opt.progress_line,
@@ -99,9 +100,17 @@ int main(int argc, char** argv) {
           opt.trigger = sx::SourceOptions::Trigger::kAvailableNow;
         } else if (trigger == "once") {
           opt.trigger = sx::SourceOptions::Trigger::kOnce;
+        } else if (trigger.rfind("interval=", 0) == 0) {
+          if (!opt.follow) {
+            throw sx::usage_error("--trigger interval=D goes with --follow (a live input); a "
+                                  "finite input is cut by --max-files-per-trigger or "
+                                  "--max-records-per-trigger");
+          }
+          opt.interval = sx::parse_duration(trigger.substr(9));
         } else if (trigger != "continuous") {
           throw sx::usage_error("--trigger: '" + trigger +
-                                "' is not a trigger (use continuous, available-now or once)");
+                                "' is not a trigger (use continuous, available-now, once or "
+                                "interval=DURATION)");
         }
         opt.on_error = input.on_error;
         opt.max_line_bytes = input.max_line_bytes;
