@@ -778,4 +778,10 @@ void WindowOperator::on_control(const Control& control, std::string_view raw) {
 }
 void WindowOperator::on_end() { impl_->on_end(); }
 
+StageStats WindowOperator::stats() const {
+  // Memory: a rough per-row estimate (key, aggregates, index entry).
+  const std::uint64_t per_row = 64 + impl_->aggs.size() * sizeof(AggState);
+  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_rows * per_row};
+}
+
 }  // namespace sx

@@ -54,6 +54,8 @@ class WindowOperator : public Operator {
   void on_record(const Line& line, const std::string& source) override;
   void on_control(const Control& control, std::string_view raw) override;
   void on_end() override;
+  // Late rows so far; state rows (windows x groups, sessions, running keys).
+  StageStats stats() const override;
 
  private:
   struct Impl;

@@ -42,7 +42,7 @@ sx::Micros duration_flag(const std::string& flag, const std::string& text) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> inputs;
-  std::string tumbling, window, slide, session, offset, mode, ttl;
+  std::string tumbling, window, slide, session, offset, mode, ttl, progress;
   sx::WindowOptions opt;
   sx::InputFlags input;
   sx::TimeFlags time;
@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
                        "This stage's name in the checkpoint (default sx-window)")
             ->type_name("NAME");
         sx::add_time_flags(app, time);
+        sx::add_progress_flag(app, progress);
         sx::add_input_flags(app, input);
       },
       [&]() {
@@ -157,7 +158,9 @@ int main(int argc, char** argv) {
         sx::Output out(1);
         sx::BadInputPolicy bad(input.on_error);
         sx::WindowOperator op(opt, out, bad);
-        sx::StageInput in{inputs, input.max_line_bytes};
+        std::unique_ptr<sx::ProgressWriter> writer;
+        if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
+        sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
         sx::run_stage(in, op, out, bad);
         return sx::kExitOk;
       });
