@@ -64,18 +64,6 @@ struct DedupOperator::Impl {
     for (const auto& k : opt.keys) keys.push_back(FieldPath::parse(k));
     if (!opt.duplicates_file.empty()) duplicates_out = Output::open_file(opt.duplicates_file, true);
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, true);
-    if (!opt.checkpoint.empty()) {
-      Fingerprint fp;
-      for (const auto& k : opt.keys) fp.emplace_back("key", k);
-      if (opt.within_watermark) fp.emplace_back("within-watermark", "");
-      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
-      if (const auto state = ckpt->load()) {
-        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
-        wm.us = r.get_i64();
-        set.load(r);
-        r.expect_end();
-      }
-    }
   }
 
   // The state after an epoch: the watermark and the keys still held.
@@ -88,6 +76,21 @@ struct DedupOperator::Impl {
 
   void start(const StreamInfo* header) {
     started = true;
+    // The checkpoint is read when the stream begins, not at launch: upstream,
+    // sx-read --reset may still be emptying it (its header comes after that).
+    if (!opt.checkpoint.empty()) {
+      Fingerprint fp;
+      for (const auto& k : opt.keys) fp.emplace_back("key", k);
+      if (opt.within_watermark) fp.emplace_back("within-watermark", "");
+      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
+      if (const auto state = ckpt->load()) {
+        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        wm.us = r.get_i64();
+        set.load(r);
+        r.expect_end();
+      }
+    }
+
     in_info = effective_time(header, opt.time);
     delay = header ? in_info.watermark_delay : -1;
     for (const auto& k : opt.keys) time_in_keys |= !in_info.time_field.empty() && k == in_info.time_field;

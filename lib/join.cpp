@@ -567,6 +567,35 @@ struct JoinOperator::Impl {
   std::vector<std::string> header_columns;
 
   std::unique_ptr<StageCheckpoint> ckpt;  // --checkpoint: the table version per epoch
+  bool checkpoint_opened = false;
+
+  // Reads the checkpoint when the stream begins, not at launch: upstream,
+  // sx-read --reset may still be emptying it (its header comes after that).
+  void open_checkpoint() {
+    checkpoint_opened = true;
+    if (!opt.checkpoint.empty()) {
+      Fingerprint fp{{"static", opt.table.path}};
+      for (const auto& k : opt.on) fp.emplace_back("on", k.stream + "=" + k.table);
+      fp.emplace_back("how", std::string(opt.how == JoinHow::kInner  ? "inner"
+                                         : opt.how == JoinHow::kLeft ? "left"
+                                         : opt.how == JoinHow::kSemi ? "semi"
+                                                                     : "anti"));
+      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
+      if (const auto state = ckpt->load()) {
+        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        FileIdentity saved;
+        saved.dev = r.get_u64();
+        saved.ino = r.get_u64();
+        saved.size = r.get_u64();
+        saved.mtime_ns = r.get_i64();
+        r.expect_end();
+        if (!(saved == plan->table->identity())) {
+          warn(opt.table.path + " is not the version the checkpoint's epochs were joined with "
+               "(it changed since); the replayed epochs join with the file as it is now");
+        }
+      }
+    }
+  }
 
   // --reload.
   std::optional<FileIdentity> failed;  // a version of the file that did not load
@@ -611,28 +640,6 @@ struct JoinOperator::Impl {
     // Semi and anti joins write no static column: keep only the keys.
     if (!joins) opt.table.select = std::vector<std::string>{};
     install(make_plan(StaticTable::load(opt.table)));
-    if (!opt.checkpoint.empty()) {
-      Fingerprint fp{{"static", opt.table.path}};
-      for (const auto& k : opt.on) fp.emplace_back("on", k.stream + "=" + k.table);
-      fp.emplace_back("how", std::string(opt.how == JoinHow::kInner  ? "inner"
-                                         : opt.how == JoinHow::kLeft ? "left"
-                                         : opt.how == JoinHow::kSemi ? "semi"
-                                                                     : "anti"));
-      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
-      if (const auto state = ckpt->load()) {
-        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
-        FileIdentity saved;
-        saved.dev = r.get_u64();
-        saved.ino = r.get_u64();
-        saved.size = r.get_u64();
-        saved.mtime_ns = r.get_i64();
-        r.expect_end();
-        if (!(saved == plan->table->identity())) {
-          warn(opt.table.path + " is not the version the checkpoint's epochs were joined with "
-               "(it changed since); the replayed epochs join with the file as it is now");
-        }
-      }
-    }
   }
 
   std::unique_ptr<Plan> make_plan(std::unique_ptr<StaticTable> table) {
@@ -690,6 +697,7 @@ struct JoinOperator::Impl {
   // ---- records ----
 
   void on_record(const Line& line, const std::string& source) {
+    if (!checkpoint_opened) open_checkpoint();
     Plan& p = *plan;
     if (!reader.open(line.text, &why) || !reader.get_fields(*p.fields, values.data(), &why)) {
       bad.handle(bad_kind(why), source, line.number, why, line.text);
@@ -788,6 +796,7 @@ struct JoinOperator::Impl {
   // ---- control records ----
 
   void on_control(const Control& control, std::string_view raw) {
+    if (!checkpoint_opened) open_checkpoint();
     if (control.type == ControlType::kStream) {
       header_columns = control.stream.columns;
       set_header_clash(*plan);

@@ -260,13 +260,6 @@ struct WindowOperator::Impl {
     nums.resize(num_fields.size());
     cache.resize(assigner.max_windows());
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, /*append=*/true);
-    if (!opt.checkpoint.empty()) {
-      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, opt.fingerprint);
-      if (const auto payload = ckpt->load()) {
-        restore(*payload, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
-                              std::to_string(ckpt->resumed()));
-      }
-    }
   }
 
   bool windowed() const { return kind != WindowKind::kNone; }
@@ -275,6 +268,15 @@ struct WindowOperator::Impl {
   // ---- start: from the input's stream header, or from the flags ----
 
   void start(const StreamInfo* header) {
+    // The checkpoint is read when the stream begins, not at launch: upstream,
+    // sx-read --reset may still be emptying it (its header comes after that).
+    if (!opt.checkpoint.empty()) {
+      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, opt.fingerprint);
+      if (const auto payload = ckpt->load()) {
+        restore(*payload, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
+                              std::to_string(ckpt->resumed()));
+      }
+    }
     started = true;
     header_seen = header != nullptr;
     in_info = effective_time(header, opt.time);

@@ -387,7 +387,7 @@ TEST_CASE("a checkpoint made with other flags is refused, naming the flag") {
   sx::CheckpointDir(dir.path, "sx-sink").commit(1, {});
   opt.fingerprint = {{"tumbling", "2m"}, {"by", "k"}, {"agg", "count"}};
   try {
-    run(opt, {}, false);
+    run(opt, {s.lines[0]}, false);
     FAIL("no error");
   } catch (const sx::Error& e) {
     CHECK(e.kind() == sx::Error::Kind::kUsage);
@@ -399,7 +399,7 @@ TEST_CASE("a checkpoint made with other flags is refused, naming the flag") {
   opt.fingerprint = {{"tumbling", "1m"}, {"by", "k"}, {"agg", "count"}};
   opt.name = "other";
   try {
-    run(opt, {}, false);
+    run(opt, {s.lines[0]}, false);
     FAIL("no error");
   } catch (const sx::Error& e) {
     CHECK(e.kind() == sx::Error::Kind::kData);
@@ -407,7 +407,7 @@ TEST_CASE("a checkpoint made with other flags is refused, naming the flag") {
   }
   // The same flags resume.
   opt.name = "sx-window";
-  CHECK_NOTHROW(run(opt, {}, false));
+  CHECK_NOTHROW(run(opt, {s.lines[0]}, false));
 }
 
 TEST_CASE("a truncated or padded payload is refused, never half loaded") {
@@ -429,7 +429,7 @@ TEST_CASE("a truncated or padded payload is refused, never half loaded") {
     CAPTURE(n);
     stage.write(1, opt.fingerprint, std::string_view(payload).substr(0, n));
     try {
-      run(opt, {}, false);
+      run(opt, {s.lines[0]}, false);
       FAIL("a truncated payload was loaded");
     } catch (const sx::Error& e) {
       CHECK(e.kind() == sx::Error::Kind::kData);
@@ -437,9 +437,9 @@ TEST_CASE("a truncated or padded payload is refused, never half loaded") {
     }
   }
   stage.write(1, opt.fingerprint, payload + "x");
-  CHECK_THROWS_AS(run(opt, {}, false), sx::Error);
+  CHECK_THROWS_AS(run(opt, {s.lines[0]}, false), sx::Error);
   stage.write(1, opt.fingerprint, payload);
-  CHECK_NOTHROW(run(opt, {}, false));
+  CHECK_NOTHROW(run(opt, {s.lines[0]}, false));
 }
 
 TEST_CASE("agg_save and agg_load round-trip every aggregate; the bytes are canonical") {
