@@ -14,13 +14,18 @@ constexpr sx::ToolInfo kInfo{
     "NDJSON for jq, mlr or a file; --keep-control keeps them for another sx stage. table\n"
     "prints each epoch as Spark's console sink does: a 'Batch: N' banner and an aligned\n"
     "table. csv writes a header from the first record's keys, then one row per record.\n"
-    "Writing to stdout is at-least-once across restarts.",
+    "Writing to stdout is at-least-once across restarts; --path DIR (with --checkpoint) writes\n"
+    "files exactly-once, in append, update or complete mode, optionally partitioned and\n"
+    "zstd-compressed.",
     "Examples:\n"
     "  sx-gen --events 2000 | sx-read --time-field timestamp --watermark 10m | sx-sink --format table\n"
     "  sx-read --time-field ts events.ndjson | sx-sink --format csv --output events.csv\n"
     "  sx-read --time-field ts events.ndjson | sx-sink --keep-control > stream.ndjson\n"
     "  sx-sink --format table --num-rows 0 --truncate 0 < stream.ndjson\n"
     "  sx-read --checkpoint ck in/ | sx-sink --checkpoint ck --path out/   # exactly-once files\n"
+    "  ... | sx-sink --checkpoint ck --path out/ --partition-by country,day --compress zstd\n"
+    "  ... | sx-window --by user --agg count --mode complete --checkpoint ck \\\n"
+    "      | sx-sink --checkpoint ck --path out/ --mode complete   # out/current/ is the table\n"
     "More: man sx-sink; the stream protocol: man sx."};
 
 }  // namespace
@@ -29,6 +34,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string format = "ndjson";
   std::string output, checkpoint, name = "sx-sink", path;
+  std::string mode = "append", compress;
+  std::vector<std::string> partition_by;
+  std::size_t max_partitions = 10000;
+  CLI::Option* max_partitions_opt = nullptr;
+  CLI::Option* mode_opt = nullptr;
   sx::SinkOptions opt;
   sx::InputFlags input;
   return sx::tool_main(
@@ -58,27 +68,70 @@ int main(int argc, char** argv) {
         app.add_option("--name", name, "This stage's name in the checkpoint (default sx-sink)")
             ->type_name("NAME");
         app.add_option("--path", path,
-                       "Write each epoch's records as a file in DIR, visible only once the epoch "
+                       "Write each epoch's records as files in DIR, visible only once the epoch "
                        "commits (exactly-once across restarts; needs --checkpoint)")
             ->type_name("DIR");
+        mode_opt = app.add_option("--mode", mode,
+                                  "--path: append (each epoch adds files), update (each epoch adds "
+                                  "the rows that changed in it) or complete (each epoch's records "
+                                  "replace the table in DIR/current atomically)")
+                       ->default_val("append")
+                       ->type_name("MODE");
+        app.add_option("--partition-by", partition_by,
+                       "--path: write each record under DIR/FIELD=VALUE/ (hive style; repeat or "
+                       "comma-separate for nested folders; dotted paths reach into objects)")
+            ->delimiter(',')
+            ->allow_extra_args(false)
+            ->type_name("FIELD");
+        max_partitions_opt =
+            app.add_option("--max-partitions", max_partitions,
+                           "--partition-by: fail when one epoch writes more than N partitions (a "
+                           "folder and file each); 0: no limit")
+                ->default_val(10000)
+                ->type_name("N");
+        app.add_option("--compress", compress,
+                       "--path: zstd writes part-NNNNNNNN.ndjson.zst files (read with zstd -dc)")
+            ->type_name("ALGO");
         sx::add_input_flags(app, input);
       },
       [&]() {
         opt.format = sx::parse_sink_format(format);
         std::unique_ptr<sx::CheckpointDir> ckpt;
         if (!checkpoint.empty()) ckpt = std::make_unique<sx::CheckpointDir>(checkpoint, name);
+        if (path.empty() && (mode_opt->count() > 0 || !partition_by.empty() || !compress.empty() ||
+                             max_partitions_opt->count() > 0)) {
+          throw sx::usage_error(
+              "--mode, --partition-by, --max-partitions and --compress go with "
+              "--path DIR (the directory sink)");
+        }
         if (!path.empty()) {
+          sx::DirSinkOptions dir;
+          dir.path = path;
+          dir.mode = sx::parse_sink_mode(mode);
+          if (!compress.empty() && compress != "zstd") {
+            throw sx::usage_error("--compress: unknown compression '" + compress + "' (use zstd)");
+          }
+          dir.zstd = !compress.empty();
+          dir.max_partitions = max_partitions;
+          for (const auto& f : partition_by) {
+            for (const auto& seen : dir.partition_by) {
+              if (seen.text() == f) throw sx::usage_error("--partition-by names " + f + " twice");
+            }
+            dir.partition_by.push_back(sx::FieldPath::parse(f));
+          }
           if (!ckpt) {
-            throw sx::usage_error("--path needs --checkpoint DIR: the commit log is what makes an "
-                                  "epoch's files appear exactly once");
+            throw sx::usage_error(
+                "--path needs --checkpoint DIR: the commit log is what makes an "
+                "epoch's files appear exactly once");
           }
           if (!output.empty() || opt.format != sx::SinkFormat::kNdjson || opt.keep_control) {
-            throw sx::usage_error("--path writes NDJSON files; it does not go with --output, "
-                                  "--format or --keep-control");
+            throw sx::usage_error(
+                "--path writes NDJSON files; it does not go with --output, "
+                "--format or --keep-control");
           }
           sx::Output none(1);
           sx::BadInputPolicy bad(input.on_error);
-          sx::DirSinkOperator sink(path, *ckpt, none);
+          sx::DirSinkOperator sink(std::move(dir), *ckpt, bad, none);
           sx::StageInput in{inputs, input.max_line_bytes};
           sx::run_stage(in, sink, none, bad);
           return sx::kExitOk;
