@@ -92,9 +92,7 @@ fresh_best() {
       best=$wall
       w=$(written_cpu)
     fi
-    peak=$(printf '%s\n%s\n' "$peak" "$rss_list" | awk -F+ 'NF {
-      for (i = 1; i <= NF; i++) if ($i > m[i]) m[i] = $i; if (NF > k) k = NF }
-      END { for (i = 1; i <= k; i++) printf "%s%s", (i > 1 ? "+" : ""), m[i]; print "" }')
+    peak=$(max_rss "$peak" "$rss_list")
   done
   wall=$best
   rss_list=$peak

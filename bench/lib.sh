@@ -71,14 +71,19 @@ measure() {
   rss_list=$(for f in "$tmp"/rss.*; do awk '{ kb = $1 } END { printf "%.0f\n", kb / 1024 }' "$f"; done \
     | paste -sd+)
 }
+# max_rss A B: the per-process maximum of two "a+b+c" RSS lists.
+max_rss() {
+  printf '%s\n%s\n' "$1" "$2" | awk -F+ 'NF {
+    for (i = 1; i <= NF; i++) if ($i > m[i]) m[i] = $i; if (NF > k) k = NF }
+    END { for (i = 1; i <= k; i++) printf "%s%s", (i > 1 ? "+" : ""), m[i]; print "" }'
+}
+
 best_of() {
   local n=$1 cmd=$2 best="" peak="" i
   for ((i = 0; i < n; i++)); do
     measure "$cmd"
     if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
-    peak=$(printf '%s\n%s\n' "$peak" "$rss_list" | awk -F+ 'NF {
-      for (i = 1; i <= NF; i++) if ($i > m[i]) m[i] = $i; if (NF > k) k = NF }
-      END { for (i = 1; i <= k; i++) printf "%s%s", (i > 1 ? "+" : ""), m[i]; print "" }')
+    peak=$(max_rss "$peak" "$rss_list")
   done
   wall=$best
   rss_list=$peak
