@@ -16,6 +16,7 @@
 #include <random>
 #include <string>
 
+#include "test_files.h"
 #include "error.h"
 
 namespace fs = std::filesystem;
@@ -24,30 +25,12 @@ using sx::Error;
 
 namespace {
 
-// A fresh directory under $TMPDIR, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "sx-ckpt-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using sx_test::slurp;
+using sx_test::spit;
+using sx_test::TempDir;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+
 
 CheckpointMeta sample_meta() {
   return {"sx-window", 42, {{"tumbling", "5m"}, {"by", "event_type"}, {"agg", "count"}}};

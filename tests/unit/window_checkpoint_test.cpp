@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "test_files.h"
 #include "aggregate.h"
 #include "bad_input.h"
 #include "checkpoint.h"
@@ -35,35 +36,14 @@ using sx::WindowKind;
 
 namespace {
 
+using sx_test::slurp;
+using sx_test::TempDir;
+
 constexpr Micros kSec = sx::kMicrosPerSecond;
 constexpr Micros kMin = sx::kMicrosPerMinute;
 constexpr Micros kBase = 1690711200LL * kSec;  // 2023-07-30T10:00:00Z
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "sx-window-ckpt-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
-std::string slurp(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  REQUIRE(f != nullptr);
-  std::string s;
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  std::fclose(f);
-  return s;
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
