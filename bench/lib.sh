@@ -98,3 +98,20 @@ fmt_rate() {
   awk -v r="$1" 'BEGIN {
     if (r >= 1e6) printf "%.2fM", r / 1e6; else if (r >= 1e3) printf "%.1fk", r / 1e3; else printf "%.0f", r }'
 }
+
+# For scripts that keep their measurements in the associative arrays secs
+# (seconds) and events (N) by key:
+# rate KEY: events/s.
+rate() { awk -v n="${events[$1]}" -v t="${secs[$1]}" 'BEGIN { printf "%.0f", n / t }'; }
+# ratio A B FLOOR: A's events/s over B's, and how it stands against FLOOR.
+ratio() {
+  local a=$1 b=$2 floor=${3:-}
+  if [ -z "${secs[$a]:-}" ] || [ -z "${secs[$b]:-}" ]; then
+    echo "n/a"
+    return
+  fi
+  awk -v ra="$(rate "$a")" -v rb="$(rate "$b")" -v f="$floor" 'BEGIN {
+    x = ra / rb
+    printf (x >= 10 ? "%.0f" : "%.2f"), x
+    if (f != "") printf " (floor %s: %s)", f, (x >= f ? "ok" : "BELOW") }'
+}

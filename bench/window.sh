@@ -124,20 +124,6 @@ run() {
   rss_of[$key]=$rss_list
   result[$key]=$(summary "$engine")
 }
-# rate KEY: events/s.
-rate() { awk -v n="${events[$1]}" -v t="${secs[$1]}" 'BEGIN { printf "%.0f", n / t }'; }
-# ratio A B FLOOR: A's events/s over B's, and how it stands against FLOOR.
-ratio() {
-  local a=$1 b=$2 floor=${3:-}
-  if [ -z "${secs[$a]:-}" ] || [ -z "${secs[$b]:-}" ]; then
-    echo "n/a"
-    return
-  fi
-  awk -v ra="$(rate "$a")" -v rb="$(rate "$b")" -v f="$floor" 'BEGIN {
-    x = ra / rb
-    printf (x >= 10 ? "%.0f" : "%.2f"), x
-    if (f != "") printf " (floor %s: %s)", f, (x >= f ? "ok" : "BELOW") }'
-}
 
 report=$tmp/report.txt
 {
