@@ -118,7 +118,8 @@ ck_file() {
   echo "$(stat -c %s "$f" | awk '{ printf "%.2f MB", $1 / 1e6 }')" \
     "(du $(du -sb "$1/$2" | awk '{ printf "%.2f MB", $1 / 1e6 }'))"
 }
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
+# per_s N SECONDS: events per second.
+per_s() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 
 # The pipelines. sx-read cuts an epoch every 100000 records (the files hold
 # 1/100 of the events each, so at 10M events an epoch is a file).
@@ -172,12 +173,12 @@ for n in "${sizes[@]}"; do
     fresh_best "$runs" "$(pipeline "$keys" "$in" "" "$base_out")" "$base_out"
     b_wall=$wall
     printf '%-19s %-12s %8s %9s  %-18s %-15s %10s %9s\n' "$keys" none "$wall" \
-      "$(fmt_rate "$(rate "$n" "$wall")")" "$cpu" "$rss_list" "$written" "" | tee -a "$report"
+      "$(fmt_rate "$(per_s "$n" "$wall")")" "$cpu" "$rss_list" "$written" "" | tee -a "$report"
     fresh_best "$runs" "$(pipeline "$keys" "$in" "$ck" "$ck_out")" "$ck" "$ck_out"
     over=$(awk -v a="$wall" -v b="$b_wall" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')
     floor=$(awk -v a="$wall" -v b="$b_wall" 'BEGIN { print ((a / b - 1) * 100 < 10 ? "ok" : "ABOVE") }')
     printf '%-19s %-12s %8s %9s  %-18s %-15s %10s %9s\n' "" "every stage" "$wall" \
-      "$(fmt_rate "$(rate "$n" "$wall")")" "$cpu" "$rss_list" "$written" "$over" | tee -a "$report"
+      "$(fmt_rate "$(per_s "$n" "$wall")")" "$cpu" "$rss_list" "$written" "$over" | tee -a "$report"
     # The checkpointed run's committed files against the baseline's output.
     rows=$(wc -l < "$base_out/all.ndjson")
     if cmp -s <(sort "$base_out/all.ndjson") <(cat "$ck_out"/part-*.ndjson | sort); then
