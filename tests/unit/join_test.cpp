@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "test_files.h"
 #include "bad_input.h"
 #include "control_record.h"
 #include "csv_reader.h"
@@ -97,21 +98,7 @@ std::string run_join(const sx::JoinOptions& opt, const std::vector<std::string>&
     sx::Output out(fd, "test");
     sx::BadInputPolicy bad("fail");
     sx::JoinOperator op(opt, out, bad);
-    std::string why;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      if (before) before(i);
-      sx::PaddedLine padded(lines[i]);
-      if (sx::is_control(lines[i])) {
-        auto c = sx::parse_control(padded.view(), &why);
-        REQUIRE(c);
-        op.on_control(*c, lines[i]);
-      } else {
-        sx::Line line;
-        line.text = padded.view();
-        line.number = i + 1;
-        op.on_record(line, "stream");
-      }
-    }
+    sx_test::feed(op, lines, before);
     op.on_end();
     out.flush();
   }

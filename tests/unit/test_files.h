@@ -8,7 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <functional>
 #include <string>
+#include <vector>
+
+#include "control_record.h"
+#include "json.h"
+#include "stage.h"
 
 namespace sx_test {
 
@@ -36,6 +42,28 @@ inline std::string slurp(const std::string& path) {
 inline void spit(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Drives `op` with `lines` as the stage driver would (control records known
+// by their prefix; data records numbered from 1, source "stream"), calling
+// before(i) ahead of line i when given. Does not call on_end().
+inline void feed(sx::Operator& op, const std::vector<std::string>& lines,
+                 const std::function<void(std::size_t)>& before = nullptr) {
+  std::string why;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (before) before(i);
+    sx::PaddedLine padded(lines[i]);
+    if (sx::is_control(lines[i])) {
+      auto c = sx::parse_control(padded.view(), &why);
+      REQUIRE(c);
+      op.on_control(*c, lines[i]);
+    } else {
+      sx::Line line;
+      line.text = padded.view();
+      line.number = i + 1;
+      op.on_record(line, "stream");
+    }
+  }
 }
 
 }  // namespace sx_test

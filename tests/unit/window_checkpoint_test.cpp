@@ -93,20 +93,7 @@ std::vector<std::string> run(const sx::WindowOptions& opt, const std::vector<std
     auto out = sx::Output::open_file(path);
     sx::BadInputPolicy bad("fail");
     sx::WindowOperator op(opt, *out, bad);
-    std::string why;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      sx::PaddedLine padded(lines[i]);
-      if (sx::is_control(lines[i])) {
-        auto c = sx::parse_control(padded.view(), &why);
-        REQUIRE(c);
-        op.on_control(*c, lines[i]);
-      } else {
-        sx::Line line;
-        line.text = padded.view();
-        line.number = i + 1;
-        op.on_record(line, "stream");
-      }
-    }
+    sx_test::feed(op, lines);
     if (end) op.on_end();
     out->flush();
   }
