@@ -53,16 +53,7 @@ scripts/setup.sh --bench   # GNU time (and the other benchmarks' peers) from Deb
 bin=${SX_BIN:-build/bin}
 runs=${BENCH_RUNS:-3}
 
-for tool in sx-gen sx-read sx-sink sx-dedup sx-window; do
-  if [ ! -x "$bin/$tool" ]; then
-    echo "bench/checkpoint.sh: $bin/$tool is missing; build the tools first: scripts/build.sh" >&2
-    exit 1
-  fi
-done
-if [ ! -x /usr/bin/time ]; then
-  echo "bench/checkpoint.sh: /usr/bin/time is missing (apt-get install time)" >&2
-  exit 1
-fi
+need_tools bench/checkpoint.sh "$bin" sx-gen sx-read sx-sink sx-dedup sx-window
 
 # rio K PROG ARGS: as lib.sh's rss, and after PROG's peak RSS on the same
 # line of $tmp/rss.K, the blocks it wrote (512 bytes each) and its user and

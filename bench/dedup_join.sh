@@ -50,16 +50,7 @@ runs=${BENCH_RUNS:-3}
 mlr_all=${BENCH_MLR_ALL:-0}
 mlr_base=1000000   # Miller's size unless BENCH_MLR_ALL=1
 
-for tool in sx-gen sx-read sx-sink sx-dedup sx-join; do
-  if [ ! -x "$bin/$tool" ]; then
-    echo "bench/dedup_join.sh: $bin/$tool is missing; build the tools first: scripts/build.sh" >&2
-    exit 1
-  fi
-done
-if [ ! -x /usr/bin/time ]; then
-  echo "bench/dedup_join.sh: /usr/bin/time is missing (apt-get install time)" >&2
-  exit 1
-fi
+need_tools bench/dedup_join.sh "$bin" sx-gen sx-read sx-sink sx-dedup sx-join
 duckdb_setup   # node, npm, and DuckDB into bench/node_modules: see bench/lib.sh
 
 out=bench/out

@@ -14,6 +14,23 @@
 
 have() { command -v "$1" > /dev/null; }
 
+# need_tools SCRIPT BIN TOOL...: stops SCRIPT when a tool is not built in BIN
+# or GNU time (for peak memory) is missing.
+need_tools() {
+  local script=$1 bin=$2 tool
+  shift 2
+  for tool in "$@"; do
+    if [ ! -x "$bin/$tool" ]; then
+      echo "$script: $bin/$tool is missing; build the tools first: scripts/build.sh" >&2
+      exit 1
+    fi
+  done
+  if [ ! -x /usr/bin/time ]; then
+    echo "$script: /usr/bin/time is missing (apt-get install time)" >&2
+    exit 1
+  fi
+}
+
 bench_need_debian() {
   local missing=() p sudo=""
   for p in "$@"; do

@@ -29,24 +29,15 @@ bin=${SX_BIN:-build/bin}
 runs=${BENCH_RUNS:-3}
 skip_slow=${BENCH_SKIP_SLOW:-0}
 
-for tool in sx-gen sx-read sx-sink; do
-  if [ ! -x "$bin/$tool" ]; then
-    echo "bench/passthrough.sh: $bin/$tool is missing; build the tools first: scripts/build.sh" >&2
-    exit 1
-  fi
-done
-if [ ! -x /usr/bin/time ]; then
-  echo "bench/passthrough.sh: /usr/bin/time is missing (apt-get install time)" >&2
-  exit 1
-fi
+# rss, measure, best_of, need_tools: see bench/lib.sh.
+. bench/lib.sh
+need_tools bench/passthrough.sh "$bin" sx-gen sx-read sx-sink
 
 out=bench/out
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# rss, measure and best_of: see bench/lib.sh.
-. bench/lib.sh
 
 # row NAME RUNS CMD: measures CMD, adds a table row, keeps its time in secs[NAME].
 row() {
