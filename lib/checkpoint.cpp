@@ -72,6 +72,41 @@ std::optional<CheckpointFile> CheckpointDir::read(std::int64_t epoch) const {
   return read_checkpoint_file(path_of(epoch));
 }
 
+namespace {
+bool part_name(std::string_view name) {
+  return !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')) &&
+         name.find('/') == std::string_view::npos;
+}
+}  // namespace
+
+void CheckpointDir::write_part(const std::string& name, const CheckpointMeta& meta,
+                               std::string_view payload, int level) const {
+  write_checkpoint_file(dir_ + "/" + stage_ + "/" + name, meta, payload, level);
+}
+
+std::optional<CheckpointFile> CheckpointDir::read_part(const std::string& name) const {
+  if (!part_name(name)) {
+    throw data_error("checkpoint " + dir_ + "/" + stage_ + " names a part '" + name +
+                     "' that is not a plain name; start over with sx-read --reset");
+  }
+  return read_checkpoint_file(dir_ + "/" + stage_ + "/" + name);
+}
+
+std::vector<std::string> CheckpointDir::parts() const {
+  std::vector<std::string> out;
+  DIR* d = ::opendir((dir_ + "/" + stage_).c_str());
+  if (!d) return out;
+  while (const dirent* e = ::readdir(d)) {
+    if (part_name(e->d_name)) out.emplace_back(e->d_name);
+  }
+  ::closedir(d);
+  return out;
+}
+
+void CheckpointDir::remove_part(const std::string& name) const {
+  ::unlink((dir_ + "/" + stage_ + "/" + name).c_str());
+}
+
 void CheckpointDir::commit(std::int64_t epoch, std::string_view payload) {
   write_checkpoint_file(dir_ + "/" + kCommits + "/" + std::to_string(epoch),
                         CheckpointMeta{stage_, epoch, {}}, payload);
@@ -133,9 +168,55 @@ std::optional<std::string> StageCheckpoint::load() {
   return std::move(file->payload);
 }
 
-void StageCheckpoint::save(std::int64_t epoch, std::string_view payload) {
-  if (epoch <= resumed_) return;
+void StageCheckpoint::save(std::int64_t epoch, std::string_view payload,
+                           const std::vector<std::string>& parts) {
+  if (!wants(epoch)) return;
   dir_.write(epoch, fingerprint_, payload);
+  if (parts.empty() && uses_.empty() && !listed_) return;  // a stage without parts
+  uses_[epoch] = parts;
+  collect_parts();
+}
+
+void StageCheckpoint::save_part(const std::string& name, std::int64_t epoch,
+                                std::string_view payload, int level) {
+  dir_.write_part(name, CheckpointMeta{dir_.stage(), epoch, fingerprint_}, payload, level);
+  on_disk_.insert(name);
+}
+
+std::string StageCheckpoint::load_part(const std::string& name) {
+  auto file = dir_.read_part(name);
+  const std::string path = dir_.dir() + "/" + dir_.stage() + "/" + name;
+  if (!file) {
+    throw data_error("checkpoint " + dir_.dir() + ": epoch " + std::to_string(resumed_) + " of " +
+                     dir_.stage() + " uses " + path + ", which is missing; restore it, or "
+                     "start over with sx-read --reset");
+  }
+  check_fingerprint(path, file->meta, fingerprint_, dir_.dir());
+  uses_[resumed_].push_back(name);
+  return std::move(file->payload);
+}
+
+// Removes the parts that no epoch a restart could resume from uses: those
+// from the newest committed epoch on (the epochs before it are pruned too).
+// Parts of an interrupted run that nothing lists are found by listing the
+// folder once.
+void StageCheckpoint::collect_parts() {
+  if (!listed_) {
+    for (auto& name : dir_.parts()) on_disk_.insert(std::move(name));
+    listed_ = true;
+  }
+  const std::int64_t committed = dir_.last_committed();
+  uses_.erase(uses_.begin(), uses_.lower_bound(committed));
+  std::set<std::string> used;
+  for (const auto& [epoch, names] : uses_) used.insert(names.begin(), names.end());
+  for (auto it = on_disk_.begin(); it != on_disk_.end();) {
+    if (used.count(*it)) {
+      ++it;
+    } else {
+      dir_.remove_part(*it);
+      it = on_disk_.erase(it);
+    }
+  }
 }
 
 }  // namespace sx

@@ -5,6 +5,9 @@
 //                           its payload lists the output files it made visible)
 //   DIR/<stage>/N           stage <stage>'s checkpoint for epoch N: sx-read's
 //                           source position, a stateful stage's state
+//   DIR/<stage>/<part>      a part of a stage's state that several epochs
+//                           share, written once (sx-dedup's runs of keys,
+//                           "keys.S.A-B.E"); epoch files list the parts they use
 //
 // The protocol: at the end of epoch N, sx-read records its position (after
 // epoch N) before it writes the epoch record; each stateful stage writes its
@@ -16,6 +19,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -42,6 +48,13 @@ class CheckpointDir {
   // goes back further).
   void write(std::int64_t epoch, const Fingerprint& fingerprint, std::string_view payload);
   std::optional<CheckpointFile> read(std::int64_t epoch) const;
+
+  // Parts (see above): `name` starts with a letter and is a plain file name.
+  void write_part(const std::string& name, const CheckpointMeta& meta, std::string_view payload,
+                  int level) const;
+  std::optional<CheckpointFile> read_part(const std::string& name) const;
+  std::vector<std::string> parts() const;  // the names of the parts on disk
+  void remove_part(const std::string& name) const;
 
   // The sink's side: commit epoch N with `payload` (what recovery needs to
   // roll it forward), and read a commit back.
@@ -74,14 +87,34 @@ class StageCheckpoint {
   // The epoch load() restored (-1: none).
   std::int64_t resumed() const { return resumed_; }
 
-  // Saves the state after epoch N. Epochs at or before the resumed one (a
-  // replay the sink will not take again) are not saved.
-  void save(std::int64_t epoch, std::string_view payload);
+  // Whether epoch N's state is to be saved: not for epochs at or before the
+  // resumed one (a replay the sink will not take again).
+  bool wants(std::int64_t epoch) const { return epoch > resumed_; }
+
+  // Saves the state after epoch N (when wants(N)). `parts`: the parts (saved
+  // by save_part, now or in an earlier epoch) that this state is made of.
+  // Parts that no epoch from the newest committed one on uses are removed.
+  void save(std::int64_t epoch, std::string_view payload,
+            const std::vector<std::string>& parts = {});
+
+  // Incremental state: a part is written once, for the first epoch that uses
+  // it, and shared by the epochs after it. load_part() reads one that the
+  // resumed epoch uses (a missing or damaged part is a data_error).
+  void save_part(const std::string& name, std::int64_t epoch, std::string_view payload,
+                 int level);
+  std::string load_part(const std::string& name);
 
  private:
+  void collect_parts();
+
   CheckpointDir dir_;
   Fingerprint fingerprint_;
   std::int64_t resumed_ = -1;
+  // The parts each epoch from the resumed one on is made of, and the parts on
+  // disk; empty for stages that do not use parts.
+  std::map<std::int64_t, std::vector<std::string>> uses_;
+  std::set<std::string> on_disk_;
+  bool listed_ = false;
 };
 
 }  // namespace sx

@@ -11,6 +11,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
 #include <utility>
 
 #include "error.h"
@@ -23,8 +26,6 @@ namespace {
 constexpr std::string_view kMagic = "SXCK";
 constexpr std::size_t kPreludeSize = 20;  // magic, version, file size, prelude CRC
 constexpr std::size_t kChecksumSize = 4;  // the trailing CRC-32C
-// Snapshots are written at every epoch: favour speed over ratio.
-constexpr int kCompressionLevel = 1;
 
 constexpr std::string_view kRestoreAdvice =
     "restore it or start over with a new --checkpoint directory";
@@ -49,12 +50,14 @@ constexpr auto kCrcTables = make_crc_tables();
 
 // ---- little-endian fixed-width integers ------------------------------------
 
-void append_le(std::string* out, std::uint64_t v, std::size_t bytes) {
-  for (std::size_t i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-
 void store_le(char* p, std::uint64_t v, std::size_t bytes) {
   for (std::size_t i = 0; i < bytes; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+void append_le(std::string* out, std::uint64_t v, std::size_t bytes) {
+  char b[8];
+  store_le(b, v, 8);  // one store; then one append, not a push_back per byte
+  out->append(b, bytes);
 }
 
 std::uint64_t load_le(const char* p, std::size_t bytes) {
@@ -166,12 +169,7 @@ bool same_values(const std::vector<const std::string*>& a,
   return true;
 }
 
-}  // namespace
-
-std::uint32_t crc32c(std::string_view data, std::uint32_t crc) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  std::size_t n = data.size();
-  std::uint32_t c = ~crc;
+std::uint32_t crc32c_software(const unsigned char* p, std::size_t n, std::uint32_t c) {
   const auto& t = kCrcTables;
   while (n >= 8) {
     const std::uint32_t lo =
@@ -183,7 +181,36 @@ std::uint32_t crc32c(std::string_view data, std::uint32_t crc) {
     n -= 8;
   }
   while (n-- > 0) c = (c >> 8) ^ t[0][(c ^ *p++) & 0xFF];
-  return ~c;
+  return c;
+}
+
+#if defined(__x86_64__)
+// The SSE4.2 crc32 instruction computes the same CRC-32C, 8 bytes at a time:
+// about ten times the tables' speed, which matters for snapshots of
+// megabytes at every epoch.
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(const unsigned char* p,
+                                                             std::size_t n, std::uint32_t c) {
+  std::uint64_t c64 = c;
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    c64 = __builtin_ia32_crc32di(c64, v);
+  }
+  c = static_cast<std::uint32_t>(c64);
+  for (; n > 0; --n) c = __builtin_ia32_crc32qi(c, *p++);
+  return c;
+}
+const bool kHaveSse42 = __builtin_cpu_supports("sse4.2");
+#endif
+
+}  // namespace
+
+std::uint32_t crc32c(std::string_view data, std::uint32_t crc) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+#if defined(__x86_64__)
+  if (kHaveSse42) return ~crc32c_sse42(p, data.size(), ~crc);
+#endif
+  return ~crc32c_software(p, data.size(), ~crc);
 }
 
 // ---- PayloadWriter / PayloadReader ------------------------------------------
@@ -251,7 +278,7 @@ void PayloadReader::expect_end() const {
 // ---- write -------------------------------------------------------------------
 
 void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
-                           std::string_view payload) {
+                           std::string_view payload, int level) {
   PayloadWriter m;
   m.put_string(meta.writer);
   m.put_i64(meta.epoch);
@@ -262,7 +289,13 @@ void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
   }
 
   // The whole image in memory: prelude, metadata, payload size, zstd frame, CRC.
-  std::string image;
+  // The buffer and the zstd context are kept for the next epoch: fresh ones
+  // would cost page faults and table setup on every snapshot.
+  thread_local std::string image;
+  thread_local std::unique_ptr<ZSTD_CCtx, std::size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(),
+                                                                              ZSTD_freeCCtx);
+  if (!cctx) throw std::bad_alloc();
+  image.clear();
   const std::size_t bound = ZSTD_compressBound(payload.size());
   image.reserve(kPreludeSize + 8 + m.bytes().size() + 8 + bound + kChecksumSize);
   image.append(kMagic);
@@ -274,8 +307,8 @@ void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
   append_le(&image, payload.size(), 8);
   const std::size_t frame_at = image.size();
   image.resize(frame_at + bound);
-  const std::size_t frame = ZSTD_compress(image.data() + frame_at, bound, payload.data(),
-                                          payload.size(), kCompressionLevel);
+  const std::size_t frame = ZSTD_compressCCtx(cctx.get(), image.data() + frame_at, bound,
+                                              payload.data(), payload.size(), level);
   if (ZSTD_isError(frame)) {
     throw io_error("cannot compress checkpoint " + path + ": " + ZSTD_getErrorName(frame));
   }

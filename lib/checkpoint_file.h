@@ -58,9 +58,13 @@ inline constexpr std::uint32_t kCheckpointFormat = 1;
 // bytes). REQUIRES: the directory of `path` exists; no other thread or process
 // writes `path` at the same time (the temp name is per process). Throws
 // io_error naming the file when a system call fails; the temp file is removed
-// then and `path` is unchanged.
+// then and `path` is unchanged. `level`: zstd's; snapshots are written at
+// every epoch, so speed comes before ratio (bulk state such as sx-dedup's keys
+// uses kBulkCompressionLevel, about twice as fast again).
+inline constexpr int kCompressionLevel = 1;
+inline constexpr int kBulkCompressionLevel = -5;
 void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
-                           std::string_view payload);
+                           std::string_view payload, int level = kCompressionLevel);
 
 // Reads and verifies `path`. Returns std::nullopt when it does not exist (no
 // checkpoint yet). Throws data_error naming the file, the problem and what to
@@ -78,7 +82,8 @@ std::optional<CheckpointFile> read_checkpoint_file(const std::string& path);
 void check_fingerprint(const std::string& path, const CheckpointMeta& saved, const Fingerprint& now,
                        const std::string& checkpoint_dir);
 
-// CRC-32C (Castagnoli, reflected, as in iSCSI and ext4), in software. Pass the
+// CRC-32C (Castagnoli, reflected, as in iSCSI and ext4); with SSE4.2's crc32
+// instruction when the CPU has it, else by tables. Pass the
 // previous result as `crc` to extend it: crc32c("ab") == crc32c("b",
 // crc32c("a")). crc32c("123456789") == 0xE3069283.
 std::uint32_t crc32c(std::string_view data, std::uint32_t crc = 0);
@@ -95,6 +100,7 @@ class PayloadWriter {
   void put_f64(double v);
   void put_string(std::string_view s);
   void put_bytes(std::string_view raw) { out_.append(raw); }  // no length: the reader knows it
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
 
   const std::string& bytes() const { return out_; }
   std::string take() { return std::move(out_); }

@@ -1,7 +1,9 @@
 #include "dedup.h"
 
 #include <array>
+#include <memory>
 
+#include "background.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
 #include "cli.h"
@@ -59,6 +61,7 @@ struct DedupOperator::Impl {
   std::uint64_t records = 0, duplicates = 0, late = 0;
 
   std::unique_ptr<StageCheckpoint> ckpt;
+  BackgroundJob writer;  // after ckpt: destroyed (joined) before it
 
   Impl(const DedupOptions& o, Output& output, BadInputPolicy& b) : opt(o), out(output), bad(b) {
     for (const auto& k : opt.keys) keys.push_back(FieldPath::parse(k));
@@ -66,12 +69,52 @@ struct DedupOperator::Impl {
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, true);
   }
 
-  // The state after an epoch: the watermark and the keys still held.
+  // The state after an epoch: the watermark and the pieces of the key set
+  // (each a part file "keys.S.A-B.E": entries A to B of segment S, written at
+  // epoch E), so an epoch writes the keys that are new since the last one.
+  static std::string piece_name(const ExpiringKeySet::Piece& p) {
+    return "keys." + std::to_string(p.segment) + "." + std::to_string(p.from) + "-" +
+           std::to_string(p.to) + "." + std::to_string(p.epoch);
+  }
+  // An epoch's snapshot is written off the main thread: the pieces are cut
+  // here (a copy of the new keys), the files are written by `writer`, and the
+  // output is held from the epoch record on until they are durable; so
+  // nothing downstream sees the epoch before its state is safe, and records
+  // keep flowing in while it is written.
   void save(std::int64_t epoch) {
+    if (!ckpt->wants(epoch)) return;
+    struct Part {
+      std::string name, bytes;
+    };
+    auto parts = std::make_shared<std::vector<Part>>();
+    const auto pieces = set.save_pieces(epoch, [&](const ExpiringKeySet::Piece& p, std::string bytes) {
+      parts->push_back({piece_name(p), std::move(bytes)});
+    });
     PayloadWriter w;
     w.put_i64(wm.us);
-    set.save(w, wm.us);
-    ckpt->save(epoch, w.bytes());
+    w.put_u64(pieces.size());
+    std::vector<std::string> names;
+    names.reserve(pieces.size());
+    for (const auto& p : pieces) {
+      w.put_u64(p.segment);
+      w.put_u64(p.from);
+      w.put_u64(p.to);
+      w.put_i64(p.epoch);
+      names.push_back(piece_name(p));
+    }
+    writer.start([this, epoch, parts, payload = w.take(), names = std::move(names)] {
+      for (const auto& part : *parts) {
+        ckpt->save_part(part.name, epoch, part.bytes, kBulkCompressionLevel);
+      }
+      ckpt->save(epoch, payload, names);
+    });
+    out.hold();
+  }
+  // Waits for the snapshot being written, then lets the held output go.
+  void settle() {
+    if (!writer.busy()) return;
+    writer.wait();  // rethrows the writer's error
+    out.release();
   }
 
   void start(const StreamInfo* header) {
@@ -86,8 +129,19 @@ struct DedupOperator::Impl {
       if (const auto state = ckpt->load()) {
         PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
         wm.us = r.get_i64();
-        set.load(r);
+        std::vector<ExpiringKeySet::Piece> pieces(r.get_count(32));
+        for (auto& p : pieces) {
+          p.segment = r.get_u64();
+          p.from = r.get_u64();
+          p.to = r.get_u64();
+          p.epoch = r.get_i64();
+        }
         r.expect_end();
+        for (const auto& p : pieces) {
+          const std::string name = piece_name(p);
+          set.load_piece(ckpt->load_part(name), wm.us,
+                         "checkpoint " + opt.checkpoint + "/" + opt.name + "/" + name);
+        }
       }
     }
 
@@ -119,6 +173,7 @@ struct DedupOperator::Impl {
 
   void on_record(const Line& line, const std::string& source) {
     if (!started) start(nullptr);
+    if (writer.busy() && writer.finished()) settle();
     std::string_view k = line.text;  // no --key: the whole record
     EventTime t{0};
     if (time || !keys.empty()) {
@@ -194,6 +249,7 @@ struct DedupOperator::Impl {
 
   void on_control(const Control& c, std::string_view raw) {
     drain();
+    if (c.type == ControlType::kEpoch) settle();  // one snapshot at a time
     if (c.type == ControlType::kStream) {
       if (started) return;  // a second header (concatenated streams): the first one holds
       start(&c.stream);
@@ -209,9 +265,15 @@ struct DedupOperator::Impl {
     out.write_line(raw);
   }
 
+  void on_idle() {
+    drain();
+    settle();  // input paused: let the output go now
+  }
+
   void on_end() {
     if (!started) start(nullptr);
     drain();
+    settle();
     if (duplicates_out) duplicates_out->flush();
     if (late_out) late_out->flush();
     if (duplicates > 0) {
@@ -236,7 +298,7 @@ void DedupOperator::on_record(const Line& line, const std::string& source) {
 void DedupOperator::on_control(const Control& control, std::string_view raw) {
   impl_->on_control(control, raw);
 }
-void DedupOperator::on_idle() { impl_->drain(); }
+void DedupOperator::on_idle() { impl_->on_idle(); }
 void DedupOperator::on_end() { impl_->on_end(); }
 std::uint64_t DedupOperator::keys_held() const { return impl_->set.size(); }
 StageStats DedupOperator::stats() const {

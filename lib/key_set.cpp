@@ -1,6 +1,7 @@
 #include "key_set.h"
 
 #include "checkpoint_file.h"
+#include "error.h"
 
 #include <sys/mman.h>
 
@@ -81,8 +82,10 @@ bool ExpiringKeySet::insert(std::string_view key, std::uint64_t h, Micros expiry
     if (e.expiry > now) return false;  // present: a duplicate
     // Expired but not yet freed: a new first occurrence, in the same entry.
     e.expiry = expiry;
-    Segment& seg = *segments_[((slot_id(s) - kFirstId) >> kSegmentBits) - first_segment_];
+    const std::uint64_t n = slot_id(s) - kFirstId;
+    Segment& seg = *segments_[(n >> kSegmentBits) - first_segment_];
     seg.max_expiry = std::max(seg.max_expiry, expiry);
+    if ((n & ((std::uint64_t{1} << kSegmentBits) - 1)) < seg.saved) seg.rewrite = true;
     return true;
   }
   // A new key: the next entry of the last segment (a new segment when it is
@@ -118,9 +121,32 @@ bool ExpiringKeySet::insert(std::string_view key, std::uint64_t h, Micros expiry
 }
 
 void ExpiringKeySet::expire(Micros now) {
+  std::vector<char> drop(segments_.size(), 0);
+  std::uint64_t dropping = 0;
   for (std::size_t k = 0; k < segments_.size(); ++k) {
     if (segments_[k] && !segments_[k]->entries.empty() && segments_[k]->max_expiry <= now) {
-      drop_segment(k);
+      drop[k] = 1;
+      dropping += segments_[k]->entries.size();
+    }
+  }
+  if (dropping * 16 >= capacity_) {
+    // Many keys go: one sequential pass over the table costs less than a
+    // random probe per key (a cache miss each).
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      const std::uint64_t s = slots_[i];
+      if (s <= kTombstone) continue;
+      if (drop[((slot_id(s) - kFirstId) >> kSegmentBits) - first_segment_]) {
+        slots_[i] = kTombstone;
+        --used_;
+        ++tombstones_;
+      }
+    }
+    for (std::size_t k = 0; k < segments_.size(); ++k) {
+      if (drop[k]) segments_[k].reset();
+    }
+  } else if (dropping > 0) {
+    for (std::size_t k = 0; k < segments_.size(); ++k) {
+      if (drop[k]) drop_segment(k);
     }
   }
   // New keys never go to a dropped segment: move past it.
@@ -189,28 +215,74 @@ void ExpiringKeySet::rehash(std::size_t capacity) {
   tombstones_ = 0;
 }
 
-void ExpiringKeySet::save(PayloadWriter& w, Micros now) const {
-  std::uint64_t live = 0;
-  for (const auto& seg : segments_) {
-    if (!seg) continue;
-    for (const Entry& e : seg->entries) live += e.expiry > now;
-  }
-  w.put_u64(live);
-  for (const auto& seg : segments_) {
-    if (!seg) continue;
-    for (const Entry& e : seg->entries) {
-      if (e.expiry <= now) continue;
-      w.put_string(std::string_view(seg->bytes.data() + e.offset, e.length));
-      w.put_i64(e.expiry);
+std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoch,
+                                                                const PieceWriter& write) {
+  // More pieces than this in one segment (tiny epochs): write it whole once
+  // instead, so that a restart does not read thousands of small files.
+  constexpr std::size_t kMaxPieces = 64;
+  std::vector<Piece> all;
+  for (std::size_t k = 0; k < segments_.size(); ++k) {
+    Segment* seg = segments_[k].get();
+    if (!seg || seg->entries.empty()) continue;
+    if (seg->rewrite || seg->pieces.size() >= kMaxPieces) {
+      seg->pieces.clear();
+      seg->saved = 0;
+      seg->rewrite = false;
     }
+    if (seg->saved < seg->entries.size()) {
+      // The piece: its entries' expiries and key lengths, then their key
+      // bytes in one block (they are consecutive in the segment).
+      const Piece piece{first_segment_ + k, seg->saved, seg->entries.size(), epoch};
+      const std::size_t n = piece.to - piece.from;
+      const Entry& first = seg->entries[piece.from];
+      const Entry& last = seg->entries[piece.to - 1];
+      const std::size_t key_bytes = last.offset + last.length - first.offset;
+      // The layout of PayloadWriter's put_u64(n), then put_i64(expiry) and
+      // put_u32(length) per entry, then put_string(key bytes); written in
+      // place, as this runs on the stage's main thread at every epoch.
+      std::string bytes(8 + n * 12 + 8 + key_bytes, '\0');
+      char* at = bytes.data();
+      const auto store = [&at](std::uint64_t v, std::size_t size) {
+        for (std::size_t i = 0; i < size; ++i) *at++ = static_cast<char>(v >> (8 * i));
+      };
+      store(n, 8);
+      for (std::size_t j = piece.from; j < piece.to; ++j) {
+        store(static_cast<std::uint64_t>(seg->entries[j].expiry), 8);
+        store(seg->entries[j].length, 4);
+      }
+      store(key_bytes, 8);
+      std::memcpy(at, seg->bytes.data() + first.offset, key_bytes);
+      write(piece, std::move(bytes));
+      seg->pieces.push_back(piece);
+      seg->saved = static_cast<std::uint32_t>(piece.to);
+    }
+    all.insert(all.end(), seg->pieces.begin(), seg->pieces.end());
   }
+  return all;
 }
 
-void ExpiringKeySet::load(PayloadReader& r) {
-  for (std::size_t n = r.get_count(16); n > 0; --n) {
-    const std::string_view key = r.get_string();
-    const Micros expiry = r.get_i64();
-    insert(key, expiry, kMinEventTime);
+void ExpiringKeySet::load_piece(std::string_view payload, Micros now, const std::string& what) {
+  PayloadReader r(payload, what);
+  const std::size_t n = r.get_count(12);
+  std::vector<std::pair<Micros, std::uint32_t>> entries(n);
+  std::uint64_t total = 0;
+  for (auto& [expiry, length] : entries) {
+    expiry = r.get_i64();
+    length = r.get_u32();
+    total += length;
+  }
+  const std::string_view bytes = r.get_string();
+  r.expect_end();
+  if (bytes.size() != total) {
+    throw data_error(what + " is malformed (its keys hold " + std::to_string(bytes.size()) +
+                     " bytes, their lengths add up to " + std::to_string(total) +
+                     "); start over with sx-read --reset");
+  }
+  std::size_t at = 0;
+  for (const auto& [expiry, length] : entries) {
+    const std::string_view key = bytes.substr(at, length);
+    at += length;
+    if (expiry > now) insert(key, expiry, kMinEventTime);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -43,10 +44,25 @@ class ExpiringKeySet {
   // Frees what expired at `now`: whole segments whose keys all expired.
   void expire(Micros now);
 
-  // Checkpoints: writes the keys not expired at `now` with their expiries,
-  // in arrival order; load() inserts them into an empty set.
-  void save(class PayloadWriter& w, Micros now) const;
-  void load(class PayloadReader& r);
+  // Incremental checkpoints. The set is saved as pieces: a piece is a run
+  // of consecutive entries of one segment, serialised once and kept by the
+  // caller (sx-dedup: as a checkpoint part file) for as long as a snapshot
+  // lists it. save_pieces() passes each run added since its last call to
+  // `write` and returns every piece of the set, in arrival order; so a
+  // snapshot costs the keys that are new, not all the keys held. A segment
+  // is written again whole when an entry it had saved changes (an expired
+  // key inserted again) or it has been cut into too many pieces.
+  struct Piece {
+    std::uint64_t segment = 0;   // its number
+    std::uint64_t from = 0, to = 0;  // entries [from, to)
+    std::int64_t epoch = 0;      // the snapshot that wrote it
+  };
+  using PieceWriter = std::function<void(const Piece&, std::string payload)>;
+  std::vector<Piece> save_pieces(std::int64_t epoch, const PieceWriter& write);
+  // Inserts the entries of a piece's payload (from save_pieces) that are not
+  // expired at `now`, into a set being restored piece by piece in order.
+  // `what` names the payload in errors (data_error when it is malformed).
+  void load_piece(std::string_view payload, Micros now, const std::string& what);
 
   // Keys held (expired keys still waiting in a live segment included).
   std::uint64_t size() const { return used_; }
@@ -63,6 +79,11 @@ class ExpiringKeySet {
     std::vector<char> bytes;
     std::vector<Entry> entries;
     Micros max_expiry = kMinEventTime;
+    // Incremental checkpoints: entries [0, saved) are in `pieces`; `rewrite`
+    // when one of them changed since.
+    std::uint32_t saved = 0;
+    bool rewrite = false;
+    std::vector<Piece> pieces;
   };
   static constexpr unsigned kSegmentBits = 16;
   static constexpr std::uint64_t kEmpty = 0, kTombstone = 1, kFirstId = 2;

@@ -18,7 +18,12 @@ visible() { find out -type f -not -path '*/_*' -not -path '*/.*' | sort | xargs 
 pipeline --trigger once
 pipeline --trigger once
 expect_eq "$(visible | wc -l)" 2000 "two epochs of 1000 after two runs"
+# sx-dedup keeps its keys in part files that epochs share; one that no epoch
+# uses (left by a run killed between writing it and its epoch) is removed.
+ls ck/sx-dedup | grep -q '^keys\.' || fail "no keys.* part files in ck/sx-dedup: $(ls ck/sx-dedup)"
+cp "ck/sx-dedup/$(ls ck/sx-dedup | grep '^keys\.' | head -1)" ck/sx-dedup/keys.9.0-1.9
 pipeline
+[ ! -e ck/sx-dedup/keys.9.0-1.9 ] || fail "an unused part file was not removed"
 zstd -dc in/a.ndjson.zst | cmp - <(visible) || fail "the .zst input resumed at the wrong place"
 
 last=$(ls ck/sx-dedup | sort -n | tail -1)
@@ -40,6 +45,20 @@ grep -q "truncated" err.txt || fail "truncated: $(cat err.txt)"
 damage corrupted
 damage empty
 grep -q "empty" err.txt || fail "empty: $(cat err.txt)"
+# A damaged or missing part of sx-dedup's state: the same clear refusal.
+part=$(ls ck/sx-dedup | grep '^keys\.' | sort -t. -k4 -n | tail -1)  # the newest epoch's
+cp "ck/sx-dedup/$part" saved
+head -c 50 saved > "ck/sx-dedup/$part"
+code=0
+sx-dedup --checkpoint ck --key event_id < /dev/null > /dev/null 2> err.txt || code=$?
+expect_eq "$code" 1 "exit code for a truncated part"
+grep -q "ck/sx-dedup/$part.*truncated" err.txt || fail "truncated part: $(cat err.txt)"
+rm "ck/sx-dedup/$part"
+code=0
+sx-dedup --checkpoint ck --key event_id < /dev/null > /dev/null 2> err.txt || code=$?
+expect_eq "$code" 1 "exit code for a missing part"
+grep -q "ck/sx-dedup/$part, which is missing" err.txt || fail "missing part: $(cat err.txt)"
+cp saved "ck/sx-dedup/$part"
 # Undamaged again: it loads.
 sx-dedup --checkpoint ck --key event_id < /dev/null > /dev/null
 # --reset starts over (the output directory is the user's to remove).
