@@ -9,11 +9,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <set>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "bad_input.h"
 #include "checkpoint.h"
+#include "cli.h"
 #include "progress.h"
 #include "error.h"
 #include "json.h"
@@ -106,14 +108,27 @@ struct Source::Impl {
   // Checkpoints (--checkpoint): the position after each epoch, so a restart
   // goes on after the last committed one.
   std::unique_ptr<CheckpointDir> ckpt;
-  std::set<std::string> done_files;  // read to their end
-  LineReader* current = nullptr;     // the file being read, if any
+  std::set<std::string> done_files;  // read to their end (with --follow: directories' files)
+  LineReader* current = nullptr;     // the file being read to its end, if any
   std::string current_path;
-  struct Resume {
+  struct Position {  // how far a file was read, and which file it was
     std::string path;
     std::uint64_t dev = 0, ino = 0, offset = 0;
   };
-  std::optional<Resume> resume;  // the partly read file to go on in
+  std::optional<Position> resume;  // the partly read file to go on in
+  // Files named on the command line (not directories): where reading each
+  // stopped. With --follow these are the tailed files; without, the named
+  // files read to their end (so that a later --follow run can go on there).
+  std::map<std::string, Position> file_pos;
+  // --follow: a named file, read as it grows (like tail -F).
+  struct Tail {
+    std::string path;
+    std::unique_ptr<LineReader> reader;  // none while the file does not exist
+    std::uint64_t dev = 0, ino = 0;
+    std::uint64_t offset = 0;         // after the last line handed on
+    std::optional<Position> pending;  // the checkpoint's position, until the file is opened
+  };
+  std::vector<Tail> tails;
   bool stop = false;             // --trigger once: the epoch is done
 
   // --progress, and the live line on a terminal.
@@ -233,10 +248,15 @@ struct Source::Impl {
     return false;
   }
 
-  // Reads `reader` to its end (for now, in follow mode).
-  void drain(LineReader& reader) {
+  // Reads `reader` to its end (for now, in follow mode). `offset`, if given,
+  // is set to the position after each line before the line is handled (an
+  // epoch that ends in on_line records it).
+  void drain(LineReader& reader, std::uint64_t* offset = nullptr) {
     Line line;
-    while (!stop && reader.next(&line)) on_line(line, reader.name());
+    while (!stop && reader.next(&line)) {
+      if (offset != nullptr) *offset = reader.position();
+      on_line(line, reader.name());
+    }
   }
 
   // The live line: bytes read of the total, records/s, and an ETA.
@@ -267,8 +287,15 @@ struct Source::Impl {
   Fingerprint fingerprint() const { return {{"time-field", opt.stream.time_field}}; }
 
   // The position after this epoch: the files read to their end, the file
-  // being read and how far, the event-time state. Written before the epoch
-  // record (sx(7), "CHECKPOINTS").
+  // being read and how far, the named (with --follow: tailed) files and how
+  // far, the event-time state. Written before the epoch record (sx(7),
+  // "CHECKPOINTS"). The payload:
+  //   i64 next epoch, i64 max event time, i64 watermark,
+  //   u64 n, n times string path: the files read to their end,
+  //   u8 has_current, if 1: string path, u64 dev, u64 ino, u64 offset,
+  //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: named files.
+  // A payload that ends after has_current's part (an older sx) has no named
+  // files.
   void save_position() {
     PayloadWriter w;
     w.put_i64(epoch + 1);
@@ -284,6 +311,20 @@ struct Source::Impl {
       w.put_u64(static_cast<std::uint64_t>(st.st_dev));
       w.put_u64(static_cast<std::uint64_t>(st.st_ino));
       w.put_u64(current->position());
+    }
+    for (const auto& t : tails) {
+      if (t.reader) {
+        file_pos[t.path] = Position{t.path, t.dev, t.ino, t.offset};
+      } else if (!t.pending) {
+        file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
+      }
+    }
+    w.put_u64(file_pos.size());
+    for (const auto& [path, p] : file_pos) {
+      w.put_string(path);
+      w.put_u64(p.dev);
+      w.put_u64(p.ino);
+      w.put_u64(p.offset);
     }
     ckpt->write(epoch, fingerprint(), w.bytes());
   }
@@ -306,18 +347,32 @@ struct Source::Impl {
     watermark.us = r.get_i64();
     for (std::size_t n = r.get_count(8); n > 0; --n) done_files.emplace(r.get_string());
     if (r.get_u8()) {
-      Resume res;
+      Position res;
       res.path = std::string(r.get_string());
       res.dev = r.get_u64();
       res.ino = r.get_u64();
       res.offset = r.get_u64();
       resume = res;
     }
+    if (r.remaining() > 0) {  // none in a position an older sx wrote
+      for (std::size_t n = r.get_count(32); n > 0; --n) {
+        Position p;
+        p.path = std::string(r.get_string());
+        p.dev = r.get_u64();
+        p.ino = r.get_u64();
+        p.offset = r.get_u64();
+        file_pos[p.path] = p;
+      }
+    }
     r.expect_end();
   }
 
   // Opens `path` for reading, going on where the checkpoint left it.
   std::unique_ptr<LineReader> open_input(const std::string& path) {
+    if (!(resume && resume->path == path)) {
+      const auto it = file_pos.find(path);
+      if (it != file_pos.end()) return open_at(path, it->second, false);  // tailed by --follow
+    }
     auto reader = LineReader::open(path, opt.max_line_bytes);
     if (resume && resume->path == path) {
       struct stat st {};
@@ -340,6 +395,67 @@ struct Source::Impl {
     return reader;
   }
 
+  // Opens the named file `path` to go on at `p`, the checkpoint's position in
+  // it. A file that was replaced or truncated since (log rotation while
+  // sx-read was stopped) is read from its start instead, with a warning: what
+  // the old file held after p.offset was not read and will not be.
+  std::unique_ptr<LineReader> open_at(const std::string& path, const Position& p, bool follow) {
+    auto reader = LineReader::open(path, opt.max_line_bytes);
+    reader->set_follow(follow);
+    struct stat st {};
+    ::fstat(reader->fd(), &st);
+    const std::string off = std::to_string(p.offset);
+    if (static_cast<std::uint64_t>(st.st_dev) == p.dev &&
+        static_cast<std::uint64_t>(st.st_ino) == p.ino) {
+      Line line;
+      while (reader->position() < p.offset && reader->next(&line)) {
+      }
+      if (reader->position() == p.offset) return reader;
+      // Shorter than the position, or no line ends there: truncated (and
+      // perhaps written again) while sx-read was stopped.
+      warn(path + " was truncated while sx-read was stopped (it has " +
+           std::to_string(st.st_size) + " bytes now, and no line of it ends at byte " + off +
+           ", where the checkpoint had read it to): what it held after byte " + off +
+           " before the truncation was not read (an unknown number of bytes); reading it from "
+           "its start");
+      reader = LineReader::open(path, opt.max_line_bytes);
+      reader->set_follow(follow);
+      return reader;
+    }
+    // Replaced: rotation usually leaves the old file in the same directory.
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    std::string old_name;
+    std::uint64_t old_size = 0;
+    if (DIR* d = ::opendir(dir.c_str())) {
+      while (dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        const std::string full = slash == std::string::npos ? name : dir + name;
+        struct stat os;
+        if (::stat(full.c_str(), &os) == 0 && S_ISREG(os.st_mode) &&
+            static_cast<std::uint64_t>(os.st_dev) == p.dev &&
+            static_cast<std::uint64_t>(os.st_ino) == p.ino) {
+          old_name = full;
+          old_size = static_cast<std::uint64_t>(os.st_size);
+          break;
+        }
+      }
+      ::closedir(d);
+    }
+    if (old_name.empty()) {
+      warn(path + " was replaced while sx-read was stopped, and the file it was is no longer in " +
+           dir + ": what that file held after byte " + off +
+           ", where the checkpoint had read it to, was not read (an unknown number of bytes); "
+           "reading the new " + path + " from its start");
+    } else if (old_size > p.offset) {
+      warn(path + " was replaced while sx-read was stopped: " +
+           std::to_string(old_size - p.offset) + " bytes of the old file (now " + old_name +
+           "), after byte " + off + " where the checkpoint had read it to, were not read; "
+           "reading the new " + path + " from its start");
+    }  // else the old file was read to its end: nothing is missed
+    return reader;
+  }
+
   void file_done() {
     ++files_in_epoch;
     if (max_files != 0 && files_in_epoch >= max_files) end_epoch();
@@ -348,6 +464,10 @@ struct Source::Impl {
   void run_finite() {
     const std::vector<std::string> files =
         expand_inputs(opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs);
+    std::set<std::string> named;  // files named as such, not through a directory
+    for (const auto& in : opt.inputs) {
+      if (in != "-" && !is_dir(in)) named.insert(in);
+    }
     if (ckpt && std::find(files.begin(), files.end(), "-") != files.end()) {
       throw usage_error("--checkpoint needs files or directories: a position in stdin cannot be "
                         "found again after a restart");
@@ -377,6 +497,12 @@ struct Source::Impl {
       if (stop) break;  // --trigger once: mid-file; the position is saved
       bytes_done += reader->raw_bytes_read();
       current = nullptr;
+      if (named.count(path)) {  // where it ends, for a later --follow run
+        struct stat st {};
+        ::fstat(reader->fd(), &st);
+        file_pos[path] = Position{path, static_cast<std::uint64_t>(st.st_dev),
+                                  static_cast<std::uint64_t>(st.st_ino), reader->position()};
+      }
       if (path != "-") {
         done_files.insert(path);
         file_done();
@@ -387,23 +513,23 @@ struct Source::Impl {
   }
 
   // --follow: tail files (surviving rotation and truncation) and pick up new
-  // files in directories; never returns unless every input is stdin.
+  // files in directories; never returns unless every input is stdin. With
+  // --checkpoint, a restart goes on in each tailed file at the checkpoint's
+  // offset, and reads the directories' files not read to their end (the one
+  // being read when the epoch ended from its offset).
   void run_follow() {
-    struct Tail {
-      std::string path;
-      std::unique_ptr<LineReader> reader;
-      ino_t inode = 0;
-      dev_t dev = 0;
-    };
-    std::vector<Tail> tails;
     std::vector<std::string> dirs;
-    std::set<std::string> seen;  // files of directories already read
     const auto inputs = opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs;
     bool has_stdin = false;
     for (const auto& in : inputs) {
-      if (in == "-") has_stdin = true;
-      else if (is_dir(in)) dirs.push_back(in);
-      else tails.push_back({in, nullptr, 0, 0});
+      if (in == "-") {
+        has_stdin = true;
+      } else if (is_dir(in)) {
+        dirs.push_back(in);
+      } else {
+        tails.emplace_back();
+        tails.back().path = in;
+      }
     }
     if (has_stdin && (inputs.size() > 1)) {
       throw usage_error("--follow reads either stdin or files and directories, not both");
@@ -411,6 +537,19 @@ struct Source::Impl {
     if (has_stdin) {  // a pipe: block on it, idle epochs through the wait hooks
       run_finite();
       return;
+    }
+    for (auto& t : tails) {
+      if (resume && resume->path == t.path) {  // partly read by a run without --follow
+        t.pending = *resume;
+        resume.reset();
+      } else if (const auto it = file_pos.find(t.path); it != file_pos.end()) {
+        t.pending = it->second;
+      } else if (done_files.count(t.path)) {
+        throw data_error("checkpoint " + ckpt->dir() + ": " + t.path +
+                         " was read to its end by a run without --follow, by an sx that did "
+                         "not record where that end was, so --follow cannot go on in it; start "
+                         "over with --reset");
+      }
     }
     const Micros idle = opt.idle_epoch;
     const Micros poll = std::clamp<Micros>(idle > 0 ? idle / 4 : 50000, 5000, 50000);
@@ -420,15 +559,19 @@ struct Source::Impl {
       // New files in directories, in name order, each read once (Spark's file source).
       for (const auto& dir : dirs) {
         for (const auto& f : list_dir(dir)) {
-          if (!seen.insert(f).second) continue;
-          auto reader = LineReader::open(f, opt.max_line_bytes);
+          if (done_files.count(f)) continue;
+          auto reader = open_input(f);
+          current = reader.get();
+          current_path = f;
           const std::uint64_t before = records;
           drain(*reader);
+          current = nullptr;
           got |= records != before;
+          done_files.insert(f);
           file_done();
         }
       }
-      for (auto& t : tails) got |= poll_tail(t.path, t.reader, t.inode, t.dev);
+      for (auto& t : tails) got |= poll_tail(t);
       const Micros now = steady_now();
       if (got) last_data = now;
       if (opt.interval > 0) {
@@ -446,30 +589,40 @@ struct Source::Impl {
   }
 
   // Reads what is new in a followed file. Returns true if records were read.
-  bool poll_tail(const std::string& path, std::unique_ptr<LineReader>& reader, ino_t& inode,
-                 dev_t& dev) {
+  bool poll_tail(Tail& t) {
     const std::uint64_t before = records;
+    if (t.reader) drain(*t.reader, &t.offset);
+    // After the drain: a stat from before it would take lines appended while
+    // it ran for a truncation.
     struct stat st;
-    const bool exists = ::stat(path.c_str(), &st) == 0;
-    if (reader) {
-      drain(*reader);
-      const bool replaced = exists && (st.st_ino != inode || st.st_dev != dev);
-      const bool truncated = exists && !replaced && !reader->compressed() &&
-                             static_cast<std::uint64_t>(st.st_size) < reader->raw_bytes_read();
+    const bool exists = ::stat(t.path.c_str(), &st) == 0;
+    if (t.reader) {
+      const bool replaced = exists && (static_cast<std::uint64_t>(st.st_ino) != t.ino ||
+                                       static_cast<std::uint64_t>(st.st_dev) != t.dev);
+      const bool truncated = exists && !replaced && !t.reader->compressed() &&
+                             static_cast<std::uint64_t>(st.st_size) < t.reader->raw_bytes_read();
       if (replaced || truncated) {
         // Rotation: finish the old file (a partial last line is reported),
         // then read the new one from its start.
-        reader->set_follow(false);
-        drain(*reader);
-        reader.reset();
+        t.reader->set_follow(false);
+        drain(*t.reader, &t.offset);
+        t.reader.reset();
       }
     }
-    if (!reader && exists) {
-      reader = LineReader::open(path, opt.max_line_bytes);
-      reader->set_follow(true);
-      inode = st.st_ino;
-      dev = st.st_dev;
-      drain(*reader);
+    if (!t.reader && exists) {
+      if (t.pending) {
+        t.reader = open_at(t.path, *t.pending, true);
+        t.pending.reset();
+      } else {
+        t.reader = LineReader::open(t.path, opt.max_line_bytes);
+        t.reader->set_follow(true);
+      }
+      struct stat fst {};
+      ::fstat(t.reader->fd(), &fst);
+      t.dev = static_cast<std::uint64_t>(fst.st_dev);
+      t.ino = static_cast<std::uint64_t>(fst.st_ino);
+      t.offset = t.reader->position();
+      drain(*t.reader, &t.offset);
     }
     return records != before;
   }
@@ -484,10 +637,6 @@ std::uint64_t Source::records() const { return impl_->records; }
 void Source::run() {
   Impl& s = *impl_;
   if (!s.opt.checkpoint.empty()) {
-    if (s.opt.follow) {
-      throw usage_error("--checkpoint does not go with --follow yet; use --trigger available-now "
-                        "from cron, or follow without a checkpoint");
-    }
     if (s.opt.reset) CheckpointDir::reset(s.opt.checkpoint);
     s.ckpt = std::make_unique<CheckpointDir>(s.opt.checkpoint, s.opt.name);
     s.load_position();

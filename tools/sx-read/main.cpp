@@ -27,6 +27,8 @@ constexpr sx::ToolInfo kInfo{
     "  sx-read --follow --time-field timestamp --watermark 1m incoming/ | sx-sink\n"
     "  sx-read --checkpoint ck --trigger available-now --time-field ts in/ \\\n"
     "    | sx-sink --checkpoint ck --path out/      # from cron: each run adds what is new\n"
+    "  sx-read --follow --checkpoint ck --trigger interval=10s --time-field ts app.log in/ \\\n"
+    "    | sx-sink --checkpoint ck --path out/      # live; a restart goes on where it was\n"
     "Protocol, epochs and watermarks: man sx; this tool: man sx-read."};
 
 }  // namespace
@@ -67,7 +69,8 @@ int main(int argc, char** argv) {
             ->type_name("DURATION");
         app.add_option("--checkpoint", opt.checkpoint,
                        "Record the position after each epoch in DIR (shared by the pipeline's "
-                       "stages); a restart goes on after the last epoch the sink committed")
+                       "stages); a restart goes on after the last epoch the sink committed (with "
+                       "--follow too: in each tailed file at its offset)")
             ->type_name("DIR");
         app.add_option("--name", opt.name, "This stage's name in the checkpoint (default sx-read)")
             ->type_name("NAME");
@@ -96,6 +99,13 @@ int main(int argc, char** argv) {
                            std::find(opt.inputs.begin(), opt.inputs.end(), "-") == opt.inputs.end();
         if (!opt.progress_line) opt.progress_line = files && !opt.follow && ::isatty(2);
         if (no_line) opt.progress_line = false;
+        if (opt.follow && (trigger == "available-now" || trigger == "once")) {
+          throw sx::usage_error("--trigger " + trigger +
+                                " stops when what is there now has been read, while --follow "
+                                "waits for more: for a live pipeline use --follow (with --trigger "
+                                "interval=D for an epoch every D), from cron --trigger " +
+                                trigger + " without --follow");
+        }
         if (trigger == "available-now") {
           opt.trigger = sx::SourceOptions::Trigger::kAvailableNow;
         } else if (trigger == "once") {
