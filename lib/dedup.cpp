@@ -1,9 +1,7 @@
 #include "dedup.h"
 
 #include <array>
-#include <memory>
 
-#include "background.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
 #include "cli.h"
@@ -61,7 +59,6 @@ struct DedupOperator::Impl {
   std::uint64_t records = 0, duplicates = 0, late = 0;
 
   std::unique_ptr<StageCheckpoint> ckpt;
-  BackgroundJob writer;  // after ckpt: destroyed (joined) before it
 
   Impl(const DedupOptions& o, Output& output, BadInputPolicy& b) : opt(o), out(output), bad(b) {
     for (const auto& k : opt.keys) keys.push_back(FieldPath::parse(k));
@@ -69,26 +66,19 @@ struct DedupOperator::Impl {
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, true);
   }
 
-  // The state after an epoch: the watermark and the pieces of the key set
-  // (each a part file "keys.S.A-B.E": entries A to B of segment S, written at
-  // epoch E), so an epoch writes the keys that are new since the last one.
+  // A piece of the key set as a part file: entries A to B of segment S,
+  // written at epoch E.
   static std::string piece_name(const ExpiringKeySet::Piece& p) {
     return "keys." + std::to_string(p.segment) + "." + std::to_string(p.from) + "-" +
            std::to_string(p.to) + "." + std::to_string(p.epoch);
   }
-  // An epoch's snapshot is written off the main thread: the pieces are cut
-  // here (a copy of the new keys), the files are written by `writer`, and the
-  // output is held from the epoch record on until they are durable; so
-  // nothing downstream sees the epoch before its state is safe, and records
-  // keep flowing in while it is written.
+  // The state after an epoch: the watermark and the pieces of the key set
+  // (each a part file "keys.S.A-B.E", see piece_name), so that an epoch
+  // writes the keys that are new in it, not all the keys held.
   void save(std::int64_t epoch) {
     if (!ckpt->wants(epoch)) return;
-    struct Part {
-      std::string name, bytes;
-    };
-    auto parts = std::make_shared<std::vector<Part>>();
     const auto pieces = set.save_pieces(epoch, [&](const ExpiringKeySet::Piece& p, std::string bytes) {
-      parts->push_back({piece_name(p), std::move(bytes)});
+      ckpt->save_part(piece_name(p), epoch, bytes, kBulkCompressionLevel);
     });
     PayloadWriter w;
     w.put_i64(wm.us);
@@ -102,19 +92,7 @@ struct DedupOperator::Impl {
       w.put_i64(p.epoch);
       names.push_back(piece_name(p));
     }
-    writer.start([this, epoch, parts, payload = w.take(), names = std::move(names)] {
-      for (const auto& part : *parts) {
-        ckpt->save_part(part.name, epoch, part.bytes, kBulkCompressionLevel);
-      }
-      ckpt->save(epoch, payload, names);
-    });
-    out.hold();
-  }
-  // Waits for the snapshot being written, then lets the held output go.
-  void settle() {
-    if (!writer.busy()) return;
-    writer.wait();  // rethrows the writer's error
-    out.release();
+    ckpt->save(epoch, w.bytes(), names);
   }
 
   void start(const StreamInfo* header) {
@@ -173,7 +151,6 @@ struct DedupOperator::Impl {
 
   void on_record(const Line& line, const std::string& source) {
     if (!started) start(nullptr);
-    if (writer.busy() && writer.finished()) settle();
     std::string_view k = line.text;  // no --key: the whole record
     EventTime t{0};
     if (time || !keys.empty()) {
@@ -249,7 +226,6 @@ struct DedupOperator::Impl {
 
   void on_control(const Control& c, std::string_view raw) {
     drain();
-    if (c.type == ControlType::kEpoch) settle();  // one snapshot at a time
     if (c.type == ControlType::kStream) {
       if (started) return;  // a second header (concatenated streams): the first one holds
       start(&c.stream);
@@ -265,15 +241,9 @@ struct DedupOperator::Impl {
     out.write_line(raw);
   }
 
-  void on_idle() {
-    drain();
-    settle();  // input paused: let the output go now
-  }
-
   void on_end() {
     if (!started) start(nullptr);
     drain();
-    settle();
     if (duplicates_out) duplicates_out->flush();
     if (late_out) late_out->flush();
     if (duplicates > 0) {
@@ -298,7 +268,7 @@ void DedupOperator::on_record(const Line& line, const std::string& source) {
 void DedupOperator::on_control(const Control& control, std::string_view raw) {
   impl_->on_control(control, raw);
 }
-void DedupOperator::on_idle() { impl_->on_idle(); }
+void DedupOperator::on_idle() { impl_->drain(); }
 void DedupOperator::on_end() { impl_->on_end(); }
 std::uint64_t DedupOperator::keys_held() const { return impl_->set.size(); }
 StageStats DedupOperator::stats() const {

@@ -46,19 +46,6 @@ Output::~Output() {
 }
 
 void Output::write_slow(std::string_view bytes) {
-  if (held_) {  // keep everything: a larger buffer
-    std::size_t cap = cap_ * 2;
-    while (cap - len_ < bytes.size()) cap *= 2;
-    // Kept after release(): the next epoch holds about as much, and fresh
-    // pages every epoch would cost more than the memory.
-    std::unique_ptr<char[]> bigger(new char[cap]);
-    std::memcpy(bigger.get(), buf_.get(), len_);
-    buf_ = std::move(bigger);
-    cap_ = cap;
-    std::memcpy(buf_.get() + len_, bytes.data(), bytes.size());
-    len_ += bytes.size();
-    return;
-  }
   flush();
   if (bytes.size() >= cap_) {
     write_all(bytes.data(), bytes.size());
@@ -69,15 +56,10 @@ void Output::write_slow(std::string_view bytes) {
 }
 
 void Output::flush() {
-  if (len_ == 0 || held_) return;
+  if (len_ == 0) return;
   const std::size_t n = len_;
   len_ = 0;  // on error the buffered bytes are dropped: the stage is stopping
   write_all(buf_.get(), n);
-}
-
-void Output::release() {
-  held_ = false;
-  flush();
 }
 
 void Output::sync() {

@@ -38,7 +38,7 @@ class Output {
     }
   }
   void put(char c) {
-    if (len_ == cap_) return write_slow(std::string_view(&c, 1));
+    if (len_ == cap_) flush();
     buf_[len_++] = c;
   }
   // `line` followed by '\n'.
@@ -53,13 +53,6 @@ class Output {
   void flush();
   // flush() and fsync(): the bytes are durable when it returns.
   void sync();
-  // Holding: while held, nothing reaches the fd (flush() keeps the bytes and
-  // the buffer grows); release() writes what was held. A stage holds its
-  // output from an epoch record on while that epoch's checkpoint is still
-  // being written in the background.
-  void hold() { held_ = true; }
-  void release();
-  bool held() const { return held_; }
 
   std::size_t buffered() const { return len_; }
   std::uint64_t bytes_written() const { return total_; }
@@ -71,7 +64,6 @@ class Output {
 
  private:
   std::uint64_t data_lines_ = 0;
-  bool held_ = false;
   void write_slow(std::string_view bytes);
   void write_all(const char* p, std::size_t n);
 
