@@ -64,7 +64,8 @@ std::string CheckpointDir::path_of(std::int64_t epoch) const {
 
 void CheckpointDir::write(std::int64_t epoch, const Fingerprint& fingerprint,
                           std::string_view payload) {
-  write_checkpoint_file(path_of(epoch), CheckpointMeta{stage_, epoch, fingerprint}, payload);
+  write_checkpoint_file(path_of(epoch), CheckpointMeta{stage_, epoch, fingerprint}, payload,
+                        kCompressionLevel, Durability::kAtCommit);
   prune(dir_ + "/" + stage_, last_committed());
 }
 
@@ -81,7 +82,8 @@ bool part_name(std::string_view name) {
 
 void CheckpointDir::write_part(const std::string& name, const CheckpointMeta& meta,
                                std::string_view payload, int level) const {
-  write_checkpoint_file(dir_ + "/" + stage_ + "/" + name, meta, payload, level);
+  write_checkpoint_file(dir_ + "/" + stage_ + "/" + name, meta, payload, level,
+                        Durability::kAtCommit);
 }
 
 std::optional<CheckpointFile> CheckpointDir::read_part(const std::string& name) const {
@@ -108,6 +110,10 @@ void CheckpointDir::remove_part(const std::string& name) const {
 }
 
 void CheckpointDir::commit(std::int64_t epoch, std::string_view payload) {
+  // Group commit: the stages wrote their files for this epoch (and earlier)
+  // before the epoch record reached the sink, without syncing them; one
+  // syncfs makes all of them durable before the commit that points at them.
+  sync_file_system(dir_);
   write_checkpoint_file(dir_ + "/" + kCommits + "/" + std::to_string(epoch),
                         CheckpointMeta{stage_, epoch, {}}, payload);
   prune(dir_ + "/" + kCommits, epoch);

@@ -12,8 +12,9 @@
 // The protocol: at the end of epoch N, sx-read records its position (after
 // epoch N) before it writes the epoch record; each stateful stage writes its
 // state for N before it forwards the record; the sink makes epoch N's output
-// durable and visible together with _commits/N. A restart resumes from C, the
-// newest committed epoch: every stage loads its file for C (nothing: C = -1,
+// durable and visible together with _commits/N. The stages' files are made
+// durable by the sink too: one syncfs before it writes _commits/N (group
+// commit). A restart resumes from C, the newest committed epoch: every stage loads its file for C (nothing: C = -1,
 // start from the beginning), the source goes on after C's position, and what
 // was written after C and not committed is discarded by the sink.
 #pragma once

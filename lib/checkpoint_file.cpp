@@ -102,6 +102,17 @@ class Fd {
 // fsync, tolerating file systems that cannot sync (as Output::sync does).
 bool sync_fd(int fd) { return ::fsync(fd) == 0 || errno == EINVAL || errno == EROFS; }
 
+}  // namespace
+
+void sync_file_system(const std::string& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0 || (::syncfs(fd.get()) != 0 && errno != EINVAL && errno != EROFS)) {
+    throw io_error("cannot sync the file system of checkpoint " + errno_text(dir));
+  }
+}
+
+namespace {
+
 void write_all(int fd, std::string_view bytes, const std::string& name) {
   while (!bytes.empty()) {
     const ssize_t w = ::write(fd, bytes.data(), bytes.size());
@@ -278,7 +289,8 @@ void PayloadReader::expect_end() const {
 // ---- write -------------------------------------------------------------------
 
 void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
-                           std::string_view payload, int level) {
+                           std::string_view payload, int level, Durability durability) {
+  const bool sync = durability == Durability::kNow;
   PayloadWriter m;
   m.put_string(meta.writer);
   m.put_i64(meta.epoch);
@@ -330,7 +342,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
     if (fd.get() < 0) throw io_error("cannot create checkpoint " + errno_text(tmp));
     try {
       write_all(fd.get(), image, tmp);
-      if (!sync_fd(fd.get())) throw io_error("cannot sync checkpoint " + errno_text(tmp));
+      if (sync && !sync_fd(fd.get())) throw io_error("cannot sync checkpoint " + errno_text(tmp));
       if (::close(fd.release()) != 0) throw io_error("cannot close checkpoint " + errno_text(tmp));
     } catch (...) {
       ::unlink(tmp.c_str());
@@ -348,6 +360,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
     ::unlink(tmp.c_str());
     throw io_error("cannot rename " + tmp + " to checkpoint " + text);
   }
+  if (!sync) return;
   // The rename is durable once the directory is.
   Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0 || !sync_fd(dfd.get())) {

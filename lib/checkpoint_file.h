@@ -4,7 +4,8 @@
 // this header states the contract.
 //
 // Writing is atomic: the bytes go to ".NAME.tmp.<pid>" in the same directory,
-// are fsync'd, renamed over NAME, and the directory is fsync'd. A crash at any
+// are fsync'd, renamed over NAME, and the directory is fsync'd (or both syncs
+// are left to the sink's syncfs at commit: Durability below). A crash at any
 // moment leaves NAME either absent, or the old complete file, or the new
 // complete file; readers never look at temp files.
 //
@@ -15,7 +16,7 @@
 // Fault injection, for crash tests: when the environment variable SX_FAULT (a
 // comma-separated list) contains "ckpt-before-rename", write_checkpoint_file()
 // kills its own process with SIGKILL (exit status 137 in a shell) after the
-// temp file is written and fsync'd and before the rename.
+// temp file is written (and fsync'd, with Durability::kNow) and before the rename.
 #pragma once
 
 #include <cstddef>
@@ -63,8 +64,21 @@ inline constexpr std::uint32_t kCheckpointFormat = 1;
 // uses kBulkCompressionLevel, about twice as fast again).
 inline constexpr int kCompressionLevel = 1;
 inline constexpr int kBulkCompressionLevel = -5;
+//
+// `durability`: kNow fsyncs the file and, after the rename, its directory;
+// kAtCommit leaves both to a later sync_file_system() of the same file system
+// (the sink's, before it commits the epoch: one flush per epoch instead of
+// two per file; sx(7), CHECKPOINTS). A crash of the process never loses the
+// file either way (the page cache keeps it); only a crash of the machine can,
+// and then the epoch was not committed.
+enum class Durability { kNow, kAtCommit };
 void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
-                           std::string_view payload, int level = kCompressionLevel);
+                           std::string_view payload, int level = kCompressionLevel,
+                           Durability durability = Durability::kNow);
+
+// syncfs() on the file system holding `dir`: everything written there before
+// the call (by any process) is durable when it returns. Throws io_error.
+void sync_file_system(const std::string& dir);
 
 // Reads and verifies `path`. Returns std::nullopt when it does not exist (no
 // checkpoint yet). Throws data_error naming the file, the problem and what to
