@@ -1,6 +1,7 @@
 #include "dedup.h"
 
 #include <array>
+#include <optional>
 
 #include "checkpoint.h"
 #include "checkpoint_file.h"
@@ -75,9 +76,9 @@ struct DedupOperator::Impl {
   // The state after an epoch: the watermark and the pieces of the key set
   // (each a part file "keys.S.A-B.E", see piece_name), so that an epoch
   // writes the keys that are new in it, not all the keys held.
-  void save(std::int64_t epoch) {
+  void save(std::int64_t epoch, Micros expired_at) {
     if (!ckpt->wants(epoch)) return;
-    const auto pieces = set.save_pieces(epoch, [&](const ExpiringKeySet::Piece& p, std::string bytes) {
+    const auto pieces = set.save_pieces(epoch, expired_at, [&](const ExpiringKeySet::Piece& p, std::string bytes) {
       ckpt->save_part(piece_name(p), epoch, bytes, kBulkCompressionLevel);
     });
     PayloadWriter w;
@@ -151,6 +152,10 @@ struct DedupOperator::Impl {
 
   void on_record(const Line& line, const std::string& source) {
     if (!started) start(nullptr);
+    if (barrier) {
+      drain();
+      pass_barrier(wm.us);
+    }
     std::string_view k = line.text;  // no --key: the whole record
     EventTime t{0};
     if (time || !keys.empty()) {
@@ -224,8 +229,25 @@ struct DedupOperator::Impl {
     while (ring_size > 0) decide_oldest();
   }
 
+  // The epoch barrier, one line late. The state for epoch N is saved when
+  // the line after N's epoch record arrives: when it is the watermark record
+  // sx-read writes right after it, every key expired at that watermark is
+  // left out of the snapshot (with the event time in the keys, nearly all of
+  // the epoch's keys), since a restart hands that watermark on before any
+  // record. Anything else comes first: the whole state is saved. Either way
+  // the epoch record goes on only after its state is saved.
+  std::optional<std::int64_t> barrier;
+  std::string barrier_raw;
+  void pass_barrier(Micros expired_at) {
+    if (!barrier) return;
+    save(*barrier, expired_at);
+    barrier.reset();
+    out.write_line(barrier_raw);
+  }
+
   void on_control(const Control& c, std::string_view raw) {
     drain();
+    pass_barrier(c.type == ControlType::kWatermark ? std::max(c.watermark.us, wm.us) : wm.us);
     if (c.type == ControlType::kStream) {
       if (started) return;  // a second header (concatenated streams): the first one holds
       start(&c.stream);
@@ -237,13 +259,23 @@ struct DedupOperator::Impl {
       wm = c.watermark;
       if (time) set.expire(wm.us);
     }
-    if (ckpt && c.type == ControlType::kEpoch) save(c.epoch);  // before the record goes on
+    if (ckpt && c.type == ControlType::kEpoch) {  // saved, and sent on, with the next line
+      barrier = c.epoch;
+      barrier_raw.assign(raw);
+      return;
+    }
     out.write_line(raw);
+  }
+
+  void on_idle() {
+    drain();
+    pass_barrier(wm.us);  // input paused: do not keep the epoch record waiting
   }
 
   void on_end() {
     if (!started) start(nullptr);
     drain();
+    pass_barrier(wm.us);
     if (duplicates_out) duplicates_out->flush();
     if (late_out) late_out->flush();
     if (duplicates > 0) {
@@ -268,7 +300,7 @@ void DedupOperator::on_record(const Line& line, const std::string& source) {
 void DedupOperator::on_control(const Control& control, std::string_view raw) {
   impl_->on_control(control, raw);
 }
-void DedupOperator::on_idle() { impl_->drain(); }
+void DedupOperator::on_idle() { impl_->on_idle(); }
 void DedupOperator::on_end() { impl_->on_end(); }
 std::uint64_t DedupOperator::keys_held() const { return impl_->set.size(); }
 StageStats DedupOperator::stats() const {

@@ -216,6 +216,7 @@ void ExpiringKeySet::rehash(std::size_t capacity) {
 }
 
 std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoch,
+                                                                Micros expired_at,
                                                                 const PieceWriter& write) {
   // More pieces than this in one segment (tiny epochs): write it whole once
   // instead, so that a restart does not read thousands of small files.
@@ -232,14 +233,19 @@ std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoc
     if (seg->saved < seg->entries.size()) {
       // The piece: its entries' expiries and key lengths, then their key
       // bytes in one block (they are consecutive in the segment).
+      // The entries not expired at `expired_at`: an entry that expired stays
+      // so (watermarks only rise) unless its key comes back, and then its
+      // segment is written again whole (`rewrite`).
       const Piece piece{first_segment_ + k, seg->saved, seg->entries.size(), epoch};
-      const std::size_t n = piece.to - piece.from;
-      const Entry& first = seg->entries[piece.from];
-      const Entry& last = seg->entries[piece.to - 1];
-      const std::size_t key_bytes = last.offset + last.length - first.offset;
+      std::size_t n = 0, key_bytes = 0;
+      for (std::size_t j = piece.from; j < piece.to; ++j) {
+        if (seg->entries[j].expiry <= expired_at) continue;
+        ++n;
+        key_bytes += seg->entries[j].length;
+      }
       // The layout of PayloadWriter's put_u64(n), then put_i64(expiry) and
-      // put_u32(length) per entry, then put_string(key bytes); written in
-      // place, as this runs on the stage's main thread at every epoch.
+      // put_u32(length) per entry, then put_string(their key bytes); written
+      // in place, as this runs at every epoch.
       std::string bytes(8 + n * 12 + 8 + key_bytes, '\0');
       char* at = bytes.data();
       const auto store = [&at](std::uint64_t v, std::size_t size) {
@@ -247,11 +253,17 @@ std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoc
       };
       store(n, 8);
       for (std::size_t j = piece.from; j < piece.to; ++j) {
+        if (seg->entries[j].expiry <= expired_at) continue;
         store(static_cast<std::uint64_t>(seg->entries[j].expiry), 8);
         store(seg->entries[j].length, 4);
       }
       store(key_bytes, 8);
-      std::memcpy(at, seg->bytes.data() + first.offset, key_bytes);
+      for (std::size_t j = piece.from; j < piece.to; ++j) {
+        const Entry& e = seg->entries[j];
+        if (e.expiry <= expired_at) continue;
+        std::memcpy(at, seg->bytes.data() + e.offset, e.length);
+        at += e.length;
+      }
       write(piece, std::move(bytes));
       seg->pieces.push_back(piece);
       seg->saved = static_cast<std::uint32_t>(piece.to);

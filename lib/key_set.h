@@ -57,8 +57,11 @@ class ExpiringKeySet {
     std::uint64_t from = 0, to = 0;  // entries [from, to)
     std::int64_t epoch = 0;      // the snapshot that wrote it
   };
+  // Entries expired at `expired_at` (expiry <= it) are left out of the
+  // pieces written now: the caller knows no key will be looked up below that
+  // watermark again (sx-dedup: the watermark that follows the epoch record).
   using PieceWriter = std::function<void(const Piece&, std::string payload)>;
-  std::vector<Piece> save_pieces(std::int64_t epoch, const PieceWriter& write);
+  std::vector<Piece> save_pieces(std::int64_t epoch, Micros expired_at, const PieceWriter& write);
   // Inserts the entries of a piece's payload (from save_pieces) that are not
   // expired at `now`, into a set being restored piece by piece in order.
   // `what` names the payload in errors (data_error when it is malformed).
