@@ -231,11 +231,14 @@ std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoc
       seg->rewrite = false;
     }
     if (seg->saved < seg->entries.size()) {
-      // The piece: its entries' expiries and key lengths, then their key
-      // bytes in one block (they are consecutive in the segment).
-      // The entries not expired at `expired_at`: an entry that expired stays
-      // so (watermarks only rise) unless its key comes back, and then its
-      // segment is written again whole (`rewrite`).
+      // The piece, of the entries not expired at `expired_at` (an entry that
+      // expired stays so, watermarks only rise, unless its key comes back, and
+      // then its segment is written again whole: `rewrite`):
+      //   u64 n; u64 size, then n pairs of LEB128 varints: the expiry minus
+      //   the previous one (zigzag; the first from 0) and the key's length;
+      //   u64 size, then the n keys' bytes, one after another.
+      // Varints, because the expiries are close (or all kNever) and keys are
+      // short: about a third of fixed-width fields, for zstd to go through.
       const Piece piece{first_segment_ + k, seg->saved, seg->entries.size(), epoch};
       std::size_t n = 0, key_bytes = 0;
       for (std::size_t j = piece.from; j < piece.to; ++j) {
@@ -243,26 +246,34 @@ std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoc
         ++n;
         key_bytes += seg->entries[j].length;
       }
-      // The layout of PayloadWriter's put_u64(n), then put_i64(expiry) and
-      // put_u32(length) per entry, then put_string(their key bytes); written
-      // in place, as this runs at every epoch.
-      std::string bytes(8 + n * 12 + 8 + key_bytes, '\0');
-      char* at = bytes.data();
-      const auto store = [&at](std::uint64_t v, std::size_t size) {
-        for (std::size_t i = 0; i < size; ++i) *at++ = static_cast<char>(v >> (8 * i));
+      std::string bytes;
+      bytes.reserve(8 + 8 + n * 15 + 8 + key_bytes);
+      const auto fixed = [&bytes](std::uint64_t v) {
+        for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>(v >> (8 * i)));
       };
-      store(n, 8);
-      for (std::size_t j = piece.from; j < piece.to; ++j) {
-        if (seg->entries[j].expiry <= expired_at) continue;
-        store(static_cast<std::uint64_t>(seg->entries[j].expiry), 8);
-        store(seg->entries[j].length, 4);
-      }
-      store(key_bytes, 8);
+      const auto varint = [&bytes](std::uint64_t v) {
+        for (; v >= 0x80; v >>= 7) bytes.push_back(static_cast<char>(v | 0x80));
+        bytes.push_back(static_cast<char>(v));
+      };
+      fixed(n);
+      fixed(0);  // the size of the varints, set below
+      const std::size_t varints_at = bytes.size();
+      std::uint64_t previous = 0;
       for (std::size_t j = piece.from; j < piece.to; ++j) {
         const Entry& e = seg->entries[j];
         if (e.expiry <= expired_at) continue;
-        std::memcpy(at, seg->bytes.data() + e.offset, e.length);
-        at += e.length;
+        const std::uint64_t d = static_cast<std::uint64_t>(e.expiry) - previous;
+        varint((d << 1) ^ (0 - (d >> 63)));  // zigzag: small negative deltas stay small
+        varint(e.length);
+        previous = static_cast<std::uint64_t>(e.expiry);
+      }
+      const std::uint64_t varint_bytes = bytes.size() - varints_at;
+      for (int i = 0; i < 8; ++i) bytes[varints_at - 8 + i] = static_cast<char>(varint_bytes >> (8 * i));
+      fixed(key_bytes);
+      for (std::size_t j = piece.from; j < piece.to; ++j) {
+        const Entry& e = seg->entries[j];
+        if (e.expiry <= expired_at) continue;
+        bytes.append(seg->bytes.data() + e.offset, e.length);
       }
       write(piece, std::move(bytes));
       seg->pieces.push_back(piece);
@@ -275,26 +286,36 @@ std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoc
 
 void ExpiringKeySet::load_piece(std::string_view payload, Micros now, const std::string& what) {
   PayloadReader r(payload, what);
-  const std::size_t n = r.get_count(12);
-  std::vector<std::pair<Micros, std::uint32_t>> entries(n);
-  std::uint64_t total = 0;
-  for (auto& [expiry, length] : entries) {
-    expiry = r.get_i64();
-    length = r.get_u32();
-    total += length;
-  }
-  const std::string_view bytes = r.get_string();
+  const std::size_t n = r.get_count(2);
+  const std::string_view varints = r.get_string();
+  const std::string_view keys = r.get_string();
   r.expect_end();
-  if (bytes.size() != total) {
-    throw data_error(what + " is malformed (its keys hold " + std::to_string(bytes.size()) +
-                     " bytes, their lengths add up to " + std::to_string(total) +
-                     "); start over with sx-read --reset");
-  }
-  std::size_t at = 0;
-  for (const auto& [expiry, length] : entries) {
-    const std::string_view key = bytes.substr(at, length);
+  const auto malformed = [&what](const std::string& problem) {
+    return data_error(what + " is malformed (" + problem + "); start over with sx-read --reset");
+  };
+  std::size_t v = 0, at = 0;
+  const auto next = [&]() {
+    std::uint64_t x = 0;
+    for (unsigned shift = 0;; shift += 7) {
+      if (v == varints.size() || shift > 63) throw malformed("a varint runs past its block");
+      const auto byte = static_cast<unsigned char>(varints[v++]);
+      x |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if (byte < 0x80) return x;
+    }
+  };
+  std::uint64_t previous = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t z = next();
+    previous += (z >> 1) ^ (0 - (z & 1));
+    const std::uint64_t length = next();
+    if (length > keys.size() - at) throw malformed("a key runs past the key bytes");
+    const std::string_view key = keys.substr(at, length);
     at += length;
+    const auto expiry = static_cast<Micros>(previous);
     if (expiry > now) insert(key, expiry, kMinEventTime);
+  }
+  if (v != varints.size() || at != keys.size()) {
+    throw malformed("bytes left after its " + std::to_string(n) + " keys");
   }
 }
 
