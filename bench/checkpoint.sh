@@ -23,19 +23,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=(10000000)
-while [ $# -gt 0 ]; do
-  case $1 in
-    --sizes) IFS=, read -r -a sizes <<< "${2:?--sizes needs a list such as 1000000,10000000}"; shift 2 ;;
-    --sizes=*) IFS=, read -r -a sizes <<< "${1#--sizes=}"; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/checkpoint.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-  esac
-done
+. bench/lib.sh
+parse_sizes bench/checkpoint.sh 23 10000000 "$@"
 resume_n=${BENCH_RESUME_EVENTS:-1000000}
-for n in "${sizes[@]}" "$resume_n"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench/checkpoint.sh: '$n' is not a size" >&2; exit 2; }
-done
+need_size bench/checkpoint.sh "$resume_n"
 out=bench/out
 mkdir -p "$out"
 tmp=$(mktemp -d)
@@ -47,7 +38,6 @@ on_exit() {
   rm -rf "$tmp" "$work"
 }
 trap on_exit EXIT
-. bench/lib.sh
 
 scripts/setup.sh --bench   # GNU time (and the other benchmarks' peers) from Debian packages
 bin=${SX_BIN:-build/bin}

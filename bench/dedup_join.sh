@@ -21,19 +21,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=(1000000 10000000)
-while [ $# -gt 0 ]; do
-  case $1 in
-    --sizes) IFS=, read -r -a sizes <<< "${2:?--sizes needs a list such as 1000000,10000000}"; shift 2 ;;
-    --sizes=*) IFS=, read -r -a sizes <<< "${1#--sizes=}"; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/dedup_join.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-  esac
-done
+. bench/lib.sh
+parse_sizes bench/dedup_join.sh 20 1000000,10000000 "$@"
 flat_n=${BENCH_FLAT_EVENTS:-2000000}
-for n in "${sizes[@]}" "$flat_n"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench/dedup_join.sh: '$n' is not a size" >&2; exit 2; }
-done
+need_size bench/dedup_join.sh "$flat_n"
 tmp=$(mktemp -d)
 # The sx tools' stderr (their summaries) goes to $tmp/err: shown if a command fails.
 on_exit() {
@@ -42,7 +33,6 @@ on_exit() {
   rm -rf "$tmp"
 }
 trap on_exit EXIT
-. bench/lib.sh
 
 scripts/setup.sh --bench   # the peers (Miller, datamash, GNU time) from Debian packages
 bin=${SX_BIN:-build/bin}

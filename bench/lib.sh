@@ -11,8 +11,34 @@
 #   best_of RUNS CMD            the best $wall of RUNS runs, the largest $rss_list seen
 #   host_line                   "host: CPU, cores, memory" for a report header
 #   fmt_rate EVENTS_PER_S       1234567 -> "1.23M", 45678 -> "45.7k"
+#   parse_sizes SCRIPT HELP DEFAULTS ARGS...   the --sizes/--help command line
+#   need_size SCRIPT N          stops SCRIPT unless N is a positive integer
 
 have() { command -v "$1" > /dev/null; }
+
+# need_size SCRIPT N: stops SCRIPT (exit 2) unless N is a number of events.
+need_size() {
+  [[ $2 =~ ^[1-9][0-9]*$ ]] || { echo "$1: '$2' is not a size" >&2; exit 2; }
+}
+
+# parse_sizes SCRIPT HELP DEFAULTS ARGS...: the benchmark scripts' command
+# line. Sets the array `sizes` from --sizes LIST or --sizes=LIST (LIST and
+# DEFAULTS comma-separated); --help prints lines 2 to HELP of SCRIPT (its
+# header comment) and exits; anything else stops SCRIPT with exit status 2.
+parse_sizes() {
+  local script=$1 help=$2 n
+  IFS=, read -r -a sizes <<< "$3"
+  shift 3
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --sizes) IFS=, read -r -a sizes <<< "${2:?--sizes needs a list such as 1000000,10000000}"; shift 2 ;;
+      --sizes=*) IFS=, read -r -a sizes <<< "${1#--sizes=}"; shift ;;
+      -h|--help) sed -n "2,${help}p" "$script" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      *) echo "$script: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+    esac
+  done
+  for n in "${sizes[@]}"; do need_size "$script" "$n"; done
+}
 
 # need_tools SCRIPT BIN TOOL...: stops SCRIPT when a tool is not built in BIN
 # or GNU time (for peak memory) is missing.

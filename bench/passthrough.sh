@@ -15,22 +15,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=(1000000 10000000)
-while [ $# -gt 0 ]; do
-  case $1 in
-    --sizes) IFS=, read -r -a sizes <<< "${2:?--sizes needs a list such as 1000000,10000000}"; shift 2 ;;
-    --sizes=*) IFS=, read -r -a sizes <<< "${1#--sizes=}"; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/passthrough.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-  esac
-done
+. bench/lib.sh
+parse_sizes bench/passthrough.sh 15 1000000,10000000 "$@"
 scripts/setup.sh --bench   # the peers (jq, Miller, GNU time) from Debian packages
 bin=${SX_BIN:-build/bin}
 runs=${BENCH_RUNS:-3}
 skip_slow=${BENCH_SKIP_SLOW:-0}
 
-# rss, measure, best_of, need_tools: see bench/lib.sh.
-. bench/lib.sh
 need_tools bench/passthrough.sh "$bin" sx-gen sx-read sx-sink
 
 out=bench/out
@@ -67,7 +58,6 @@ report=$tmp/report.txt
 } | tee "$report"
 
 for n in "${sizes[@]}"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench/passthrough.sh: '$n' is not a size" >&2; exit 2; }
   file=$out/events-$n.ndjson
   gen="$bin/sx-gen --events $n --seed 1 --late-fraction 0.05 --duplicate-fraction 0.02"
   if [ ! -s "$file" ]; then

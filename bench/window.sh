@@ -21,21 +21,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=(1000000 10000000)
-while [ $# -gt 0 ]; do
-  case $1 in
-    --sizes) IFS=, read -r -a sizes <<< "${2:?--sizes needs a list such as 1000000,10000000}"; shift 2 ;;
-    --sizes=*) IFS=, read -r -a sizes <<< "${1#--sizes=}"; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/window.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-  esac
-done
-for n in "${sizes[@]}"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench/window.sh: '$n' is not a size" >&2; exit 2; }
-done
+. bench/lib.sh
+parse_sizes bench/window.sh 17 1000000,10000000 "$@"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-. bench/lib.sh
 
 scripts/setup.sh --bench   # the peers (Miller, GNU time) from Debian packages
 bin=${SX_BIN:-build/bin}
