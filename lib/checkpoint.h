@@ -14,17 +14,18 @@
 // state for N before it forwards the record; the sink makes epoch N's output
 // durable and visible together with _commits/N. The stages' files are made
 // durable by the sink too: one syncfs before it writes _commits/N (group
-// commit). A restart resumes from C, the newest committed epoch: every stage loads its file for C (nothing: C = -1,
-// start from the beginning), the source goes on after C's position, and what
-// was written after C and not committed is discarded by the sink.
+// commit). A restart resumes from C, the newest committed epoch: every stage
+// loads its file for C (nothing: C = -1, start from the beginning), the
+// source goes on after C's position, and what was written after C and not
+// committed is discarded by the sink.
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <set>
-#include <vector>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "checkpoint_file.h"
 
@@ -101,8 +102,7 @@ class StageCheckpoint {
   // Incremental state: a part is written once, for the first epoch that uses
   // it, and shared by the epochs after it. load_part() reads one that the
   // resumed epoch uses (a missing or damaged part is a data_error).
-  void save_part(const std::string& name, std::int64_t epoch, std::string_view payload,
-                 int level);
+  void save_part(const std::string& name, std::int64_t epoch, std::string_view payload, int level);
   std::string load_part(const std::string& name);
 
  private:

@@ -102,17 +102,6 @@ class Fd {
 // fsync, tolerating file systems that cannot sync (as Output::sync does).
 bool sync_fd(int fd) { return ::fsync(fd) == 0 || errno == EINVAL || errno == EROFS; }
 
-}  // namespace
-
-void sync_file_system(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || (::syncfs(fd.get()) != 0 && errno != EINVAL && errno != EROFS)) {
-    throw io_error("cannot sync the file system of checkpoint " + errno_text(dir));
-  }
-}
-
-namespace {
-
 void write_all(int fd, std::string_view bytes, const std::string& name) {
   while (!bytes.empty()) {
     const ssize_t w = ::write(fd, bytes.data(), bytes.size());
@@ -287,6 +276,13 @@ void PayloadReader::expect_end() const {
 }
 
 // ---- write -------------------------------------------------------------------
+
+void sync_file_system(const std::string& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0 || (::syncfs(fd.get()) != 0 && errno != EINVAL && errno != EROFS)) {
+    throw io_error("cannot sync the file system of checkpoint " + errno_text(dir));
+  }
+}
 
 void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
                            std::string_view payload, int level, Durability durability) {

@@ -78,9 +78,10 @@ struct DedupOperator::Impl {
   // writes the keys that are new in it, not all the keys held.
   void save(std::int64_t epoch, Micros expired_at) {
     if (!ckpt->wants(epoch)) return;
-    const auto pieces = set.save_pieces(epoch, expired_at, [&](const ExpiringKeySet::Piece& p, std::string bytes) {
+    const auto write = [&](const ExpiringKeySet::Piece& p, std::string bytes) {
       ckpt->save_part(piece_name(p), epoch, bytes, kBulkCompressionLevel);
-    });
+    };
+    const auto pieces = set.save_pieces(epoch, expired_at, write);
     PayloadWriter w;
     w.put_i64(wm.us);
     w.put_u64(pieces.size());

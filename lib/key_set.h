@@ -53,9 +53,9 @@ class ExpiringKeySet {
   // is written again whole when an entry it had saved changes (an expired
   // key inserted again) or it has been cut into too many pieces.
   struct Piece {
-    std::uint64_t segment = 0;   // its number
+    std::uint64_t segment = 0;       // its number
     std::uint64_t from = 0, to = 0;  // entries [from, to)
-    std::int64_t epoch = 0;      // the snapshot that wrote it
+    std::int64_t epoch = 0;          // the snapshot that wrote it
   };
   // Entries expired at `expired_at` (expiry <= it) are left out of the
   // pieces written now: the caller knows no key will be looked up below that
