@@ -137,6 +137,12 @@ void add_progress_flag(CLI::App& app, std::string& path) {
       ->type_name("FILE");
 }
 
+void add_name_flag(CLI::App& app, std::string& name) {
+  app.add_option("--name", name,
+                 std::string("This stage's name in the checkpoint (default ") + g_tool + ")")
+      ->type_name("NAME");
+}
+
 void add_time_flags(CLI::App& app, TimeFlags& flags) {
   app.add_option("--time-field", flags.time_field,
                  "Field holding the event time; a dotted path (a.b.c) reaches into objects")

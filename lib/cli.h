@@ -54,6 +54,8 @@ struct TimeFlags {
 void add_time_flags(CLI::App& app, TimeFlags& flags);
 // --progress FILE: a progress record per epoch (progress.h).
 void add_progress_flag(CLI::App& app, std::string& path);
+// --name NAME: the stage's name in the --checkpoint directory (default: the tool's).
+void add_name_flag(CLI::App& app, std::string& name);
 
 // After parsing: the flags as a TimeOverride (record_time.h), noting which
 // were given, for stages that read the time settings from the stream header.

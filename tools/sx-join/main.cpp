@@ -75,8 +75,7 @@ int main(int argc, char** argv) {
                        "Record at each epoch which version of the static file the next epoch "
                        "joins with, in DIR (the pipeline's --checkpoint directory)")
             ->type_name("DIR");
-        app.add_option("--name", opt.name, "This stage's name in the checkpoint (default sx-join)")
-            ->type_name("NAME");
+        sx::add_name_flag(app, opt.name);
         app.add_flag("--reload", opt.reload,
                      "At each epoch record, read --static again if it changed (mtime, size, "
                      "inode); a file that does not load keeps the old table, with a warning");

@@ -72,8 +72,7 @@ int main(int argc, char** argv) {
                        "stages); a restart goes on after the last epoch the sink committed (with "
                        "--follow too: in each tailed file at its offset)")
             ->type_name("DIR");
-        app.add_option("--name", opt.name, "This stage's name in the checkpoint (default sx-read)")
-            ->type_name("NAME");
+        sx::add_name_flag(app, opt.name);
         app.add_flag("--reset", opt.reset,
                      "Empty the --checkpoint directory first: start over from the beginning");
         app.add_option("--trigger", trigger,

@@ -65,8 +65,7 @@ int main(int argc, char** argv) {
                        "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
                        "restart resumes after it; stdout stays at-least-once, --path exactly-once")
             ->type_name("DIR");
-        app.add_option("--name", name, "This stage's name in the checkpoint (default sx-sink)")
-            ->type_name("NAME");
+        sx::add_name_flag(app, name);
         app.add_option("--path", path,
                        "Write each epoch's records as files in DIR, visible only once the epoch "
                        "commits (exactly-once across restarts; needs --checkpoint)")

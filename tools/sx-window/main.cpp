@@ -99,9 +99,7 @@ int main(int argc, char** argv) {
                        "after each epoch in DIR (the pipeline's --checkpoint directory); a "
                        "restart resumes from the last committed epoch")
             ->type_name("DIR");
-        app.add_option("--name", opt.name,
-                       "This stage's name in the checkpoint (default sx-window)")
-            ->type_name("NAME");
+        sx::add_name_flag(app, opt.name);
         sx::add_time_flags(app, time);
         sx::add_progress_flag(app, progress);
         sx::add_input_flags(app, input);
