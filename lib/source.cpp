@@ -375,17 +375,11 @@ struct Source::Impl {
     }
     auto reader = LineReader::open(path, opt.max_line_bytes);
     if (resume && resume->path == path) {
-      struct stat st {};
-      ::fstat(reader->fd(), &st);
-      if (static_cast<std::uint64_t>(st.st_dev) != resume->dev ||
-          static_cast<std::uint64_t>(st.st_ino) != resume->ino) {
+      if (!same_file(*reader, *resume)) {
         throw data_error(path + " is not the file the checkpoint was reading (it was replaced); "
                          "restore it, or start over with --reset");
       }
-      Line line;
-      while (reader->position() < resume->offset && reader->next(&line)) {
-      }
-      if (reader->position() != resume->offset) {
+      if (!skip_to(*reader, resume->offset)) {
         throw data_error(path + " is shorter than the checkpoint's position (" +
                          std::to_string(resume->offset) + " bytes): it changed since; restore "
                          "it, or start over with --reset");
@@ -393,6 +387,21 @@ struct Source::Impl {
       resume.reset();
     }
     return reader;
+  }
+
+  // Whether `reader` reads the file `p` was saved for (device and inode).
+  static bool same_file(const LineReader& reader, const Position& p) {
+    struct stat st {};
+    ::fstat(reader.fd(), &st);
+    return static_cast<std::uint64_t>(st.st_dev) == p.dev &&
+           static_cast<std::uint64_t>(st.st_ino) == p.ino;
+  }
+  // Reads lines up to byte `offset`: true when a line ends exactly there.
+  static bool skip_to(LineReader& reader, std::uint64_t offset) {
+    Line line;
+    while (reader.position() < offset && reader.next(&line)) {
+    }
+    return reader.position() == offset;
   }
 
   // Opens the named file `path` to go on at `p`, the checkpoint's position in
@@ -405,12 +414,8 @@ struct Source::Impl {
     struct stat st {};
     ::fstat(reader->fd(), &st);
     const std::string off = std::to_string(p.offset);
-    if (static_cast<std::uint64_t>(st.st_dev) == p.dev &&
-        static_cast<std::uint64_t>(st.st_ino) == p.ino) {
-      Line line;
-      while (reader->position() < p.offset && reader->next(&line)) {
-      }
-      if (reader->position() == p.offset) return reader;
+    if (same_file(*reader, p)) {
+      if (skip_to(*reader, p.offset)) return reader;
       // Shorter than the position, or no line ends there: truncated (and
       // perhaps written again) while sx-read was stopped.
       warn(path + " was truncated while sx-read was stopped (it has " +
