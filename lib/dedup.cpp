@@ -160,7 +160,7 @@ struct DedupOperator::Impl {
     std::string_view k = line.text;  // no --key: the whole record
     EventTime t{0};
     if (time || !keys.empty()) {
-      if (!reader.open(line.text, &why) || !reader.get_fields(*fields, values.data(), &why)) {
+      if (!reader.read_fields(line.text, *fields, values.data(), &why)) {
         drain();  // the records before it go first, even if this one stops the stage
         bad.handle(reader.open_failure(), source, line.number, why, line.text);
         return;

@@ -699,7 +699,7 @@ struct JoinOperator::Impl {
   void on_record(const Line& line, const std::string& source) {
     if (!checkpoint_opened) open_checkpoint();
     Plan& p = *plan;
-    if (!reader.open(line.text, &why) || !reader.get_fields(*p.fields, values.data(), &why)) {
+    if (!reader.read_fields(line.text, *p.fields, values.data(), &why)) {
       bad.handle(bad_kind(why), source, line.number, why, line.text);
       return;
     }

@@ -1,10 +1,13 @@
 #include "json.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 
 #include <simdjson.h>
 
 #include "error.h"
+#include "json_scan.h"
 
 namespace sx {
 
@@ -121,6 +124,8 @@ JsonValue JsonValidator::get(const FieldPath& path) {
 struct RecordReader::Impl {
   od::parser parser;
   od::document doc;
+  std::unique_ptr<FieldScanner> scanner;  // for read_fields' last set
+  std::uint64_t scanner_set = 0;  // its id
   std::vector<std::string> copies;  // get_fields with nesting paths
   std::unique_ptr<JsonValidator> validator;  // error messages for non-objects
 };
@@ -155,6 +160,15 @@ bool RecordReader::open(std::string_view line, std::string* why) {
 
 namespace {
 
+// On-Demand's raw text of a value runs up to the next token: drop the
+// whitespace before it.
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
 JsonValue to_value(od::value val) {
   JsonValue v;
   od::json_type t;
@@ -170,11 +184,7 @@ JsonValue to_value(od::value val) {
       od::number n;
       const std::string_view raw = val.raw_json_token();
       if (val.get_number().get(n)) break;
-      v.text = raw;
-      while (!v.text.empty() && (v.text.back() == ' ' || v.text.back() == '\t' ||
-                                 v.text.back() == '\r' || v.text.back() == '\n')) {
-        v.text.remove_suffix(1);
-      }
+      v.text = trim_right(raw);
       if (n.is_int64()) v.type = JsonType::kInt, v.i = n.get_int64();
       else if (n.is_uint64()) v.type = JsonType::kUint, v.u = n.get_uint64();
       else v.type = JsonType::kDouble, v.d = n.get_double();
@@ -200,7 +210,7 @@ JsonValue to_value(od::value val) {
       }
       if (!err) {
         v.type = t == od::json_type::array ? JsonType::kArray : JsonType::kObject;
-        v.text = raw;
+        v.text = trim_right(raw);
       }
       break;
     }
@@ -226,6 +236,8 @@ JsonValue RecordReader::get(const FieldPath& path) {
 }
 
 FieldSet::FieldSet(const std::vector<FieldPath>& paths) : paths_(paths) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id++;
   for (std::size_t i = 0; i < paths.size(); ++i) {
     std::vector<Node>* level = &roots_;
     const auto& parts = paths[i].parts();
@@ -244,6 +256,27 @@ FieldSet::FieldSet(const std::vector<FieldPath>& paths) : paths_(paths) {
       }
     }
   }
+  flat_ = !overlap_;
+  for (const auto& n : roots_) {
+    if (n.leaf < 0 || !n.kids.empty() || n.name.size() > sizeof(FlatKey::name)) flat_ = false;
+    if (!flat_) break;
+    FlatKey k;
+    std::memcpy(k.name, n.name.data(), n.name.size());
+    k.size = static_cast<std::uint32_t>(n.name.size());
+    k.leaf = n.leaf;
+    flat_keys_.push_back(k);
+  }
+  if (!flat_) flat_keys_.clear();
+}
+
+bool RecordReader::read_fields(std::string_view line, const FieldSet& set, JsonValue* out,
+                               std::string* why) {
+  if (impl_->scanner_set != set.id()) {
+    impl_->scanner = std::make_unique<FieldScanner>(set);
+    impl_->scanner_set = set.id();
+  }
+  if (impl_->scanner->scan(line, out) == ScanResult::kOk) return true;
+  return open(line, why) && get_fields(set, out, why);
 }
 
 namespace {

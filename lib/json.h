@@ -69,18 +69,36 @@ class FieldSet {
  public:
   explicit FieldSet(const std::vector<FieldPath>& paths);
   std::size_t size() const { return paths_.size(); }
+  const std::vector<FieldPath>& paths() const { return paths_; }
 
   struct Node {
     std::string name;
     int leaf = -1;  // index of the path ending here
     std::vector<Node> kids;
   };
+  const std::vector<Node>& roots() const { return roots_; }
+  bool overlap() const { return overlap_; }
+
+  // For json_scan's flat path: when every path is one key of at most 32
+  // bytes, the keys zero-padded to 32 bytes (else flat() is false).
+  struct FlatKey {
+    char name[32] = {};
+    std::uint32_t size = 0;
+    int leaf = -1;
+  };
+  bool flat() const { return flat_; }
+  // Unique among the sets of a process (a cache key that an address is not).
+  std::uint64_t id() const { return id_; }
+  const std::vector<FlatKey>& flat_keys() const { return flat_keys_; }
 
  private:
   friend class RecordReader;
   std::vector<FieldPath> paths_;
   std::vector<Node> roots_;
   bool overlap_ = false;  // a path is a prefix of another ("a" and "a.b")
+  bool flat_ = false;
+  std::uint64_t id_;
+  std::vector<FlatKey> flat_keys_;
 };
 
 // On-Demand access for stages behind the edge: touches only what is asked.
@@ -100,6 +118,10 @@ class RecordReader {
   // out[i] for path i (kMissing when absent). Unlike get(), every view stays
   // valid until the next open(). Returns false with *why on malformed input.
   bool get_fields(const FieldSet& set, JsonValue* out, std::string* why);
+  // open() then get_fields(), with a fast path for the common line (see
+  // json_scan.h) that gives the same values. Keep `set` alive while this
+  // reader is used with it.
+  bool read_fields(std::string_view line, const FieldSet& set, JsonValue* out, std::string* why);
   // Calls fn(key, value) for each top-level field in order; `value.text` is the
   // raw JSON for non-strings. Returns false with *why on malformed input.
   bool for_each_field(const std::function<void(std::string_view, const JsonValue&)>& fn,

@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "error.h"
 #include "json.h"
+#include "json_scan.h"
 #include "line_reader.h"
 #include "record_time.h"
 #include "time_parser.h"
@@ -92,7 +93,9 @@ struct Source::Impl {
   BadInputPolicy bad;
   std::unique_ptr<EventTimeField> time;
   bool has_time = false;
-  JsonValidator validator;
+  JsonValidator validator;  // for lines the scanner is not sure of
+  std::unique_ptr<FieldSet> time_set;  // the time field, or nothing
+  std::unique_ptr<FieldScanner> scanner;
   std::string why;
 
   std::int64_t epoch = 0;
@@ -147,6 +150,9 @@ struct Source::Impl {
     } else if (opt.stream.watermark_delay >= 0) {
       throw usage_error("--watermark needs --time-field: the watermark follows event time");
     }
+    time_set = std::make_unique<FieldSet>(has_time ? std::vector<FieldPath>{time->path()}
+                                                   : std::vector<FieldPath>{});
+    scanner = std::make_unique<FieldScanner>(*time_set);
     max_records = opt.max_records_per_trigger;
     max_files = opt.max_files_per_trigger;
     if (max_records == 0 && max_files == 0) max_files = 1;
@@ -211,7 +217,11 @@ struct Source::Impl {
                  "last line has no final newline (a truncated file?)", line.text);
       return;
     }
-    if (!validator.validate_object(line.text, &why)) {
+    // The scanner validates the common line and finds its time; simdjson
+    // decides the rest.
+    JsonValue time_value;
+    const bool scanned = scanner->scan(line.text, &time_value) == ScanResult::kOk;
+    if (!scanned && !validator.validate_object(line.text, &why)) {
       const BadKind kind = why.starts_with("not a JSON object") || why.starts_with("empty")
                                ? BadKind::kNotObject
                            : why == "invalid UTF-8" ? BadKind::kInvalidUtf8
@@ -228,7 +238,8 @@ struct Source::Impl {
     }
     if (has_time) {
       EventTime t;
-      if (!extract_time(line, source, &t)) return;
+      if (!scanned) time_value = validator.get(time->path());
+      if (!extract_time(time_value, line, source, &t)) return;
       if (t > max_time) max_time = t;
     }
     out.write_line(line.text);
@@ -241,9 +252,10 @@ struct Source::Impl {
     if (max_records != 0 && records_in_epoch >= max_records) end_epoch();
   }
 
-  bool extract_time(const Line& line, const std::string& source, EventTime* t) {
+  bool extract_time(const JsonValue& value, const Line& line, const std::string& source,
+                    EventTime* t) {
     BadKind kind;
-    if (time->convert(validator.get(time->path()), t, &kind, &why)) return true;
+    if (time->convert(value, t, &kind, &why)) return true;
     bad.handle(kind, source, line.number, why, line.text);
     return false;
   }

@@ -328,7 +328,7 @@ struct WindowOperator::Impl {
   void on_record(const Line& line, const std::string& source) {
     if (!started) start(nullptr);
     ++records_in_epoch;
-    if (!reader.open(line.text, &why) || !reader.get_fields(*fields, values.data(), &why)) {
+    if (!reader.read_fields(line.text, *fields, values.data(), &why)) {
       bad.handle(reader.open_failure(), source, line.number, why, line.text);
       return;
     }
