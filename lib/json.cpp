@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <system_error>
 #include <cstring>
 
 #include <simdjson.h>
@@ -185,9 +187,19 @@ JsonValue to_value(od::value val) {
       const std::string_view raw = val.raw_json_token();
       if (val.get_number().get(n)) break;
       v.text = trim_right(raw);
-      if (n.is_int64()) v.type = JsonType::kInt, v.i = n.get_int64();
-      else if (n.is_uint64()) v.type = JsonType::kUint, v.u = n.get_uint64();
-      else v.type = JsonType::kDouble, v.d = n.get_double();
+      if (n.is_int64()) {
+        v.type = JsonType::kInt, v.i = n.get_int64();
+      } else if (n.is_uint64()) {
+        v.type = JsonType::kUint, v.u = n.get_uint64();
+      } else {
+        // simdjson 3.0.1's get_number() gives 0 for a double of more than 19
+        // digits (get_double() and the DOM are right): read the text, which
+        // from_chars rounds correctly as they do.
+        v.type = JsonType::kDouble;
+        v.d = n.get_double();
+        const auto r = std::from_chars(v.text.data(), v.text.data() + v.text.size(), v.d);
+        if (r.ec != std::errc() || r.ptr != v.text.data() + v.text.size()) v.d = n.get_double();
+      }
       break;
     }
     case od::json_type::string: {

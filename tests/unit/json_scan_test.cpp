@@ -112,6 +112,14 @@ class Gen {
                                  "01",      "1.",          ".5",         "-",       "1e",
                                  "+1",      "1.5e",        "0x10",       "1_000",   "--1"};
     if (coin(25)) return kOdd[pick(sizeof kOdd / sizeof *kOdd)];
+    if (coin(15)) {  // long runs of digits: 8 at a time, and the sums beyond 2^53
+      std::string s = coin(30) ? "-" : "";
+      s.push_back(static_cast<char>('1' + pick(9)));
+      for (int i = pick(20); i > 0; --i) s.push_back(static_cast<char>('0' + pick(10)));
+      if (coin(50)) s.push_back('.');
+      for (int i = s.back() == '.' ? 1 + pick(20) : 0; i > 0; --i) s.push_back(static_cast<char>('0' + pick(10)));
+      return s;
+    }
     std::string s = coin(20) ? "-" : "";
     s += std::to_string(pick(100000));
     if (coin(50)) s += cat({".", std::to_string(pick(1000))});
