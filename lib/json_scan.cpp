@@ -1,5 +1,6 @@
 #include "json_scan.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -27,7 +28,57 @@ inline bool is_hex(char c) {
   return is_digit(c) || static_cast<unsigned char>((c | 0x20) - 'a') < 6;
 }
 
-inline bool is_delimiter(char c) { return is_ws(c) || c == ',' || c == '}' || c == ']'; }
+// What may follow a number or a literal: whitespace, ',', '}' or ']'.
+constexpr auto kDelimiter = [] {
+  std::array<bool, 256> t{};
+  for (const unsigned char c : {' ', '\t', '\n', '\r', ',', '}', ']'}) t[c] = true;
+  return t;
+}();
+inline bool is_delimiter(char c) { return kDelimiter[static_cast<unsigned char>(c)]; }
+
+constexpr std::uint64_t kPow10Int[] = {1,      10,      100,      1000,      10000,
+                                       100000, 1000000, 10000000, 100000000};
+
+// How many of the 8 bytes at p are digits before the first that is not
+// (8: all of them). A byte is a digit when, xor '0', it is below 10: adding
+// 0x76 sets its top bit otherwise. A carry only disturbs bytes after the first
+// non-digit.
+inline int leading_digits8(const char* p) {
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  const std::uint64_t t = x ^ 0x3030303030303030u;
+  const std::uint64_t m = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
+  return m == 0 ? 8 : __builtin_ctzll(m) >> 3;
+}
+
+// The value of the k (1..8) digits at p: the eight-digit SWAR conversion,
+// with the digits moved to the low end and '0's before them.
+inline std::uint64_t digits_value8(const char* p, int k) {
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  if (k < 8) x = (x << (8 * (8 - k))) | (0x3030303030303030u >> (8 * k));
+  x -= 0x3030303030303030u;
+  x = x * 10 + (x >> 8);
+  x = (((x & 0x000000FF000000FFu) * 0x000F424000000064u) +
+       (((x >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
+      32;
+  return x;
+}
+
+// Appends the digits at p (up to end) to *w, eight at a time; returns how
+// many. Reads up to 7 bytes past end (the padding).
+inline int digit_run(const char*& p, const char* end, std::uint64_t* w) {
+  int total = 0;
+  for (;;) {
+    int k = leading_digits8(p);
+    if (k > end - p) k = static_cast<int>(end - p);
+    if (k == 0) return total;
+    *w = *w * kPow10Int[k] + digits_value8(p, k);
+    p += k;
+    total += k;
+    if (k < 8) return total;
+  }
+}
 
 // A JSON number at p (a '-' or a digit, else false), into *v when v is not
 // null; leaves p after it. False also when *v could not be set exactly as
@@ -38,8 +89,7 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   p += negative;
   const char* digits = p;
   std::uint64_t w = 0;  // wraps beyond 19 digits: counted below
-  while (p < end && is_digit(*p)) w = w * 10 + static_cast<std::uint64_t>(*p++ - '0');
-  const auto int_digits = p - digits;
+  const int int_digits = digit_run(p, end, &w);
   if (int_digits == 0 || (*digits == '0' && int_digits > 1)) return false;
   if (p == end || is_delimiter(*p)) {  // an integer
     if (int_digits > 18) return false;  // simdjson's call (a big one may be a double or an error)
@@ -52,15 +102,17 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   }
   int frac = 0;
   if (*p == '.') {
-    const char* f = ++p;
-    while (p < end && is_digit(*p)) w = w * 10 + static_cast<std::uint64_t>(*p++ - '0');
-    frac = static_cast<int>(p - f);
+    ++p;
+    frac = digit_run(p, end, &w);
     if (frac == 0) return false;
   }
   int exp = 0;
-  JsonValue skipped;  // a value with an exponent is converted even when skipped: is it in range?
   if (p < end && (*p == 'e' || *p == 'E')) {
-    if (v == nullptr) v = &skipped;
+    if (v == nullptr) {  // rare: convert it anyway, to know whether it is in range
+      JsonValue skipped;
+      p = start;
+      return parse_number(p, end, &skipped);
+    }
     ++p;
     bool exp_negative = false;
     if (p < end && (*p == '+' || *p == '-')) exp_negative = *p++ == '-';
