@@ -494,20 +494,29 @@ bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
   const char* seps = shape_seps_.data();
   std::size_t i = 0;
   for (const ShapeField& f : shape_) {
-    if (n - i < f.sep_size || !bytes_equal(s + i, seps + f.sep_at, f.sep_size)) return false;
+    if (n - i < f.sep_size) return false;
+#if defined(__SSE2__)
+    if (f.sep_mask != 0) {  // up to 16 bytes: one compare
+      const auto same = static_cast<std::uint32_t>(
+          _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)),
+                                           _mm_loadu_si128(reinterpret_cast<const __m128i*>(seps + f.sep_at)))));
+      if ((same & f.sep_mask) != f.sep_mask) return false;
+    } else if (!bytes_equal(s + i, seps + f.sep_at, f.sep_size)) {
+      return false;
+    }
+#else
+    if (!bytes_equal(s + i, seps + f.sep_at, f.sep_size)) return false;
+#endif
     i += f.sep_size;
-    if (i >= n) return false;
-    JsonValue* v = f.leaf >= 0 ? &out[f.leaf] : nullptr;
-    if (f.string) {
-      if (s[i] != '"') return false;
-      const std::size_t end = next_quote(i + 1, n);
+    if (f.string) {  // the separator ended with its opening quote
+      const std::size_t end = next_quote(i, n);
       if (end >= n) return false;
-      if (v != nullptr) {
-        v->type = JsonType::kString;
-        v->text = std::string_view(s + i + 1, end - i - 1);
+      if (f.leaf >= 0) {
+        out[f.leaf].type = JsonType::kString;
+        out[f.leaf].text = std::string_view(s + i, end - i);
       }
       i = end + 1;
-    } else if (s[i] == '"' || !scalar(s, n, i, v)) {
+    } else if (!scalar(s, n, i, f.leaf >= 0 ? &out[f.leaf] : nullptr)) {  // at n: the padding
       return false;
     }
   }
@@ -582,11 +591,19 @@ bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
   shape_.clear();
   shape_seps_.clear();
   std::size_t at = 0;
+  std::vector<bool> covered(set_.size());
   for (const Walked& w : walked_) {
-    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()),
-                      static_cast<std::uint32_t>(w.start - at), w.string, w.leaf});
-    shape_seps_.append(s + at, w.start - at);
+    const std::size_t start = w.start + w.string;  // a string's opening quote is the separator's
+    const auto size = static_cast<std::uint32_t>(start - at);
+    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()), size,
+                      size <= 16 ? (std::uint32_t{1} << size) - 1 : 0, w.string, w.leaf});
+    shape_seps_.append(s + at, start - at);
     at = w.end;
+    if (w.leaf >= 0) covered[static_cast<std::size_t>(w.leaf)] = true;
+  }
+  shape_missing_.clear();
+  for (std::size_t k = 0; k < covered.size(); ++k) {
+    if (!covered[k]) shape_missing_.push_back(k);
   }
   shape_end_at_ = shape_seps_.size();
   shape_end_size_ = n - at;
@@ -597,10 +614,13 @@ bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
 
 ScanResult FieldScanner::scan(std::string_view line, JsonValue* out) {
   if (set_.overlap()) return ScanResult::kUnsure;
+  const bool flat = set_.flat() && index(line);
+  if (flat && !shape_seps_.empty()) {
+    for (const std::size_t k : shape_missing_) out[k] = JsonValue{};  // the shape sets the rest
+    if (match_shape(line, out)) return ScanResult::kOk;
+  }
   for (std::size_t i = 0; i < set_.size(); ++i) out[i] = JsonValue{};
-  if (set_.flat() && index(line)) {
-    if (!shape_seps_.empty() && match_shape(line, out)) return ScanResult::kOk;
-    for (std::size_t i = 0; i < set_.size(); ++i) out[i] = JsonValue{};
+  if (flat) {
     if (walk_flat(line, out)) return ScanResult::kOk;
     for (std::size_t i = 0; i < set_.size(); ++i) out[i] = JsonValue{};
   }

@@ -42,7 +42,9 @@ class FieldScanner {
  private:
   static constexpr std::size_t kBlocks = 8;  // the flat path: lines up to 512 bytes
   struct ShapeField {
-    std::uint32_t sep_at, sep_size;  // the bytes before the value, in shape_seps_
+    // The bytes before the value, in shape_seps_ (for a string, up to and
+    // including its opening quote), and a mask of them when at most 16.
+    std::uint32_t sep_at, sep_size, sep_mask;
     bool string;
     int leaf;  // the path it fills, or -1
   };
@@ -64,6 +66,7 @@ class FieldScanner {
   std::vector<ShapeField> shape_;
   std::string shape_seps_;  // empty: no shape yet
   std::size_t shape_end_at_ = 0, shape_end_size_ = 0;
+  std::vector<std::size_t> shape_missing_;  // the paths the shape does not hold
   std::vector<Walked> walked_;
 };
 
