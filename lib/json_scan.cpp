@@ -11,6 +11,8 @@
 #include <immintrin.h>
 #endif
 
+#include "swar.h"
+
 namespace sx {
 
 namespace {
@@ -36,44 +38,16 @@ constexpr auto kDelimiter = [] {
 }();
 inline bool is_delimiter(char c) { return kDelimiter[static_cast<unsigned char>(c)]; }
 
-constexpr std::uint64_t kPow10Int[] = {1,      10,      100,      1000,      10000,
-                                       100000, 1000000, 10000000, 100000000};
-
-// How many of the 8 bytes at p are digits before the first that is not
-// (8: all of them). A byte is a digit when, xor '0', it is below 10: adding
-// 0x76 sets its top bit otherwise. A carry only disturbs bytes after the first
-// non-digit.
-inline int leading_digits8(const char* p) {
-  std::uint64_t x;
-  std::memcpy(&x, p, 8);
-  const std::uint64_t t = x ^ 0x3030303030303030u;
-  const std::uint64_t m = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
-  return m == 0 ? 8 : __builtin_ctzll(m) >> 3;
-}
-
-// The value of the k (1..8) digits at p: the eight-digit SWAR conversion,
-// with the digits moved to the low end and '0's before them.
-inline std::uint64_t digits_value8(const char* p, int k) {
-  std::uint64_t x;
-  std::memcpy(&x, p, 8);
-  if (k < 8) x = (x << (8 * (8 - k))) | (0x3030303030303030u >> (8 * k));
-  x -= 0x3030303030303030u;
-  x = x * 10 + (x >> 8);
-  x = (((x & 0x000000FF000000FFu) * 0x000F424000000064u) +
-       (((x >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
-      32;
-  return x;
-}
-
 // Appends the digits at p (up to end) to *w, eight at a time; returns how
 // many. Reads up to 7 bytes past end (the padding).
 inline int digit_run(const char*& p, const char* end, std::uint64_t* w) {
   int total = 0;
   for (;;) {
-    int k = leading_digits8(p);
+    const std::uint64_t x = swar::load8(p);
+    int k = swar::leading_digits(x);
     if (k > end - p) k = static_cast<int>(end - p);
     if (k == 0) return total;
-    *w = *w * kPow10Int[k] + digits_value8(p, k);
+    *w = *w * swar::kPow10[k] + swar::digits_value(x, k);
     p += k;
     total += k;
     if (k < 8) return total;

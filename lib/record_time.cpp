@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "swar.h"
+
 namespace sx {
 
 StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o) {
@@ -31,13 +33,19 @@ Micros EventTimeField::within_hour(std::string_view s) {
   Micros frac = 0;
   if (s.size() > 20) {
     if (s[19] != '.' || s.size() > 30 || s.size() < 22) return -1;
-    Micros scale = 100000;
-    for (std::size_t i = 20; i + 1 < s.size(); ++i) {
-      const unsigned d = digit(i);
+    // k digits before the 'Z'; the last (up to) 8 in one word.
+    const int k = static_cast<int>(s.size()) - 21;
+    const int last = k < 8 ? k : 8;
+    const std::uint64_t x = swar::load8(s.data() + s.size() - 9) >> (8 * (8 - last));
+    if (swar::leading_digits(x) < last) return -1;
+    std::uint64_t v = swar::digits_value(x, last);
+    if (k == 9) {
+      const unsigned d = digit(20);
       if (d > 9) return -1;
-      frac += d * scale;
-      scale /= 10;
+      v += d * swar::kPow10[8];
     }
+    // To microseconds; digits beyond the sixth are dropped.
+    frac = static_cast<Micros>(k <= 6 ? v * swar::kPow10[6 - k] : v / swar::kPow10[k - 6]);
   }
   return (mm * 60 + ss) * kMicrosPerSecond + frac;
 }

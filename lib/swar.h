@@ -1,0 +1,40 @@
+// Eight ASCII digits at a time in a 64-bit word (SIMD within a register),
+// for the hot parsers: json_scan's numbers and record_time's fractions.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace sx::swar {
+
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+
+// How many of the 8 bytes of x (in memory order) are digits before the first
+// that is not (8: all). A byte is a digit when, xor '0', it is below 10:
+// adding 0x76 sets its top bit otherwise. A carry only disturbs bytes after
+// the first non-digit.
+inline int leading_digits(std::uint64_t x) {
+  const std::uint64_t t = x ^ 0x3030303030303030u;
+  const std::uint64_t m = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
+  return m == 0 ? 8 : __builtin_ctzll(m) >> 3;
+}
+
+// The value of the first k (1..8) bytes of x, all digits: the eight-digit
+// conversion, with the digits moved to the end and '0's before them.
+inline std::uint64_t digits_value(std::uint64_t x, int k) {
+  if (k < 8) x = (x << (8 * (8 - k))) | (0x3030303030303030u >> (8 * k));
+  x -= 0x3030303030303030u;
+  x = x * 10 + (x >> 8);
+  return (((x & 0x000000FF000000FFu) * 0x000F424000000064u) +
+          (((x >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
+         32;
+}
+
+inline constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
+                                           100000, 1000000, 10000000, 100000000};
+
+}  // namespace sx::swar
