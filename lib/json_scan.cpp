@@ -61,6 +61,43 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   const char* start = p;
   const bool negative = *p == '-';
   p += negative;
+  {
+    // The usual number, [-]D[.D] with 1 to 7 digits each, in one or two
+    // words; anything else takes the general path below.
+    const std::uint64_t x = swar::load8(p);
+    const int k = swar::leading_digits(x);
+    if (k >= 1 && k <= 7 && end - p > k && (k == 1 || *p != '0')) {
+      const char* after = p + k;
+      if (is_delimiter(*after)) {
+        const std::uint64_t w = swar::digits_value(x, k);
+        if (v != nullptr) {
+          if (negative && w == 0) return false;  // "-0": simdjson's call
+          v->text = std::string_view(start, static_cast<std::size_t>(after - start));
+          v->type = JsonType::kInt;
+          v->i = negative ? -static_cast<std::int64_t>(w) : static_cast<std::int64_t>(w);
+        }
+        p = after;
+        return true;
+      }
+      if (*after == '.') {
+        const std::uint64_t y = swar::load8(after + 1);
+        const int f = swar::leading_digits(y);
+        if (f >= 1 && f <= 7 && end - after > f + 1 && is_delimiter(after[1 + f])) {
+          if (v != nullptr) {
+            // At most 14 digits: exact in a double, as is 10^f, so one
+            // correctly rounded division.
+            const std::uint64_t w = swar::digits_value(x, k) * swar::kPow10[f] + swar::digits_value(y, f);
+            const double d = static_cast<double>(w) / kPow10[f];
+            v->text = std::string_view(start, static_cast<std::size_t>(after + 1 + f - start));
+            v->type = JsonType::kDouble;
+            v->d = negative ? -d : d;
+          }
+          p = after + 1 + f;
+          return true;
+        }
+      }
+    }
+  }
   const char* digits = p;
   std::uint64_t w = 0;  // wraps beyond 19 digits: counted below
   const int int_digits = digit_run(p, end, &w);
