@@ -30,6 +30,7 @@ class Output {
   Output& operator=(const Output&) = delete;
 
   void write(std::string_view bytes) {
+    if (run_len_ != 0) flush();  // the run comes first
     if (bytes.size() <= cap_ - len_) {
       std::memcpy(buf_.get() + len_, bytes.data(), bytes.size());
       len_ += bytes.size();
@@ -38,7 +39,7 @@ class Output {
     }
   }
   void put(char c) {
-    if (len_ == cap_) flush();
+    if (len_ == cap_ || run_len_ != 0) flush();
     buf_[len_++] = c;
   }
   // `line` followed by '\n'.
@@ -46,6 +47,27 @@ class Output {
     write(line);
     put('\n');
     if (!line.starts_with(R"({"@sx":)")) ++data_lines_;  // control_record.h's prefix
+  }
+
+  // Zero-copy forwarding (sx-read): lines of the regular file `fd` given to
+  // write_line_at go from the file to this output, when it is a pipe, by
+  // splice(2), runs of consecutive lines at a time, without passing through
+  // this process. Keeps its own duplicate of `fd`; -1 (or another file)
+  // ends the current run. Elsewhere (not a pipe, splice refused) the lines
+  // are copied as by write_line.
+  void splice_from(int fd);
+  // write_line(line) for a line whose bytes and '\n' are also at `offset` in
+  // the splice_from file.
+  void write_line_at(std::string_view line, std::uint64_t offset) {
+    if (src_fd_ < 0) {
+      write_line(line);
+      return;
+    }
+    if (run_len_ != 0 && offset != run_off_ + run_len_) flush();
+    if (run_len_ == 0) run_off_ = offset;
+    run_len_ += line.size() + 1;
+    ++data_lines_;
+    if (run_len_ >= cap_) flush();
   }
 
   // Hands everything buffered to the kernel. Throws BrokenPipe when the reader
@@ -66,6 +88,7 @@ class Output {
   std::uint64_t data_lines_ = 0;
   void write_slow(std::string_view bytes);
   void write_all(const char* p, std::size_t n);
+  void write_run();
 
   int fd_;
   bool owns_fd_ = false;
@@ -74,6 +97,12 @@ class Output {
   std::size_t cap_;
   std::size_t len_ = 0;
   std::uint64_t total_ = 0;
+  // splice_from: the output is a pipe; the source file (our dup, or -1);
+  // the run of its bytes waiting to follow buf_.
+  bool pipe_ = false;
+  int src_fd_ = -1;
+  std::uint64_t run_off_ = 0;
+  std::size_t run_len_ = 0;
 };
 
 }  // namespace sx

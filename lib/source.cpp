@@ -93,6 +93,7 @@ struct Source::Impl {
   BadInputPolicy bad;
   std::unique_ptr<EventTimeField> time;
   bool has_time = false;
+  LineReader* spliced = nullptr;  // the file drained, when its lines may be spliced
   JsonValidator validator;  // for lines the scanner is not sure of
   std::unique_ptr<FieldSet> time_set;  // the time field, or nothing
   std::unique_ptr<FieldScanner> scanner;
@@ -242,7 +243,14 @@ struct Source::Impl {
       if (!extract_time(time_value, line, source, &t)) return;
       if (t > max_time) max_time = t;
     }
-    out.write_line(line.text);
+    // The line's bytes as they are in the file (not decompressed, no '\r'
+    // dropped): the kernel can hand them on without a copy.
+    if (spliced != nullptr && !spliced->compressed() &&
+        spliced->position() == line.offset + line.text.size() + 1) {
+      out.write_line_at(line.text, line.offset);
+    } else {
+      out.write_line(line.text);
+    }
     ++records;
     ++records_in_epoch;
     if (opt.progress_line && (records & 0xFFFF) == 0) show_progress(false);
@@ -264,11 +272,17 @@ struct Source::Impl {
   // is set to the position after each line before the line is handled (an
   // epoch that ends in on_line records it).
   void drain(LineReader& reader, std::uint64_t* offset = nullptr) {
+    // A whole regular file (not a tailed one, which may be truncated while
+    // its lines are in the pipe): its lines go on by splice, see on_line.
+    spliced = offset == nullptr && reader.regular_file() ? &reader : nullptr;
+    if (spliced != nullptr) out.splice_from(reader.fd());
     Line line;
     while (!stop && reader.next(&line)) {
       if (offset != nullptr) *offset = reader.position();
       on_line(line, reader.name());
     }
+    if (spliced != nullptr) out.splice_from(-1);
+    spliced = nullptr;
   }
 
   // The live line: bytes read of the total, records/s, and an ETA.

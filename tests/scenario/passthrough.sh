@@ -9,6 +9,14 @@ cmp gen.ndjson through.ndjson || fail "records are not byte-identical to sx-gen'
 # From a file too (one epoch), and zstd-compressed.
 zstd -q gen.ndjson -o gen.ndjson.zst
 sx-read --time-field timestamp gen.ndjson.zst | sx-sink | cmp - gen.ndjson || fail "zstd input"
+# From a plain file, whose lines go on by splice(2) (kernel to kernel): the
+# same bytes, also when a skipped bad line and CRLF lines (copied, the '\r'
+# dropped) break the runs.
+sx-read --time-field timestamp gen.ndjson | sx-sink | cmp - gen.ndjson || fail "spliced file"
+{ head -50000 gen.ndjson; echo '{bad'; sed -n '50001,50010p' gen.ndjson | sed 's/$/\r/'
+  tail -n +50011 gen.ndjson; } > mixed.ndjson
+sx-read --time-field timestamp --on-error skip mixed.ndjson 2> /dev/null | sx-sink \
+  | cmp - gen.ndjson || fail "spliced runs around a bad line and CRLF lines"
 # Epochs of stdin: 100000 records per epoch by default, so 1 data epoch + the final one.
 expect_eq "$(sx-read --time-field timestamp < gen.ndjson | grep -c '^{"@sx":"epoch"')" 2 "stdin epochs"
 expect_eq "$(sx-read --time-field timestamp --max-records-per-trigger 30000 < gen.ndjson | grep -c '^{"@sx":"epoch"')" 5 "epochs of 30000"
