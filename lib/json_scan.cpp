@@ -289,37 +289,44 @@ class Scanner {
     }
   }
 
-  bool array(int depth) {
-    if (depth > kMaxDepth) return false;
+  // p_ at a container's opening byte: steps past it and the whitespace
+  // after; *done when the container closes at once (`close` consumed).
+  bool open(char close, bool* done) {
     ++p_;
     if (!ws()) return false;
-    if (*p_ == ']') {
+    *done = *p_ == close;
+    if (*done) ++p_;
+    return true;
+  }
+
+  // After a member (whitespace skipped): the container's `close` (consumed;
+  // then *done), or a comma and the whitespace after it.
+  bool next(char close, bool* done) {
+    *done = *p_ == close;
+    if (*done) {
       ++p_;
       return true;
     }
-    for (;;) {
-      if (!value(nullptr, depth) || !ws()) return false;
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      if (!ws()) return false;
+    if (*p_ != ',') return false;
+    ++p_;
+    return ws();
+  }
+
+  bool array(int depth) {
+    bool done;
+    if (depth > kMaxDepth || !open(']', &done)) return false;
+    while (!done) {
+      if (!value(nullptr, depth) || !ws() || !next(']', &done)) return false;
     }
+    return true;
   }
 
   // p_ at '{'. `nodes`: the wanted fields at this level (null: none).
   bool object(const std::vector<FieldSet::Node>* nodes, JsonValue* out, int depth) {
-    if (depth > kMaxDepth) return false;
-    ++p_;
-    if (!ws()) return false;
-    if (*p_ == '}') {
-      ++p_;
-      return true;
-    }
+    bool done;
+    if (depth > kMaxDepth || !open('}', &done)) return false;
     std::uint64_t seen = 0;
-    for (;;) {
+    while (!done) {
       if (*p_ != '"') return false;
       const char* k = ++p_;
       bool escaped = false;
@@ -352,15 +359,9 @@ class Scanner {
       } else {
         ok = value(nullptr, depth);  // not an object: the paths below it are missing
       }
-      if (!ok || !ws()) return false;
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      if (!ws()) return false;
+      if (!ok || !ws() || !next('}', &done)) return false;
     }
+    return true;
   }
 
   std::string_view line_;
