@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
-#include <system_error>
 #include <cstring>
+#include <system_error>
 
 #include <simdjson.h>
 
@@ -165,10 +165,8 @@ namespace {
 // On-Demand's raw text of a value runs up to the next token: drop the
 // whitespace before it.
 std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
+  const std::size_t end = s.find_last_not_of(" \t\r\n");
+  return s.substr(0, end == std::string_view::npos ? 0 : end + 1);
 }
 
 JsonValue to_value(od::value val) {

@@ -86,7 +86,8 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
           if (v != nullptr) {
             // At most 14 digits: exact in a double, as is 10^f, so one
             // correctly rounded division.
-            const std::uint64_t w = swar::digits_value(x, k) * swar::kPow10[f] + swar::digits_value(y, f);
+            const std::uint64_t w =
+                swar::digits_value(x, k) * swar::kPow10[f] + swar::digits_value(y, f);
             const double d = static_cast<double>(w) / kPow10[f];
             v->text = std::string_view(start, static_cast<std::size_t>(after + 1 + f - start));
             v->type = JsonType::kDouble;
@@ -102,7 +103,7 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   std::uint64_t w = 0;  // wraps beyond 19 digits: counted below
   const int int_digits = digit_run(p, end, &w);
   if (int_digits == 0 || (*digits == '0' && int_digits > 1)) return false;
-  if (p == end || is_delimiter(*p)) {  // an integer
+  if (p == end || is_delimiter(*p)) {   // an integer
     if (int_digits > 18) return false;  // simdjson's call (a big one may be a double or an error)
     if (v == nullptr) return true;
     if (negative && w == 0) return false;  // "-0": simdjson's call
@@ -142,8 +143,8 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   const int e10 = exp - frac;
   if (int_digits + frac <= 18 && w <= kMaxMantissa && e10 >= -22 && e10 <= 22) {
     // Exact operands and one rounding: correctly rounded (Clinger's fast path).
-    const double d = e10 < 0 ? static_cast<double>(w) / kPow10[-e10]
-                             : static_cast<double>(w) * kPow10[e10];
+    const double d =
+        e10 < 0 ? static_cast<double>(w) / kPow10[-e10] : static_cast<double>(w) * kPow10[e10];
     v->d = negative ? -d : d;
     return true;
   }
@@ -176,9 +177,10 @@ inline const char* find_special(const char* p, const char* end, bool high_ok) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
     // Signed compare: below 0x20 or from 0x80. Masked: below 0x20 only.
-    m = _mm_or_si128(m, high_ok ? _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))),
-                                                  _mm_setzero_si128())
-                                : _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    m = _mm_or_si128(
+        m, high_ok ? _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))),
+                                    _mm_setzero_si128())
+                   : _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
     const unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m));
     if (bits != 0) {
       const char* q = p + __builtin_ctz(bits);
@@ -232,7 +234,8 @@ class Scanner {
           }
           // A surrogate must pair up: simdjson decides.
           const char h = static_cast<char>(q[3] | 0x20);
-          if ((q[2] | 0x20) == 'd' && (h == '8' || h == '9' || (h >= 'a' && h <= 'f'))) return false;
+          if ((q[2] | 0x20) == 'd' && (h == '8' || h == '9' || (h >= 'a' && h <= 'f')))
+            return false;
           p_ = q + 6;
         } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
                    e == 'r' || e == 't') {
@@ -282,10 +285,14 @@ class Scanner {
         }
         return true;
       }
-      case 't': return literal("true", 4, v, JsonType::kBool, true);
-      case 'f': return literal("false", 5, v, JsonType::kBool, false);
-      case 'n': return literal("null", 4, v, JsonType::kNull, false);
-      default: return number(v);
+      case 't':
+        return literal("true", 4, v, JsonType::kBool, true);
+      case 'f':
+        return literal("false", 5, v, JsonType::kBool, false);
+      case 'n':
+        return literal("null", 4, v, JsonType::kNull, false);
+      default:
+        return number(v);
     }
   }
 
@@ -388,10 +395,11 @@ inline Masks block_masks(const char* p) {
   Masks m{0, 0};
   for (int h = 0; h < 2; ++h) {
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * h));
-    const auto q = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))));
-    const auto x = static_cast<std::uint32_t>(_mm256_movemask_epi8(
-        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
-                        _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v))));
+    const auto q = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))));
+    const auto x = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
+                                             _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v))));
     m.quote |= std::uint64_t{q} << (32 * h);
     m.special |= std::uint64_t{x} << (32 * h);
   }
@@ -400,9 +408,10 @@ inline Masks block_masks(const char* p) {
   Masks m{0, 0};
   for (int h = 0; h < 4; ++h) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * h));
-    const auto q = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
-    const auto x = static_cast<std::uint32_t>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')), _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)))));
+    const auto q =
+        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    const auto x = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')), _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)))));
     m.quote |= std::uint64_t{q} << (16 * h);
     m.special |= std::uint64_t{x} << (16 * h);
   }
@@ -509,9 +518,9 @@ bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
     if (n - i < f.sep_size) return false;
 #if defined(__SSE2__)
     if (f.sep_mask != 0) {  // up to 16 bytes: one compare
-      const auto same = static_cast<std::uint32_t>(
-          _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)),
-                                           _mm_loadu_si128(reinterpret_cast<const __m128i*>(seps + f.sep_at)))));
+      const auto same = static_cast<std::uint32_t>(_mm_movemask_epi8(
+          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(seps + f.sep_at)))));
       if ((same & f.sep_mask) != f.sep_mask) return false;
     } else if (!bytes_equal(s + i, seps + f.sep_at, f.sep_size)) {
       return false;

@@ -34,7 +34,7 @@ inline std::uint64_t digits_value(std::uint64_t x, int k) {
          32;
 }
 
-inline constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
+inline constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
                                            100000, 1000000, 10000000, 100000000};
 
 }  // namespace sx::swar

@@ -4,6 +4,8 @@
 // generators (plain records, records sharing a shape, nested values, escapes,
 // odd numbers) and from random damage to them; the padding after each line
 // is filled with bytes that would fool a scan that reads past its end.
+#include "json_scan.h"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "json.h"
-#include "json_scan.h"
 
 namespace {
 
@@ -47,14 +48,21 @@ bool same(const JsonValue& a, const JsonValue& b, bool raw) {
   const bool text = !raw || a.text == b.text;
   switch (a.type) {
     case JsonType::kMissing:
-    case JsonType::kNull: return true;
-    case JsonType::kBool: return a.boolean == b.boolean;
-    case JsonType::kInt: return a.i == b.i && text;
-    case JsonType::kUint: return a.u == b.u && text;
-    case JsonType::kDouble: return std::memcmp(&a.d, &b.d, sizeof a.d) == 0 && text;
+    case JsonType::kNull:
+      return true;
+    case JsonType::kBool:
+      return a.boolean == b.boolean;
+    case JsonType::kInt:
+      return a.i == b.i && text;
+    case JsonType::kUint:
+      return a.u == b.u && text;
+    case JsonType::kDouble:
+      return std::memcmp(&a.d, &b.d, sizeof a.d) == 0 && text;
     case JsonType::kObject:
-    case JsonType::kArray: return text;
-    default: return a.text == b.text;
+    case JsonType::kArray:
+      return text;
+    default:
+      return a.text == b.text;
   }
 }
 
@@ -93,8 +101,9 @@ class Gen {
   bool coin(int percent) { return pick(100) < percent; }
 
   std::string key() {
-    static const char* kKeys[] = {"a", "b", "c", "ts", "user", "value", "x", "event_type", "a b",
-                                  "k\\\"q", "\\u0061", "\xc3\xa9t\xc3\xa9"};
+    static const char* kKeys[] = {"a",    "b",      "c",       "ts",
+                                  "user", "value",  "x",       "event_type",
+                                  "a b",  "k\\\"q", "\\u0061", "\xc3\xa9t\xc3\xa9"};
     return cat({"\"", kKeys[pick(coin(90) ? 8 : 12)], "\""});
   }
   std::string ws() {
@@ -103,21 +112,42 @@ class Gen {
     return kWs[pick(4)];
   }
   std::string number() {
-    static const char* kOdd[] = {"0",       "-0",          "-0.0",       "1e5",     "1E-5",
-                                 "2.5e+3",  "0.1",         "1.7976931348623157e308", "5e-324",
-                                 "1e400",   "123456789012345678",     "1234567890123456789",
-                                 "18446744073709551615",   "18446744073709551616",
-                                 "-9223372036854775808",   "0.30000000000000004",
-                                 "9007199254740993",       "9007199254740993.0",
-                                 "01",      "1.",          ".5",         "-",       "1e",
-                                 "+1",      "1.5e",        "0x10",       "1_000",   "--1"};
+    static const char* kOdd[] = {"0",
+                                 "-0",
+                                 "-0.0",
+                                 "1e5",
+                                 "1E-5",
+                                 "2.5e+3",
+                                 "0.1",
+                                 "1.7976931348623157e308",
+                                 "5e-324",
+                                 "1e400",
+                                 "123456789012345678",
+                                 "1234567890123456789",
+                                 "18446744073709551615",
+                                 "18446744073709551616",
+                                 "-9223372036854775808",
+                                 "0.30000000000000004",
+                                 "9007199254740993",
+                                 "9007199254740993.0",
+                                 "01",
+                                 "1.",
+                                 ".5",
+                                 "-",
+                                 "1e",
+                                 "+1",
+                                 "1.5e",
+                                 "0x10",
+                                 "1_000",
+                                 "--1"};
     if (coin(25)) return kOdd[pick(sizeof kOdd / sizeof *kOdd)];
     if (coin(15)) {  // long runs of digits: 8 at a time, and the sums beyond 2^53
       std::string s = coin(30) ? "-" : "";
       s.push_back(static_cast<char>('1' + pick(9)));
       for (int i = pick(20); i > 0; --i) s.push_back(static_cast<char>('0' + pick(10)));
       if (coin(50)) s.push_back('.');
-      for (int i = s.back() == '.' ? 1 + pick(20) : 0; i > 0; --i) s.push_back(static_cast<char>('0' + pick(10)));
+      for (int i = s.back() == '.' ? 1 + pick(20) : 0; i > 0; --i)
+        s.push_back(static_cast<char>('0' + pick(10)));
       return s;
     }
     std::string s = coin(20) ? "-" : "";
@@ -127,12 +157,23 @@ class Gen {
     return s;
   }
   std::string string_value() {
-    static const char* kStr[] = {"view",           "2024-01-01T00:00:00Z", "",
-                                 "a\\\"b",         "tab\\tq",              "\\u00e9",
-                                 "\\ud83d\\ude00", "\\ud800",              "\\uDC00x",
-                                 "\\x",            "caf\xc3\xa9",          "bad\xff",
-                                 "ctl\x01",        "tab\traw",             "sl\\/ash",
-                                 "\\u12",          "back\\\\"};
+    static const char* kStr[] = {"view",
+                                 "2024-01-01T00:00:00Z",
+                                 "",
+                                 "a\\\"b",
+                                 "tab\\tq",
+                                 "\\u00e9",
+                                 "\\ud83d\\ude00",
+                                 "\\ud800",
+                                 "\\uDC00x",
+                                 "\\x",
+                                 "caf\xc3\xa9",
+                                 "bad\xff",
+                                 "ctl\x01",
+                                 "tab\traw",
+                                 "sl\\/ash",
+                                 "\\u12",
+                                 "back\\\\"};
     if (coin(30)) return cat({"\"", kStr[pick(sizeof kStr / sizeof *kStr)], "\""});
     std::string s = "\"";
     const int n = pick(20);
@@ -144,13 +185,18 @@ class Gen {
     switch (kind) {
       case 0:
       case 1:
-      case 2: return string_value();
+      case 2:
+        return string_value();
       case 3:
-      case 4: return number();
-      case 5: return coin(50) ? "true" : coin(50) ? "false" : "null";
-      case 6: return coin(50) ? string_value() : number();
+      case 4:
+        return number();
+      case 5:
+        return coin(50) ? "true" : coin(50) ? "false" : "null";
+      case 6:
+        return coin(50) ? string_value() : number();
       case 7:
-      case 8: return object(depth + 1);
+      case 8:
+        return object(depth + 1);
       default: {
         std::string s = cat({"[", ws()});
         const int n = pick(4);
@@ -174,9 +220,15 @@ class Gen {
     const std::size_t at = static_cast<std::size_t>(pick(static_cast<int>(s.size())));
     const char c = kBytes[pick(sizeof kBytes - 1)];
     switch (pick(3)) {
-      case 0: s.erase(at, 1); break;
-      case 1: s.insert(at, 1, c); break;
-      default: s[at] = c; break;
+      case 0:
+        s.erase(at, 1);
+        break;
+      case 1:
+        s.insert(at, 1, c);
+        break;
+      default:
+        s[at] = c;
+        break;
     }
     return s;
   }
@@ -220,30 +272,30 @@ TEST_CASE("FieldScanner leaves bad and unusual lines to simdjson") {
   const FieldSet set(paths({"a", "b"}));
   FieldScanner scanner(set);
   const char* unsure[] = {
-      "",                          //
-      "   ",                       //
-      "[1,2]",                     //
-      "\"a\"",                     //
-      "{",                         //
-      "{\"a\":1",                  //
-      "{\"a\":1,}",                //
-      "{\"a\" 1}",                 //
-      "{\"a\":01}",                //
-      "{\"a\":1.}",                //
-      "{\"a\":-}",                 //
-      "{\"a\":tru}",               //
-      "{\"a\":1} x",               //
-      "{\"a\":1}{}",               //
-      "{\"a\":\"x\\q\"}",          //
-      "{\"a\":\"\\ud800\"}",       // a lone surrogate
-      "{\"a\":\"tab\traw\"}",      // a raw control character
-      "{\"a\":\"bad\xff\"}",       // not UTF-8
-      "{\"a\":\"x\\\"y\"}",        // a wanted string with an escape
-      "{\"a\":1,\"a\":2}",         // a repeated wanted key
-      "{\"\\u0061\":1}",           // an escaped key
-      "{\"a\":-0}",                //
+      "",                              //
+      "   ",                           //
+      "[1,2]",                         //
+      "\"a\"",                         //
+      "{",                             //
+      "{\"a\":1",                      //
+      "{\"a\":1,}",                    //
+      "{\"a\" 1}",                     //
+      "{\"a\":01}",                    //
+      "{\"a\":1.}",                    //
+      "{\"a\":-}",                     //
+      "{\"a\":tru}",                   //
+      "{\"a\":1} x",                   //
+      "{\"a\":1}{}",                   //
+      "{\"a\":\"x\\q\"}",              //
+      "{\"a\":\"\\ud800\"}",           // a lone surrogate
+      "{\"a\":\"tab\traw\"}",          // a raw control character
+      "{\"a\":\"bad\xff\"}",           // not UTF-8
+      "{\"a\":\"x\\\"y\"}",            // a wanted string with an escape
+      "{\"a\":1,\"a\":2}",             // a repeated wanted key
+      "{\"\\u0061\":1}",               // an escaped key
+      "{\"a\":-0}",                    //
       "{\"a\":12345678901234567890}",  //
-      "{\"a\":1e400}",             //
+      "{\"a\":1e400}",                 //
   };
   for (const char* line : unsure) {
     INFO("line: " << line);

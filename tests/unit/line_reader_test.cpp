@@ -169,7 +169,9 @@ TEST_CASE("random lines through a pipe in random pieces come out exactly") {
   std::vector<std::string> want;
   for (int i = 0; i < 3000; ++i) {
     const int kind = static_cast<int>(rng() % 10);
-    const std::size_t len = kind == 0 ? 0 : kind == 1 ? 64 * (rng() % 4) : rng() % (kind == 2 ? 3000 : 150);
+    const std::size_t len = kind == 0   ? 0
+                            : kind == 1 ? 64 * (rng() % 4)
+                                        : rng() % (kind == 2 ? 3000 : 150);
     std::string s;
     for (std::size_t k = 0; k < len; ++k) {
       char c = static_cast<char>(rng() % 256);

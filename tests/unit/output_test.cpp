@@ -1,5 +1,7 @@
 // Output's zero-copy path: lines of a file handed on by splice(2) keep their
 // place among the lines written by copy, to a pipe and (copied) to a file.
+#include "output.h"
+
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,7 +9,6 @@
 #include <string>
 #include <thread>
 
-#include "output.h"
 #include "test_files.h"
 
 namespace {
@@ -32,7 +33,8 @@ std::string drive(sx::Output& out, int src, const std::string& file) {
   return R"({"@sx":"stream","v":1})"
          "\na\nbb\n"
          R"({"@sx":"epoch","id":0})"
-         "\n" + file.substr(long_at, long_len) + "\ndd\n" + R"({"@sx":"epoch","id":1})" + "\n";
+         "\n" +
+         file.substr(long_at, long_len) + "\ndd\n" + R"({"@sx":"epoch","id":1})" + "\n";
 }
 
 }  // namespace
@@ -53,7 +55,8 @@ TEST_CASE("splice_from and write_line_at: file lines keep their place, to a pipe
     std::thread reader([&] {
       char buf[4096];
       ssize_t n;
-      while ((n = ::read(fds[0], buf, sizeof buf)) > 0) got.append(buf, static_cast<std::size_t>(n));
+      while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+        got.append(buf, static_cast<std::size_t>(n));
     });
     std::string want;
     {
