@@ -47,6 +47,7 @@ LineReader::LineReader(int fd, std::string name, std::size_t max_line_bytes, boo
     regular_ = S_ISREG(st.st_mode);
   }
   if (regular_) {
+    start_offset_ = ::lseek(fd_, 0, SEEK_CUR);  // stdin may be a file read partly already
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   } else {
     enlarge_pipe(fd_);

@@ -62,6 +62,9 @@ class LineReader {
   // Raw bytes read from the fd so far (compressed bytes for .zst).
   std::uint64_t raw_bytes_read() const { return raw_read_; }
   bool regular_file() const { return regular_; }
+  // A regular file's offset where reading began (a Line's offset is counted
+  // from there); -1 for other inputs.
+  std::int64_t start_offset() const { return start_offset_; }
 
  private:
   struct Zstd;
@@ -78,6 +81,7 @@ class LineReader {
   bool follow_ = false;
   bool regular_ = false;
   bool started_ = false;
+  std::int64_t start_offset_ = -1;
   bool eof_ = false;
 
   std::unique_ptr<char[]> buf_;

@@ -247,7 +247,8 @@ struct Source::Impl {
     // dropped): the kernel can hand them on without a copy.
     if (spliced != nullptr && !spliced->compressed() &&
         spliced->position() == line.offset + line.text.size() + 1) {
-      out.write_line_at(line.text, line.offset);
+      const auto start = static_cast<std::uint64_t>(spliced->start_offset());
+      out.write_line_at(line.text, start + line.offset);
     } else {
       out.write_line(line.text);
     }
@@ -274,7 +275,7 @@ struct Source::Impl {
   void drain(LineReader& reader, std::uint64_t* offset = nullptr) {
     // A whole regular file (not a tailed one, which may be truncated while
     // its lines are in the pipe): its lines go on by splice, see on_line.
-    spliced = offset == nullptr && reader.regular_file() ? &reader : nullptr;
+    spliced = offset == nullptr && reader.start_offset() >= 0 ? &reader : nullptr;
     if (spliced != nullptr) out.splice_from(reader.fd());
     Line line;
     while (!stop && reader.next(&line)) {

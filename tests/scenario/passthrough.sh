@@ -17,6 +17,10 @@ sx-read --time-field timestamp gen.ndjson | sx-sink | cmp - gen.ndjson || fail "
   tail -n +50011 gen.ndjson; } > mixed.ndjson
 sx-read --time-field timestamp --on-error skip mixed.ndjson 2> /dev/null | sx-sink \
   | cmp - gen.ndjson || fail "spliced runs around a bad line and CRLF lines"
+# stdin may be a file that was partly read already: sx-read goes on from
+# there, and splices from there (head -n 1 leaves the offset after line 1).
+{ head -n 1 > /dev/null; sx-read --time-field timestamp; } < gen.ndjson | sx-sink \
+  | cmp - <(tail -n +2 gen.ndjson) || fail "stdin file read from its current offset"
 # Epochs of stdin: 100000 records per epoch by default, so 1 data epoch + the final one.
 expect_eq "$(sx-read --time-field timestamp < gen.ndjson | grep -c '^{"@sx":"epoch"')" 2 "stdin epochs"
 expect_eq "$(sx-read --time-field timestamp --max-records-per-trigger 30000 < gen.ndjson | grep -c '^{"@sx":"epoch"')" 5 "epochs of 30000"
