@@ -128,6 +128,11 @@ struct RecordReader::Impl {
   od::document doc;
   std::unique_ptr<FieldScanner> scanner;  // for read_fields' last set
   std::uint64_t scanner_set = 0;  // its id
+  // The record read last, and whether `doc` is open on it: read_fields' fast
+  // path leaves it closed, and get(), get_fields() and for_each_field() open
+  // it when they need it.
+  std::string_view line;
+  bool doc_open = false;
   std::vector<std::string> copies;  // get_fields with nesting paths
   std::unique_ptr<JsonValidator> validator;  // error messages for non-objects
 };
@@ -137,6 +142,8 @@ RecordReader::~RecordReader() = default;
 
 bool RecordReader::open(std::string_view line, std::string* why) {
   failure_ = BadKind::kMalformed;
+  impl_->line = line;
+  impl_->doc_open = false;
   auto err = impl_->parser.iterate(line.data(), line.size(), line.size() + kLinePadding).get(impl_->doc);
   if (err) {
     if (err == simdjson::UTF8_ERROR) failure_ = BadKind::kInvalidUtf8;
@@ -157,6 +164,7 @@ bool RecordReader::open(std::string_view line, std::string* why) {
     failure_ = why->starts_with("not a JSON object") ? BadKind::kNotObject : BadKind::kMalformed;
     return false;
   }
+  impl_->doc_open = true;
   return true;
 }
 
@@ -230,7 +238,18 @@ JsonValue to_value(od::value val) {
 
 }  // namespace
 
+bool RecordReader::ensure_doc(std::string* why) {
+  if (impl_->doc_open) return true;
+  if (impl_->line.data() == nullptr) {
+    *why = "no record was read";
+    return false;
+  }
+  return open(impl_->line, why);
+}
+
 JsonValue RecordReader::get(const FieldPath& path) {
+  std::string why;
+  if (!ensure_doc(&why)) return {};
   impl_->doc.rewind();
   const auto& parts = path.parts();
   od::value val;
@@ -285,7 +304,11 @@ bool RecordReader::read_fields(std::string_view line, const FieldSet& set, JsonV
     impl_->scanner = std::make_unique<FieldScanner>(set);
     impl_->scanner_set = set.id();
   }
-  if (impl_->scanner->scan(line, out) == ScanResult::kOk) return true;
+  if (impl_->scanner->scan(line, out) == ScanResult::kOk) {
+    impl_->line = line;  // the doc is opened if get() or for_each_field() asks
+    impl_->doc_open = false;
+    return true;
+  }
   return open(line, why) && get_fields(set, out, why);
 }
 
@@ -310,6 +333,7 @@ bool RecordReader::get_fields(const FieldSet& set, JsonValue* out, std::string* 
     }
     return true;
   }
+  if (!ensure_doc(why)) return false;
   impl_->doc.rewind();
   od::object obj;
   auto err = impl_->doc.get_object().get(obj);
@@ -354,6 +378,7 @@ simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Nod
 
 bool RecordReader::for_each_field(
     const std::function<void(std::string_view, const JsonValue&)>& fn, std::string* why) {
+  if (!ensure_doc(why)) return false;
   impl_->doc.rewind();
   od::object obj;
   auto err = impl_->doc.get_object().get(obj);

@@ -122,6 +122,8 @@ class RecordReader {
   // json_scan.h) that gives the same values. Keep `set` alive while this
   // reader is used with it.
   bool read_fields(std::string_view line, const FieldSet& set, JsonValue* out, std::string* why);
+  // After read_fields, get(), get_fields() and for_each_field() work on the
+  // same record (opening it then, when the fast path did not).
   // Calls fn(key, value) for each top-level field in order; `value.text` is the
   // raw JSON for non-strings. Returns false with *why on malformed input.
   bool for_each_field(const std::function<void(std::string_view, const JsonValue&)>& fn,
@@ -129,6 +131,7 @@ class RecordReader {
 
  private:
   struct Impl;
+  bool ensure_doc(std::string* why);  // open() the last record if it is not
   std::unique_ptr<Impl> impl_;
   BadKind failure_ = BadKind::kMalformed;
 };

@@ -343,3 +343,20 @@ TEST_CASE("FieldScanner's shape path: records that share a shape, and ones that 
   }
   CHECK(answered > 5000);
 }
+
+TEST_CASE("RecordReader: after read_fields, get and for_each_field see the same record") {
+  // read_fields' fast path does not open simdjson's document; the calls
+  // that need it open it then, on the record read_fields was given.
+  const FieldSet set(paths({"k"}));
+  sx::RecordReader reader;
+  std::string why;
+  for (const char* text : {R"({"k":1,"a":"x"})", R"({"k":2,"b":"y","c":3})"}) {
+    const Padded p(text, '}');
+    JsonValue out[1];
+    REQUIRE(reader.read_fields(p.view(), set, out, &why));
+    std::string keys;
+    REQUIRE(reader.for_each_field([&](std::string_view k, const JsonValue&) { keys += k; }, &why));
+    CHECK(keys == (out[0].i == 1 ? "ka" : "kbc"));
+    CHECK(reader.get(FieldPath::parse("k")).i == out[0].i);
+  }
+}
