@@ -285,17 +285,8 @@ FieldSet::FieldSet(const std::vector<FieldPath>& paths) : paths_(paths) {
       }
     }
   }
-  flat_ = !overlap_;
-  for (const auto& n : roots_) {
-    if (n.leaf < 0 || !n.kids.empty() || n.name.size() > sizeof(FlatKey::name)) flat_ = false;
-    if (!flat_) break;
-    FlatKey k;
-    std::memcpy(k.name, n.name.data(), n.name.size());
-    k.size = static_cast<std::uint32_t>(n.name.size());
-    k.leaf = n.leaf;
-    flat_keys_.push_back(k);
-  }
-  if (!flat_) flat_keys_.clear();
+  flat_ = !overlap_ && std::all_of(roots_.begin(), roots_.end(),
+                                   [](const Node& n) { return n.leaf >= 0 && n.kids.empty(); });
 }
 
 bool RecordReader::read_fields(std::string_view line, const FieldSet& set, JsonValue* out,

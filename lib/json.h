@@ -79,17 +79,10 @@ class FieldSet {
   const std::vector<Node>& roots() const { return roots_; }
   bool overlap() const { return overlap_; }
 
-  // For json_scan's flat path: when every path is one key of at most 32
-  // bytes, the keys zero-padded to 32 bytes (else flat() is false).
-  struct FlatKey {
-    char name[32] = {};
-    std::uint32_t size = 0;
-    int leaf = -1;
-  };
+  // Every path is one top-level key (json_scan's flat path).
   bool flat() const { return flat_; }
   // Unique among the sets of a process (a cache key that an address is not).
   std::uint64_t id() const { return id_; }
-  const std::vector<FlatKey>& flat_keys() const { return flat_keys_; }
 
  private:
   friend class RecordReader;
@@ -98,7 +91,6 @@ class FieldSet {
   bool overlap_ = false;  // a path is a prefix of another ("a" and "a.b")
   bool flat_ = false;
   std::uint64_t id_;
-  std::vector<FlatKey> flat_keys_;
 };
 
 // On-Demand access for stages behind the edge: touches only what is asked.

@@ -54,6 +54,23 @@ inline int digit_run(const char*& p, const char* end, std::uint64_t* w) {
   }
 }
 
+// *v: the integer w (negative: -w) written from start to end. False for
+// "-0", which simdjson may read as a double: its call.
+bool store_int(JsonValue* v, const char* start, const char* end, bool negative, std::uint64_t w) {
+  if (negative && w == 0) return false;
+  v->text = std::string_view(start, static_cast<std::size_t>(end - start));
+  v->type = JsonType::kInt;
+  v->i = negative ? -static_cast<std::int64_t>(w) : static_cast<std::int64_t>(w);
+  return true;
+}
+
+// *v: the double d (negative: -d) written from start to end.
+void store_double(JsonValue* v, const char* start, const char* end, bool negative, double d) {
+  v->text = std::string_view(start, static_cast<std::size_t>(end - start));
+  v->type = JsonType::kDouble;
+  v->d = negative ? -d : d;
+}
+
 // A JSON number at p (a '-' or a digit, else false), into *v when v is not
 // null; leaves p after it. False also when *v could not be set exactly as
 // simdjson would (an integer of 19 digits or more, "-0").
@@ -69,12 +86,8 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
     if (k >= 1 && k <= 7 && end - p > k && (k == 1 || *p != '0')) {
       const char* after = p + k;
       if (is_delimiter(*after)) {
-        const std::uint64_t w = swar::digits_value(x, k);
-        if (v != nullptr) {
-          if (negative && w == 0) return false;  // "-0": simdjson's call
-          v->text = std::string_view(start, static_cast<std::size_t>(after - start));
-          v->type = JsonType::kInt;
-          v->i = negative ? -static_cast<std::int64_t>(w) : static_cast<std::int64_t>(w);
+        if (v != nullptr && !store_int(v, start, after, negative, swar::digits_value(x, k))) {
+          return false;
         }
         p = after;
         return true;
@@ -88,10 +101,7 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
             // correctly rounded division.
             const std::uint64_t w =
                 swar::digits_value(x, k) * swar::kPow10[f] + swar::digits_value(y, f);
-            const double d = static_cast<double>(w) / kPow10[f];
-            v->text = std::string_view(start, static_cast<std::size_t>(after + 1 + f - start));
-            v->type = JsonType::kDouble;
-            v->d = negative ? -d : d;
+            store_double(v, start, after + 1 + f, negative, static_cast<double>(w) / kPow10[f]);
           }
           p = after + 1 + f;
           return true;
@@ -105,12 +115,7 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   if (int_digits == 0 || (*digits == '0' && int_digits > 1)) return false;
   if (p == end || is_delimiter(*p)) {   // an integer
     if (int_digits > 18) return false;  // simdjson's call (a big one may be a double or an error)
-    if (v == nullptr) return true;
-    if (negative && w == 0) return false;  // "-0": simdjson's call
-    v->text = std::string_view(start, static_cast<std::size_t>(p - start));
-    v->type = JsonType::kInt;
-    v->i = negative ? -static_cast<std::int64_t>(w) : static_cast<std::int64_t>(w);
-    return true;
+    return v == nullptr || store_int(v, start, p, negative, w);
   }
   int frac = 0;
   if (*p == '.') {
@@ -138,17 +143,16 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   }
   if (p < end && !is_delimiter(*p)) return false;
   if (v == nullptr) return true;
-  v->text = std::string_view(start, static_cast<std::size_t>(p - start));
-  v->type = JsonType::kDouble;
   const int e10 = exp - frac;
   if (int_digits + frac <= 18 && w <= kMaxMantissa && e10 >= -22 && e10 <= 22) {
     // Exact operands and one rounding: correctly rounded (Clinger's fast path).
-    const double d =
-        e10 < 0 ? static_cast<double>(w) / kPow10[-e10] : static_cast<double>(w) * kPow10[e10];
-    v->d = negative ? -d : d;
+    store_double(
+        v, start, p, negative,
+        e10 < 0 ? static_cast<double>(w) / kPow10[-e10] : static_cast<double>(w) * kPow10[e10]);
     return true;
   }
   // Correctly rounded too, as simdjson's; out of range is simdjson's call.
+  store_double(v, start, p, false, 0);
   const auto r = std::from_chars(start, p, v->d);
   return r.ec == std::errc() && r.ptr == p && std::isfinite(v->d);
 }
@@ -163,6 +167,21 @@ bool parse_literal(const char*& p, const char* end, const char* word, std::size_
     v->boolean = b;
   }
   return true;
+}
+
+// A number or a literal at p, into *v when v is not null (false for
+// anything else: a string, an object, an array).
+bool parse_scalar(const char*& p, const char* end, JsonValue* v) {
+  switch (*p) {
+    case 't':
+      return parse_literal(p, end, "true", 4, v, JsonType::kBool, true);
+    case 'f':
+      return parse_literal(p, end, "false", 5, v, JsonType::kBool, false);
+    case 'n':
+      return parse_literal(p, end, "null", 4, v, JsonType::kNull, false);
+    default:
+      return parse_number(p, end, v);
+  }
 }
 
 // The first byte in [p, end) that a string scan must look at: '"', '\\', a
@@ -255,12 +274,6 @@ class Scanner {
     }
   }
 
-  bool number(JsonValue* v) { return parse_number(p_, end_, v); }
-
-  bool literal(const char* word, std::size_t n, JsonValue* v, JsonType type, bool b) {
-    return parse_literal(p_, end_, word, n, v, type, b);
-  }
-
   // Any value at p_; into *v when v is not null.
   bool value(JsonValue* v, int depth) {
     switch (*p_) {
@@ -285,14 +298,8 @@ class Scanner {
         }
         return true;
       }
-      case 't':
-        return literal("true", 4, v, JsonType::kBool, true);
-      case 'f':
-        return literal("false", 5, v, JsonType::kBool, false);
-      case 'n':
-        return literal("null", 4, v, JsonType::kNull, false);
       default:
-        return number(v);
+        return parse_scalar(p_, end_, v);
     }
   }
 
@@ -497,11 +504,7 @@ std::size_t FieldScanner::next_quote(std::size_t i, std::size_t n) const {
 // are not flat.
 bool FieldScanner::scalar(const char* s, std::size_t n, std::size_t& i, JsonValue* v) {
   const char* p = s + i;
-  const char c = *p;
-  const bool ok = c == 't'   ? parse_literal(p, s + n, "true", 4, v, JsonType::kBool, true)
-                  : c == 'f' ? parse_literal(p, s + n, "false", 5, v, JsonType::kBool, false)
-                  : c == 'n' ? parse_literal(p, s + n, "null", 4, v, JsonType::kNull, false)
-                             : parse_number(p, s + n, v);
+  const bool ok = parse_scalar(p, s + n, v);
   i = static_cast<std::size_t>(p - s);
   return ok;
 }
@@ -515,19 +518,7 @@ bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
   const char* seps = shape_seps_.data();
   std::size_t i = 0;
   for (const ShapeField& f : shape_) {
-    if (n - i < f.sep_size) return false;
-#if defined(__SSE2__)
-    if (f.sep_mask != 0) {  // up to 16 bytes: one compare
-      const auto same = static_cast<std::uint32_t>(_mm_movemask_epi8(
-          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)),
-                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(seps + f.sep_at)))));
-      if ((same & f.sep_mask) != f.sep_mask) return false;
-    } else if (!bytes_equal(s + i, seps + f.sep_at, f.sep_size)) {
-      return false;
-    }
-#else
-    if (!bytes_equal(s + i, seps + f.sep_at, f.sep_size)) return false;
-#endif
+    if (n - i < f.sep_size || !bytes_equal(s + i, seps + f.sep_at, f.sep_size)) return false;
     i += f.sep_size;
     if (f.string) {  // the separator ended with its opening quote
       const std::size_t end = next_quote(i, n);
@@ -549,7 +540,7 @@ bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
 bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
   const char* s = line.data();
   const std::size_t n = line.size();
-  const auto& keys = set_.flat_keys();
+  const auto& keys = set_.roots();  // one key a path (flat)
   std::uint64_t seen = 0;
   walked_.clear();
   std::size_t i = 0;
@@ -573,7 +564,8 @@ bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
       if (i >= n) return false;
       int leaf = -1;
       for (std::size_t j = 0; j < keys.size(); ++j) {
-        if (keys[j].size == kend - k && std::memcmp(s + k, keys[j].name, kend - k) == 0) {
+        if (keys[j].name.size() == kend - k &&
+            std::memcmp(s + k, keys[j].name.data(), kend - k) == 0) {
           if (j >= 64 || (seen >> j & 1) != 0) return false;  // a repeated key: simdjson's call
           seen |= std::uint64_t{1} << j;
           leaf = keys[j].leaf;
@@ -612,19 +604,18 @@ bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
   shape_.clear();
   shape_seps_.clear();
   std::size_t at = 0;
-  std::vector<bool> covered(set_.size());
+  covered_.assign(set_.size(), false);
   for (const Walked& w : walked_) {
     const std::size_t start = w.start + w.string;  // a string's opening quote is the separator's
     const auto size = static_cast<std::uint32_t>(start - at);
-    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()), size,
-                      size <= 16 ? (std::uint32_t{1} << size) - 1 : 0, w.string, w.leaf});
+    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()), size, w.string, w.leaf});
     shape_seps_.append(s + at, start - at);
     at = w.end;
-    if (w.leaf >= 0) covered[static_cast<std::size_t>(w.leaf)] = true;
+    if (w.leaf >= 0) covered_[static_cast<std::size_t>(w.leaf)] = true;
   }
   shape_missing_.clear();
-  for (std::size_t k = 0; k < covered.size(); ++k) {
-    if (!covered[k]) shape_missing_.push_back(k);
+  for (std::size_t k = 0; k < covered_.size(); ++k) {
+    if (!covered_[k]) shape_missing_.push_back(k);
   }
   shape_end_at_ = shape_seps_.size();
   shape_end_size_ = n - at;

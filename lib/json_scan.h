@@ -43,8 +43,8 @@ class FieldScanner {
   static constexpr std::size_t kBlocks = 8;  // the flat path: lines up to 512 bytes
   struct ShapeField {
     // The bytes before the value, in shape_seps_ (for a string, up to and
-    // including its opening quote), and a mask of them when at most 16.
-    std::uint32_t sep_at, sep_size, sep_mask;
+    // including its opening quote).
+    std::uint32_t sep_at, sep_size;
     bool string;
     int leaf;  // the path it fills, or -1
   };
@@ -67,6 +67,7 @@ class FieldScanner {
   std::string shape_seps_;  // empty: no shape yet
   std::size_t shape_end_at_ = 0, shape_end_size_ = 0;
   std::vector<std::size_t> shape_missing_;  // the paths the shape does not hold
+  std::vector<bool> covered_;               // walk_flat's scratch for shape_missing_
   std::vector<Walked> walked_;
 };
 
