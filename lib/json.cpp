@@ -202,7 +202,6 @@ JsonValue to_value(od::value val) {
         // digits (get_double() and the DOM are right): read the text, which
         // from_chars rounds correctly as they do.
         v.type = JsonType::kDouble;
-        v.d = n.get_double();
         const auto r = std::from_chars(v.text.data(), v.text.data() + v.text.size(), v.d);
         if (r.ec != std::errc() || r.ptr != v.text.data() + v.text.size()) v.d = n.get_double();
       }
