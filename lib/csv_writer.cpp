@@ -26,9 +26,12 @@ void CsvWriter::end_record(std::uint64_t record_number) {
     have_header_ = true;
     line_.clear();
     for (std::size_t i = 0; i < pending_.size(); ++i) {
-      if (i > 0) line_.push_back(',');
-      header_.push_back(pending_[i].first);
-      append_quoted(line_, pending_[i].first);
+      // A key repeated in the record is one column (its last value, below).
+      const std::string& key = pending_[i].first;
+      if (std::find(header_.begin(), header_.end(), key) != header_.end()) continue;
+      if (!header_.empty()) line_.push_back(',');
+      header_.push_back(key);
+      append_quoted(line_, key);
     }
     out_.write_line(line_);
   }

@@ -132,6 +132,11 @@ class RecordReader {
 // kept as is, control characters are \u-escaped). REQUIRES: s is valid UTF-8.
 void append_json_string(std::string& out, std::string_view s);
 bool is_valid_utf8(std::string_view s);
+// Appends the unescaped text of the JSON string whose body starts at p (just
+// after its opening quote) and leaves p after its closing quote. False, with
+// p somewhere inside, for an invalid escape or a lone surrogate. REQUIRES:
+// an unescaped quote ends the string (the text was indexed as JSON).
+bool append_unescaped(std::string& out, const char*& p);
 
 // A copy of a line with padding, for text that did not come from LineReader.
 class PaddedLine {
