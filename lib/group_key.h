@@ -1,8 +1,9 @@
 // Compact binary keys for grouping and deduplication (sx-window --by,
 // sx-dedup --key): per field, a tag byte, a 4-byte length and the value's
-// canonical text (aggregate.h's canonical_text: 1, 1.0 and 1e0 are one key;
-// the string "1" is another). Tags order types as Spark sorts them: null
-// (and missing), boolean, number, string, other JSON.
+// canonical text (canonical_key_text: 1, 1.0 and 1e0 are one key; the
+// string "1" is another; {"a":1,"b":2} and {"b":2.0, "a":1} are one key).
+// Tags order types as Spark sorts them: null (and missing), boolean,
+// number, string, other JSON.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,13 @@
 namespace sx::group_key {
 
 inline constexpr char kTagNull = '0', kTagBool = '1', kTagNum = '2', kTagStr = '3', kTagJson = '4';
+
+// A value's text as a key (sx(7)): strings unescaped; numbers by value (1,
+// 1.0 and 1e0 alike; integers exactly, also beyond 64 bits); objects and
+// arrays in one canonical JSON text (members sorted by key, no spaces, a
+// repeated key's last value), so key order and spacing make no new key.
+// It is also what output shows for a group.
+void canonical_key_text(const JsonValue& v, std::string* out);
 
 // Appends the part for `v`; `scratch` is reused to avoid allocation.
 void append_key_part(std::string& key, const JsonValue& v, std::string& scratch);

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "csv_reader.h"
 #include "error.h"
+#include "group_key.h"
 #include "line_reader.h"
 
 namespace sx {
@@ -94,7 +95,9 @@ JoinKey parse_join_key(const std::string& spec) {
 
 bool join_key_text(const JsonValue& v, std::string* out) {
   if (v.type == JsonType::kMissing || v.type == JsonType::kNull) return false;  // SQL NULL
-  canonical_text(v, out);  // "1", 1 and 1.0 alike; true and "true" alike
+  // "1", 1 and 1.0 alike; true and "true" alike; objects and arrays as
+  // values (key order and spacing aside), as group keys (issue 11 item 26).
+  group_key::canonical_key_text(v, out);
   return true;
 }
 

@@ -134,3 +134,33 @@ TEST_CASE("issue 11 item 06: a line with a big number is still checked throughou
   CHECK_FALSE(bad(R"( {"a" : 1e400 , "b":{"c":[true,false,null,-0.5e-3]}} )"));
 }
 
+#include "group_key.h"
+
+namespace {
+
+std::string key_of(const std::string& line) {
+  const PaddedLine p(line);
+  sx::RecordReader reader;
+  std::string why;
+  REQUIRE(reader.open(p.view(), &why));
+  std::string out;
+  sx::group_key::canonical_key_text(reader.get(FieldPath::parse("k")), &out);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("issue 11 item 26: objects and arrays as keys are their canonical value") {
+  CHECK(key_of(R"({"k":{"b":[1,2.0],"a":"x"}})") == R"({"a":"x","b":[1,2]})");
+  CHECK(key_of(R"({"k": { "a" : "\u0078", "b" : [ 1.0 , 2e0 ] } })") == R"({"a":"x","b":[1,2]})");
+  CHECK(key_of(R"({"k":{"a":1,"a":2}})") == R"({"a":2})");
+  CHECK(key_of(R"({"k":[{"y":"\"\n","x":-0.0}, [], {}, true, null]})") ==
+        R"([{"x":0,"y":"\"\n"},[],{},true,null])");
+  CHECK(key_of(R"({"k":[0.5, 1e-7, 1e20, 18446744073709551617, 1e400]})") ==
+        "[0.5,1e-07,100000000000000000000,18446744073709551617,1e400]");
+  CHECK(key_of(R"({"k":1.0})") == "1");
+  CHECK(key_of(R"({"k":1e20})") == "100000000000000000000");
+  CHECK(key_of(R"({"k":18446744073709551616})") == "18446744073709551616");
+  CHECK(key_of(R"({"k":1.8446744073709552e19})") == "18446744073709551616");
+  CHECK(key_of(R"({"k":"caf\u00e9"})") == "café");
+}
