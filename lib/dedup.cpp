@@ -31,7 +31,7 @@ struct DedupOperator::Impl {
 
   bool started = false;
   StreamInfo in_info;
-  std::unique_ptr<EventTimeField> time;  // when a watermark governs state
+  std::unique_ptr<EventTimeField> time;  // on a watermarked stream
   Micros delay = -1;                     // the input's watermark delay
   bool time_in_keys = false;
   EventTime wm = EventTime::none();
@@ -135,8 +135,11 @@ struct DedupOperator::Impl {
                                   "'sx-read --time-field FIELD --watermark DELAY'") +
                         " (or drop --within-watermark to keep every key for the life of the stream)");
     }
-    // The watermark governs state (and makes records late) in these two cases only.
-    if (delay >= 0 && (opt.within_watermark || time_in_keys)) {
+    // On a watermarked stream a record at or before the watermark is late,
+    // whatever the keys (Spark's dropDuplicates filters every row by the
+    // watermark; issue 11 item 23). State expires by it when the keys hold
+    // the event time, or with --within-watermark (below).
+    if (delay >= 0 && (opt.within_watermark || !in_info.time_field.empty())) {
       if (in_info.time_field.empty()) {
         throw usage_error("--within-watermark needs the event time; the stream header names no "
                           "time field (pass --time-field FIELD)");
@@ -199,7 +202,12 @@ struct DedupOperator::Impl {
     p.key.assign(k);
     p.source.assign(source);
     p.number = line.number;
-    p.expiry = !time ? ExpiringKeySet::kNever : opt.within_watermark ? t.us + delay : t.us;
+    // The key holds the event time (a key part, or the whole record, as in
+    // Spark's dropDuplicates() on all columns): it expires with it.
+    p.expiry = !time                        ? ExpiringKeySet::kNever
+               : opt.within_watermark       ? t.us + delay
+               : time_in_keys || keys.empty() ? t.us
+                                            : ExpiringKeySet::kNever;
     p.hash = ExpiringKeySet::hash(p.key);
     set.prefetch(p.hash);
   }

@@ -1,11 +1,13 @@
 // sx-dedup's engine: streaming deduplication with Spark's two semantics
 // (sx(7), man sx-dedup). Default, dropDuplicates(keys): a key's first
-// occurrence passes; when the event-time field is among the keys, its state
-// goes once the watermark reaches that time, otherwise it stays for the life of
-// the stream. --within-watermark, dropDuplicatesWithinWatermark(keys): a key
-// is held from its first event time until the watermark reaches that time plus
-// the watermark delay. With a watermark in force, a record at or below it is
-// late: not passed, counted, kept with --late FILE.
+// occurrence passes; when the event-time field is among the keys (or there
+// are no keys: the whole record holds it), its state goes once the watermark
+// reaches that time, otherwise it stays for the life of the stream.
+// --within-watermark, dropDuplicatesWithinWatermark(keys): a key is held from
+// its first event time until the watermark reaches that time plus the
+// watermark delay. On a watermarked stream, a record at or below the
+// watermark is late whatever the keys: not passed, counted, kept with --late
+// FILE. A key part naming the event-time field compares as an instant.
 #pragma once
 
 #include <cstdint>
