@@ -34,6 +34,10 @@ struct DedupOperator::Impl {
   std::unique_ptr<EventTimeField> time;  // on a watermarked stream
   Micros delay = -1;                     // the input's watermark delay
   bool time_in_keys = false;
+  // The key parts that name the event-time field compare as instants
+  // (issue 11 item 25): key_time reads them (no time shift).
+  std::vector<bool> time_key;
+  std::unique_ptr<EventTimeField> key_time;
   EventTime wm = EventTime::none();
 
   std::unique_ptr<FieldSet> fields;  // [time], keys...
@@ -127,7 +131,15 @@ struct DedupOperator::Impl {
 
     in_info = effective_time(header, opt.time);
     delay = header ? in_info.watermark_delay : -1;
-    for (const auto& k : opt.keys) time_in_keys |= !in_info.time_field.empty() && k == in_info.time_field;
+    for (const auto& k : opt.keys) {
+      time_key.push_back(!in_info.time_field.empty() && k == in_info.time_field);
+      time_in_keys |= time_key.back();
+    }
+    if (time_in_keys) {
+      StreamInfo instant = in_info;
+      instant.time_shift = 0;
+      key_time = std::make_unique<EventTimeField>(instant);
+    }
     if (opt.within_watermark && delay < 0) {
       throw usage_error(std::string("--within-watermark needs a watermark: ") +
                         (header ? "this stream has none; add --watermark DELAY to sx-read"
@@ -191,7 +203,14 @@ struct DedupOperator::Impl {
       if (!keys.empty()) {
         key.clear();
         for (std::size_t i = 0; i < keys.size(); ++i) {
-          group_key::append_key_part(key, values[keys_at + i], scratch);
+          const JsonValue& v = values[keys_at + i];
+          EventTime kt;
+          BadKind kind;
+          if (time_key[i] && key_time->convert(v, &kt, &kind, &why)) {
+            group_key::append_time_part(key, kt.us);
+          } else {
+            group_key::append_key_part(key, v, scratch);
+          }
         }
         k = key;
       }

@@ -229,6 +229,15 @@ void append_key_part(std::string& key, const JsonValue& v, std::string& scratch)
   key += text;
 }
 
+void append_time_part(std::string& key, Micros us) {
+  // Big-endian with the sign bit flipped: byte order is time order.
+  const auto u = static_cast<std::uint64_t>(us) ^ (std::uint64_t{1} << 63);
+  const std::uint32_t len = 8;
+  key += kTagTime;
+  key.append(reinterpret_cast<const char*>(&len), 4);
+  for (int shift = 56; shift >= 0; shift -= 8) key += static_cast<char>(u >> shift);
+}
+
 namespace {
 
 double to_double(std::string_view s) {
@@ -257,6 +266,14 @@ void append_key_value(std::string& out, const KeyPart& p) {
   switch (p.tag) {
     case kTagNull: out += "null"; break;
     case kTagStr: append_json_string(out, p.text); break;
+    case kTagTime: {
+      std::uint64_t u = 0;
+      for (const char c : p.text) u = u << 8 | static_cast<unsigned char>(c);
+      char buf[kMaxTimeText];
+      const std::size_t n = format_time(EventTime{static_cast<Micros>(u ^ (std::uint64_t{1} << 63))}, buf);
+      append_json_string(out, std::string_view(buf, n));
+      break;
+    }
     default: out += p.text;
   }
 }

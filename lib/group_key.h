@@ -13,11 +13,13 @@
 #include <string>
 #include <string_view>
 
+#include "event_time.h"
 #include "json.h"
 
 namespace sx::group_key {
 
-inline constexpr char kTagNull = '0', kTagBool = '1', kTagNum = '2', kTagStr = '3', kTagJson = '4';
+inline constexpr char kTagNull = '0', kTagBool = '1', kTagNum = '2', kTagStr = '3', kTagJson = '4',
+                      kTagTime = '5';
 
 // A value's text as a key (sx(7)): strings unescaped; numbers by value (1,
 // 1.0 and 1e0 alike; integers exactly, also beyond 64 bits); objects and
@@ -28,6 +30,11 @@ void canonical_key_text(const JsonValue& v, std::string* out);
 
 // Appends the part for `v`; `scratch` is reused to avoid allocation.
 void append_key_part(std::string& key, const JsonValue& v, std::string& scratch);
+
+// Appends the part for an instant (a key that names the stream's event-time
+// field, sx(7)): 2024-01-01T00:00:10Z and 2024-01-01T01:00:10+01:00 are one
+// key. Shown as its ISO-8601 UTC text; ordered by time.
+void append_time_part(std::string& key, Micros us);
 
 struct KeyPart {
   char tag;

@@ -164,3 +164,18 @@ TEST_CASE("issue 11 item 26: objects and arrays as keys are their canonical valu
   CHECK(key_of(R"({"k":1.8446744073709552e19})") == "18446744073709551616");
   CHECK(key_of(R"({"k":"caf\u00e9"})") == "café");
 }
+
+TEST_CASE("issue 11 item 25: instants as key parts keep time order and show as UTC") {
+  std::string a, b, c;
+  sx::group_key::append_time_part(a, -1);
+  sx::group_key::append_time_part(b, 0);
+  sx::group_key::append_time_part(c, 10 * 1000 * 1000);
+  CHECK(sx::group_key::compare_keys(a, b) < 0);
+  CHECK(sx::group_key::compare_keys(b, c) < 0);
+  CHECK(sx::group_key::compare_keys(c, c) == 0);
+  std::string_view k = c;
+  std::string shown;
+  sx::group_key::append_key_value(shown, sx::group_key::next_part(k));
+  CHECK(shown == "\"1970-01-01T00:00:10Z\"");
+  CHECK(k.empty());
+}
