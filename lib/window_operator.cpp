@@ -211,6 +211,21 @@ struct WindowOperator::Impl {
           "use --mode update");
     }
     drop_late = windowed && mode != OutputMode::kComplete;
+    if ((kind == WindowKind::kTumbling || kind == WindowKind::kSliding) && opt.time.zone_given &&
+        !opt.window_zone_given && opt.window.size % kMicrosPerDay == 0 &&
+        opt.window.slide % kMicrosPerDay == 0 &&
+        !TimeParser("iso8601", opt.time.flags.time_zone).is_utc()) {
+      // The old spelling: --time-zone used to align day windows as well; now
+      // it would silently give UTC days.
+      const std::string& z = opt.time.flags.time_zone;
+      throw usage_error("--time-zone " + z +
+                        " no longer aligns day windows: it only says how to read timestamps "
+                        "without an offset in plain NDJSON (no sx stream header). For days "
+                        "aligned to " + z + " give --window-time-zone " + z +
+                        " (and keep --time-zone " + z +
+                        " only if the input is plain NDJSON with naive local times); for UTC "
+                        "days, --window-time-zone UTC");
+    }
 
     std::vector<std::string> names;
     if (windowed) names = {"window_start", "window_end"};
@@ -279,6 +294,7 @@ struct WindowOperator::Impl {
     }
     started = true;
     header_seen = header != nullptr;
+    if (header && !opt.time.field_given) check_time_flags(*header);
     in_info = effective_time(header, opt.time);
     if (needs_time()) {
       if (in_info.time_field.empty()) {
@@ -321,6 +337,31 @@ struct WindowOperator::Impl {
       info.time_shift = -1;
     }
     out.write_line(make_stream_record(info));
+  }
+
+  // How times are read is sx-read's (the stream header): a --time-zone or
+  // --time-format of this stage's own would re-read the header's field
+  // another way, every record moved by the difference. Refused, unless with a
+  // --time-field of one's own (another field, read one's own way).
+  void check_time_flags(const StreamInfo& header) const {
+    const TimeOverride& o = opt.time;
+    const std::string from = header.source.empty() ? "upstream" : header.source;
+    if (o.zone_given && o.flags.time_zone != header.time_zone) {
+      throw usage_error(
+          "--time-zone " + o.flags.time_zone + " would re-read the stream's times, but its header "
+          "(from " + from + ") already says how to read them (time zone " +
+          header.time_zone + "): how times are read is decided by sx-read. If the timestamps are " +
+          o.flags.time_zone + " times, pass --time-zone " + o.flags.time_zone +
+          " to sx-read; to align day windows to " + o.flags.time_zone +
+          " days, use --window-time-zone " + o.flags.time_zone + " here");
+    }
+    if (o.format_given && o.flags.time_format != header.time_format) {
+      throw usage_error("--time-format " + o.flags.time_format +
+                        " would re-read the stream's times, but its header (from " + from +
+                        ") already says how to read them (format " + header.time_format +
+                        "): pass --time-format to sx-read, or name the field too (--time-field) "
+                        "to read another field your own way");
+    }
   }
 
   // ---- records ----
@@ -499,9 +540,9 @@ struct WindowOperator::Impl {
     if (start) {
       char buf[kMaxTimeText];
       row += "\"window_start\":\"";
-      row.append(buf, format_time(EventTime{*start}, buf));
+      row.append(buf, assigner.format_bound(*start, buf));
       row += "\",\"window_end\":\"";
-      row.append(buf, format_time(EventTime{end}, buf));
+      row.append(buf, assigner.format_bound(end, buf));
       row += "\",";
     }
     for (const auto& prefix : by_prefix) {
