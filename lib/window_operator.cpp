@@ -146,6 +146,13 @@ struct WindowOperator::Impl {
   std::unique_ptr<EventTimeField> time;
   EventTime wm = EventTime::none();
   bool drop_late = false;
+  // A running aggregation grouped by the event-time field itself (Spark's
+  // groupBy("eventTime") under a watermark): a group's time is its key, so
+  // it is final once the watermark reaches it (time <= watermark), and a
+  // record at or before the watermark is late (Spark's StateStoreSaveExec:
+  // append emits and evicts those keys, update evicts them).
+  bool by_time = false;
+  Micros min_group_time = kMaxEventTime;  // by_time: no group's time is below this
 
   // Aggregation state.
   std::map<std::pair<Micros, Micros>, WindowState> windows;  // by (end, start)
@@ -194,12 +201,6 @@ struct WindowOperator::Impl {
           "would retract rows); use --mode append (each session once, when it closes) or "
           "--mode complete");
     }
-    if (!windowed && mode == OutputMode::kAppend) {
-      throw usage_error(
-          "--mode append needs windows: a running aggregation (no --tumbling, --window or "
-          "--session) never finishes a row; use --mode update (the changed rows each epoch) or "
-          "--mode complete (the whole table each epoch), or add a window");
-    }
     if (opt.ttl >= 0 && windowed) {
       throw usage_error(
           "--ttl is for running aggregations (no window flag); windowed state is dropped when "
@@ -210,7 +211,10 @@ struct WindowOperator::Impl {
           "--ttl does not go with --mode complete, which keeps every row for ever (as Spark); "
           "use --mode update");
     }
-    drop_late = windowed && mode != OutputMode::kComplete;
+    // Spark's session operator drops late rows in every output mode
+    // (SessionWindowStateStoreRestoreExec filters by the watermark whatever
+    // the mode); the other window kinds keep them in complete mode.
+    drop_late = (windowed && mode != OutputMode::kComplete) || kind == WindowKind::kSession;
     if ((kind == WindowKind::kTumbling || kind == WindowKind::kSliding) && opt.time.zone_given &&
         !opt.window_zone_given && opt.window.size % kMicrosPerDay == 0 &&
         opt.window.slide % kMicrosPerDay == 0 &&
@@ -278,7 +282,7 @@ struct WindowOperator::Impl {
   }
 
   bool windowed() const { return kind != WindowKind::kNone; }
-  bool needs_time() const { return windowed() || opt.ttl >= 0; }
+  bool needs_time() const { return windowed() || opt.ttl >= 0 || by_time; }
 
   // ---- start: from the input's stream header, or from the flags ----
 
@@ -296,6 +300,18 @@ struct WindowOperator::Impl {
     header_seen = header != nullptr;
     if (header && !opt.time.field_given) check_time_flags(*header);
     in_info = effective_time(header, opt.time);
+    if (!windowed() && !in_info.time_field.empty()) {
+      by_time = std::find(opt.by.begin(), opt.by.end(), in_info.time_field) != opt.by.end();
+    }
+    if (!windowed() && mode == OutputMode::kAppend && !by_time) {
+      throw usage_error(
+          "--mode append needs windows: a running aggregation (no --tumbling, --window or "
+          "--session) never finishes a row, unless it is grouped by the event-time field itself "
+          "(--by " + (in_info.time_field.empty() ? std::string("TIMEFIELD") : in_info.time_field) +
+          ", a row final once the watermark passes it); use --mode update (the changed rows each "
+          "epoch) or --mode complete (the whole table each epoch), or add a window");
+    }
+    if (by_time && mode != OutputMode::kComplete) drop_late = true;
     if (needs_time()) {
       if (in_info.time_field.empty()) {
         throw usage_error(std::string(header ? "the input's stream header names no event-time field"
@@ -316,6 +332,12 @@ struct WindowOperator::Impl {
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
     if (header && in_info.watermark_delay < 0) {
+      if (by_time && mode == OutputMode::kAppend) {
+        throw usage_error(
+            "--mode append needs a watermark: a row grouped by the event-time field is written "
+            "once, when the watermark passes its time, and this stream has none. Add --watermark "
+            "DELAY to sx-read, or use --mode update or --mode complete");
+      }
       if (windowed() && mode == OutputMode::kAppend) {
         throw usage_error(
             "--mode append needs a watermark: a window is written once, when the watermark "
@@ -330,6 +352,15 @@ struct WindowOperator::Impl {
     info.source = "sx-window";
     info.columns = columns;
     info.watermark_delay = in_info.watermark_delay;
+    if (by_time && in_info.time_field.find('.') == std::string::npos) {
+      // The results keep the event-time field (under its own name) and its
+      // reading; none is late downstream (each is written before the
+      // watermark that made it final).
+      info.time_field = in_info.time_field;
+      info.time_format = in_info.time_format;
+      info.time_zone = in_info.time_zone;
+      info.time_shift = in_info.time_shift;
+    }
     if (windowed()) {
       info.time_field = "window_end";
       info.time_format = "iso8601";
@@ -403,6 +434,13 @@ struct WindowOperator::Impl {
     targets.clear();
     switch (kind) {
       case WindowKind::kNone: {
+        if (by_time && drop_late && t.us <= wm.us) {
+          note_late(true, source, line,
+                    "late: the watermark " + time_text(wm.us) + " had passed its event time " +
+                        time_text(t.us) + " (the group of that time was final)");
+          break;
+        }
+        if (by_time) min_group_time = std::min(min_group_time, t.us);
         const std::size_t before = running.groups.size();
         const std::uint32_t i = running.find_or_add(key, aggs.size());
         if (running.groups.size() != before) grew(source, line);
@@ -616,6 +654,7 @@ struct WindowOperator::Impl {
       for (auto& c : cache) c = CacheEntry{};
     }
     if (kind == WindowKind::kSession && wm.us >= min_session_end) close_sessions();
+    if (by_time && wm.us >= min_group_time) close_time_groups();
     if (opt.ttl >= 0) {
       for (std::uint32_t i = 0; i < running.groups.size();) {
         // Expired once the watermark is past last event + TTL (Spark's event-time timeout).
@@ -623,6 +662,28 @@ struct WindowOperator::Impl {
         else ++i;
       }
     }
+  }
+
+  // by_time: the groups whose time is at or before the watermark are final:
+  // append writes them (by time, then key), both modes drop them.
+  void close_time_groups() {
+    std::vector<Group> closed;
+    min_group_time = kMaxEventTime;
+    for (std::uint32_t i = 0; i < running.groups.size();) {
+      Group& g = running.groups[i];
+      if (g.last <= wm.us) {
+        if (mode == OutputMode::kAppend) closed.push_back(Group{g.key, std::move(g.aggs), g.last, false});
+        running.remove(i);
+        --state_rows;
+      } else {
+        min_group_time = std::min(min_group_time, g.last);
+        ++i;
+      }
+    }
+    std::vector<Row> rows;
+    rows.reserve(closed.size());
+    for (const Group& g : closed) rows.push_back({g.last, g.last, g.key, &g.aggs});
+    emit_rows(rows);
   }
 
   void close_sessions() {
@@ -778,6 +839,7 @@ struct WindowOperator::Impl {
     }
     load_table(r, running);
     r.expect_end();
+    min_group_time = kMinEventTime;  // by_time: unknown until the next scan
   }
 
   void on_end() {
@@ -795,7 +857,8 @@ struct WindowOperator::Impl {
       std::string msg;
       if (late > 0) {
         msg = std::to_string(late) + (late == 1 ? " late record" : " late records") +
-              " not applied (the watermark had closed their windows)";
+              (windowed() ? " not applied (the watermark had closed their windows)"
+                          : " not applied (the watermark had passed their event times)");
       }
       if (partly_late > 0) {
         msg += (late > 0 ? ", " : "") + std::to_string(partly_late) +
