@@ -337,13 +337,16 @@ void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint6
       thread_local std::string key;
       canonical_text(v, &key);
       key.insert(key.begin(), v.type == JsonType::kString ? 's' : 'v');
-      if (s.distinct->insert(key).second) ++s.n;
+      if (s.distinct->insert(key).second) ++s.n, s.value_bytes += key.size() + kDistinctEntryBytes;
       return;
     }
-    case AggKind::kCollectList:
+    case AggKind::kCollectList: {
+      const std::size_t before = s.text.size();
       if (s.n++ > 0) s.text += ',';
       append_value_json(v, s.text);
+      s.value_bytes += s.text.size() - before;
       return;
+    }
     default: return;
   }
 }
@@ -383,13 +386,16 @@ void agg_merge(const AggSpec& spec, AggState& into, AggState&& from) {
         into = std::move(from);
         return;
       }
-      for (const auto& k : *from.distinct) into.distinct->insert(k);
+      for (const auto& k : *from.distinct) {
+        if (into.distinct->insert(k).second) into.value_bytes += k.size() + kDistinctEntryBytes;
+      }
       into.n = static_cast<std::int64_t>(into.distinct->size());
       return;
     case AggKind::kCollectList:
       if (from.n == 0) return;
       if (into.n > 0) into.text += ',';
       into.text += from.text;
+      into.value_bytes += from.value_bytes + 1;
       into.n += from.n;
       return;
   }
@@ -460,8 +466,13 @@ void agg_load(PayloadReader& r, AggState& s) {
     const std::size_t n = r.get_count(8);
     s.distinct = std::make_unique<std::unordered_set<std::string>>();
     s.distinct->reserve(n);
-    for (std::size_t i = 0; i < n; ++i) s.distinct->emplace(r.get_string());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view k = r.get_string();
+      s.distinct->emplace(k);
+      s.value_bytes += k.size() + kDistinctEntryBytes;
+    }
   }
+  s.value_bytes += s.text.size();
 }
 
 void append_double(std::string& out, double d) {

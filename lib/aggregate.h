@@ -83,7 +83,17 @@ struct AggState {
   bool is_time = false;
   std::string text;          // min/max/first/last: kept value (JSON); list: items
   std::unique_ptr<std::unordered_set<std::string>> distinct;
+  // The bytes of the values this state keeps without bound (collect_list's
+  // items, count_distinct's set, at kDistinctEntryBytes per entry plus the
+  // value), for --max-state-bytes. After agg_load: those of every kept text.
+  std::uint64_t value_bytes = 0;
 };
+// What one count_distinct entry costs besides its text (hash node, bucket).
+inline constexpr std::uint64_t kDistinctEntryBytes = 48;
+// True for the aggregates whose state grows with every value (value_bytes).
+inline bool agg_grows(const AggSpec& spec) {
+  return spec.kind == AggKind::kCollectList || spec.kind == AggKind::kCountDistinct;
+}
 
 // Applies value `v` of the record numbered `seq` (arrival order) to `s`.
 // Throws data_error (message without location; the caller adds it) when a

@@ -34,6 +34,7 @@ struct Group {
   std::vector<AggState> aggs;
   Micros last = kMinEventTime;  // running aggregations: latest event time (TTL)
   bool changed = false;         // update mode: changed in this epoch
+  std::uint64_t bytes = 0;      // running aggregations: its state bytes (--max-state-bytes)
 };
 
 // The groups of one window (or of the running aggregation).
@@ -59,7 +60,7 @@ struct Table {
 
   std::uint32_t add(std::string_view key, std::size_t naggs) {
     const auto i = static_cast<std::uint32_t>(groups.size());
-    groups.push_back(Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false});
+    groups.push_back(Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false, 0});
     index.emplace(std::string(key), i);
     return i;
   }
@@ -87,12 +88,24 @@ struct Table {
 struct WindowState {
   Micros start = 0, end = 0;
   Table table;
+  std::uint64_t bytes = 0;  // the window's and its groups' state bytes (--max-state-bytes)
 };
 
 struct Session {
   Micros start, end;  // end = last event + gap
   std::vector<AggState> aggs;
+  std::uint64_t bytes = 0;  // its state bytes (--max-state-bytes)
 };
+
+// State bytes, as --max-state-bytes counts them: an estimate of the heap a
+// row takes (its key twice, in the row and in the index, the row with its
+// aggregates, hash and tree nodes), plus the values that collect_list and
+// count_distinct keep (AggState::value_bytes).
+constexpr std::uint64_t kNodeBytes = 64;
+std::uint64_t row_bytes(std::size_t key_size, std::size_t naggs) {
+  return 2 * key_size + sizeof(Group) + naggs * sizeof(AggState) + kNodeBytes;
+}
+constexpr std::uint64_t kWindowBytes = sizeof(WindowState) + kNodeBytes;
 
 // A row to emit, for sorting sessions and update-mode changes.
 struct Row {
@@ -105,6 +118,16 @@ bool row_less(const Row& a, const Row& b) {
   if (a.end != b.end) return a.end < b.end;
   if (a.start != b.start) return a.start < b.start;
   return compare_keys(a.key, b.key) < 0;
+}
+
+// 4294967296 -> "4GiB", 1536 -> "1536 bytes" (for --max-state-bytes).
+std::string format_bytes(std::uint64_t n) {
+  static constexpr const char* kUnits[] = {"GiB", "MiB", "KiB"};
+  for (int i = 0; i < 3; ++i) {
+    const std::uint64_t unit = std::uint64_t{1} << (30 - 10 * i);
+    if (n >= unit && n % unit == 0) return std::to_string(n / unit) + kUnits[i];
+  }
+  return std::to_string(n) + " bytes";
 }
 
 std::string time_text(Micros t) {
@@ -178,6 +201,10 @@ struct WindowOperator::Impl {
   std::vector<AggState*> targets;
   std::uint64_t seq = 0;
   std::uint64_t state_rows = 0;
+  std::uint64_t state_bytes = 0;
+  std::vector<std::uint64_t*> target_bytes;  // per target: the counter it adds to
+  std::vector<std::size_t> growing_aggs;     // collect_list, count_distinct
+  std::vector<std::uint64_t> before_bytes;   // scratch: each target's value bytes before
   std::uint64_t records_in_epoch = 0;
 
   // Late data.
@@ -276,7 +303,21 @@ struct WindowOperator::Impl {
       }
       it->aggs.push_back(i);
     }
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      if (agg_grows(aggs[i])) growing_aggs.push_back(i);
+    }
     nums.resize(num_fields.size());
+    if (opt.max_windows_per_record != 0 && assigner.max_windows() > opt.max_windows_per_record) {
+      throw usage_error(
+          "--window " + format_duration(opt.window.size) + " --slide " +
+          format_duration(opt.window.slide) + " puts every record in " +
+          std::to_string(assigner.max_windows()) + " windows (size / slide), more than the " +
+          std::to_string(opt.max_windows_per_record) +
+          " allowed: each record would update that many rows of state. Use a longer --slide "
+          "(at least " + format_duration((opt.window.size + opt.max_windows_per_record - 1) /
+                                         opt.max_windows_per_record) +
+          "), or raise --max-windows-per-record if that many windows are meant");
+    }
     cache.resize(assigner.max_windows());
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, /*append=*/true);
   }
@@ -432,6 +473,7 @@ struct WindowOperator::Impl {
     for (std::size_t i = 0; i < by.size(); ++i) append_key_part(key, values[by_at + i], scratch);
 
     targets.clear();
+    target_bytes.clear();
     switch (kind) {
       case WindowKind::kNone: {
         if (by_time && drop_late && t.us <= wm.us) {
@@ -443,11 +485,12 @@ struct WindowOperator::Impl {
         if (by_time) min_group_time = std::min(min_group_time, t.us);
         const std::size_t before = running.groups.size();
         const std::uint32_t i = running.find_or_add(key, aggs.size());
-        if (running.groups.size() != before) grew(source, line);
         Group& g = running.groups[i];
+        if (running.groups.size() != before) grew(source, line, row_bytes(key.size(), aggs.size()), &g.bytes);
         if (t.us > g.last) g.last = t.us;
         if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed_running.push_back(i);
         targets.push_back(g.aggs.data());
+        target_bytes.push_back(&g.bytes);
         break;
       }
       case WindowKind::kTumbling:
@@ -461,13 +504,14 @@ struct WindowOperator::Impl {
             late_end = std::max(late_end, e);
             return;
           }
-          WindowState& w = window_at(s, e, k);
+          WindowState& w = window_at(s, e, k, source, line);
           const std::size_t before = w.table.groups.size();
           const std::uint32_t i = w.table.find_or_add(key, aggs.size());
-          if (w.table.groups.size() != before) grew(source, line);
+          if (w.table.groups.size() != before) grew(source, line, row_bytes(key.size(), aggs.size()), &w.bytes);
           Group& g = w.table.groups[i];
           if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed.emplace_back(&w, i);
           targets.push_back(g.aggs.data());
+          target_bytes.push_back(&w.bytes);
         });
         if (late_hits > 0) {
           std::string reason =
@@ -490,12 +534,16 @@ struct WindowOperator::Impl {
                         time_text(t.us) + ", " + time_text(t.us + opt.window.gap) + ")");
           break;
         }
-        targets.push_back(session_add(t.us, source, line));
+        Session& x = session_add(t.us, source, line);
+        targets.push_back(x.aggs.data());
+        target_bytes.push_back(&x.bytes);
         break;
       }
     }
     if (targets.empty()) return;
     ++seq;
+    std::uint64_t grown_from = 0;
+    if (!growing_aggs.empty()) grown_from = growing_bytes();
     try {
       for (const std::size_t a : count_aggs) {
         for (AggState* s : targets) ++s[a].n;
@@ -515,10 +563,49 @@ struct WindowOperator::Impl {
     } catch (const Error& e) {
       throw data_error(source + ":" + std::to_string(line.number) + ": " + e.what());
     }
+    if (!growing_aggs.empty()) {
+      // Each target's values grew; charge every target's counter with its own
+      // growth (targets of one record are distinct rows).
+      for (std::size_t j = 0; j < targets.size(); ++j) {
+        std::uint64_t now = 0;
+        for (const std::size_t a : growing_aggs) now += targets[j][a].value_bytes;
+        *target_bytes[j] += now;
+        state_bytes += now;
+      }
+      state_bytes -= grown_from;
+      for (std::size_t j = 0; j < targets.size(); ++j) *target_bytes[j] -= before_bytes[j];
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
+    }
   }
 
-  // One more row of state (a window's group, a session, a running key).
-  void grew(const std::string& source, const Line& line) {
+  // The value bytes of the growing aggregates of every target, noting each
+  // target's own in before_bytes.
+  std::uint64_t growing_bytes() {
+    before_bytes.resize(targets.size());
+    std::uint64_t total = 0;
+    for (std::size_t j = 0; j < targets.size(); ++j) {
+      std::uint64_t b = 0;
+      for (const std::size_t a : growing_aggs) b += targets[j][a].value_bytes;
+      before_bytes[j] = b;
+      total += b;
+    }
+    return total;
+  }
+
+  [[noreturn]] void too_many_bytes(const std::string& source, const Line& line) const {
+    throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
+                     format_bytes(opt.max_state_bytes) +
+                     " (open windows x groups, sessions or keys, with the values that "
+                     "collect_list and count_distinct keep); raise --max-state-bytes, lower the "
+                     "watermark delay, or add --ttl to a running aggregation");
+  }
+
+  // One more row of state (a window's group, a session, a running key) of
+  // `bytes`, charged to *counter as well.
+  void grew(const std::string& source, const Line& line, std::uint64_t bytes, std::uint64_t* counter) {
+    *counter += bytes;
+    state_bytes += bytes;
+    if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
     if (++state_rows <= opt.max_state_rows || opt.max_state_rows == 0) return;
     throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
                      std::to_string(opt.max_state_rows) +
@@ -531,16 +618,21 @@ struct WindowOperator::Impl {
     if (late_out) late_out->write_line(make_reject_record(source, line.number, reason, line.text, false));
   }
 
-  WindowState& window_at(Micros s, Micros e, std::size_t k) {
+  WindowState& window_at(Micros s, Micros e, std::size_t k, const std::string& source, const Line& line) {
     CacheEntry& c = cache[k];
     if (c.w && c.start == s && c.end == e) return *c.w;
     auto [it, inserted] = windows.try_emplace({e, s});
-    if (inserted) it->second.start = s, it->second.end = e;
+    if (inserted) {
+      it->second.start = s, it->second.end = e;
+      it->second.bytes = kWindowBytes;
+      state_bytes += kWindowBytes;
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
+    }
     c = {s, e, &it->second};
     return it->second;
   }
 
-  AggState* session_add(Micros t, const std::string& source, const Line& line) {
+  Session& session_add(Micros t, const std::string& source, const Line& line) {
     auto it = sessions.find(std::string_view(key));
     if (it == sessions.end()) it = sessions.emplace(key, std::vector<Session>{}).first;
     std::vector<Session>& list = it->second;
@@ -559,16 +651,17 @@ struct WindowOperator::Impl {
       into.start = std::min(into.start, x.start);
       into.end = std::max(into.end, x.end);
       for (std::size_t a = 0; a < aggs.size(); ++a) agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
+      into.bytes += x.bytes;  // the merged row's fixed part stays counted, an overestimate
       list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
       --state_rows;
       --i;
     }
     if (first == list.size()) {
-      list.push_back(Session{s, e, std::vector<AggState>(aggs.size())});
-      grew(source, line);
+      list.push_back(Session{s, e, std::vector<AggState>(aggs.size()), 0});
+      grew(source, line, row_bytes(key.size(), aggs.size()), &list.back().bytes);
     }
     min_session_end = std::min(min_session_end, list[first].end);
-    return list[first].aggs.data();
+    return list[first];
   }
 
   // ---- output ----
@@ -650,6 +743,7 @@ struct WindowOperator::Impl {
     while (!windows.empty() && windows.begin()->first.first <= wm.us) {
       if (mode == OutputMode::kAppend) emit_window(windows.begin()->second);
       state_rows -= windows.begin()->second.table.groups.size();
+      state_bytes -= windows.begin()->second.bytes;
       windows.erase(windows.begin());
       for (auto& c : cache) c = CacheEntry{};
     }
@@ -658,7 +752,10 @@ struct WindowOperator::Impl {
     if (opt.ttl >= 0) {
       for (std::uint32_t i = 0; i < running.groups.size();) {
         // Expired once the watermark is past last event + TTL (Spark's event-time timeout).
-        if (running.groups[i].last + opt.ttl < wm.us) running.remove(i), --state_rows;
+        if (running.groups[i].last + opt.ttl < wm.us) {
+          state_bytes -= running.groups[i].bytes;
+          running.remove(i), --state_rows;
+        }
         else ++i;
       }
     }
@@ -672,7 +769,8 @@ struct WindowOperator::Impl {
     for (std::uint32_t i = 0; i < running.groups.size();) {
       Group& g = running.groups[i];
       if (g.last <= wm.us) {
-        if (mode == OutputMode::kAppend) closed.push_back(Group{g.key, std::move(g.aggs), g.last, false});
+        if (mode == OutputMode::kAppend) closed.push_back(Group{g.key, std::move(g.aggs), g.last, false, 0});
+        state_bytes -= g.bytes;
         running.remove(i);
         --state_rows;
       } else {
@@ -693,6 +791,7 @@ struct WindowOperator::Impl {
       auto& list = it->second;
       for (std::size_t i = 0; i < list.size();) {
         if (list[i].end <= wm.us) {
+          state_bytes -= list[i].bytes;
           closed.emplace_back(it->first, std::move(list[i]));
           list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
           --state_rows;
@@ -795,13 +894,20 @@ struct WindowOperator::Impl {
     return a;
   }
 
-  void load_table(PayloadReader& r, Table& t) {
+  // window_bytes: the window's counter (null: the running table, whose
+  // groups count their own).
+  void load_table(PayloadReader& r, Table& t, std::uint64_t* window_bytes) {
     for (std::size_t n = r.get_count(16 + aggs.size() * kAggSavedMinBytes); n > 0; --n) {
       const std::string_view k = r.get_string();
       const Micros last = r.get_i64();
       const std::uint32_t i = t.add(k, 0);
-      t.groups[i].last = last;
-      t.groups[i].aggs = load_aggs(r);
+      Group& g = t.groups[i];
+      g.last = last;
+      g.aggs = load_aggs(r);
+      std::uint64_t b = row_bytes(g.key.size(), aggs.size());
+      for (const AggState& a : g.aggs) b += a.value_bytes;
+      *(window_bytes ? window_bytes : &g.bytes) += b;
+      state_bytes += b;
       ++state_rows;
     }
   }
@@ -826,18 +932,23 @@ struct WindowOperator::Impl {
       auto [it, inserted] = windows.try_emplace({e, s});
       it->second.start = s;
       it->second.end = e;
-      load_table(r, it->second.table);
+      it->second.bytes = kWindowBytes;
+      state_bytes += kWindowBytes;
+      load_table(r, it->second.table, &it->second.bytes);
     }
     for (std::size_t n = r.get_count(16); n > 0; --n) {
-      auto& list = sessions[std::string(r.get_string())];
+      const std::string k(r.get_string());
+      auto& list = sessions[k];
       for (std::size_t m = r.get_count(group_min); m > 0; --m) {
         const Micros s = r.get_i64(), e = r.get_i64();
-        list.push_back(Session{s, e, load_aggs(r)});
+        list.push_back(Session{s, e, load_aggs(r), row_bytes(k.size(), aggs.size())});
+        for (const AggState& a : list.back().aggs) list.back().bytes += a.value_bytes;
+        state_bytes += list.back().bytes;
         min_session_end = std::min(min_session_end, e);
         ++state_rows;
       }
     }
-    load_table(r, running);
+    load_table(r, running, nullptr);
     r.expect_end();
     min_group_time = kMinEventTime;  // by_time: unknown until the next scan
   }
@@ -885,9 +996,8 @@ void WindowOperator::on_control(const Control& control, std::string_view raw) {
 void WindowOperator::on_end() { impl_->on_end(); }
 
 StageStats WindowOperator::stats() const {
-  // Memory: a rough per-row estimate (key, aggregates, index entry).
-  const std::uint64_t per_row = 64 + impl_->aggs.size() * sizeof(AggState);
-  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_rows * per_row};
+  // Memory: the estimate --max-state-bytes bounds (rows, keys, kept values).
+  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_bytes};
 }
 
 }  // namespace sx

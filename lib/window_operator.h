@@ -34,6 +34,12 @@ struct WindowOptions {
   Micros ttl = -1;                   // running aggregations: drop a key after this silence
   std::string late_file;             // --late FILE
   std::uint64_t max_state_rows = 10000000;  // 0: no limit
+  // --max-state-bytes: the state's estimated bytes (rows, keys, the values of
+  // collect_list and count_distinct); 0: no limit.
+  std::uint64_t max_state_bytes = std::uint64_t{4} << 30;
+  // --max-windows-per-record: the most windows (size / slide, rounded up) a
+  // sliding window spec may put one record in; 0: no limit.
+  std::uint64_t max_windows_per_record = 1000;
   // --time-field etc.: for input without a stream header. With a header,
   // sx-read decides how times are read: --time-format and --time-zone apply
   // only together with a --time-field of one's own (a usage error otherwise,

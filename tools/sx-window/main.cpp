@@ -40,6 +40,17 @@ sx::Micros duration_flag(const std::string& flag, const std::string& text,
   }
 }
 
+// A count flag: digits only (no sign, no wrap-around), at most 18 of them.
+std::uint64_t count_flag(const std::string& flag, const std::string& text) {
+  const bool digits = !text.empty() && text.size() <= 18 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) {
+    throw sx::usage_error(flag + ": '" + text + "' is not a count (a whole number such as 1000, "
+                          "or 0 for no limit)");
+  }
+  return std::stoull(text);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,6 +111,23 @@ int main(int argc, char** argv) {
                        "Fail when the state holds more rows than N (open windows x groups, "
                        "sessions, running keys); 0: no limit")
             ->default_val(10000000)
+            ->type_name("N");
+        app.add_option_function<std::string>(
+               "--max-state-bytes",
+               [&opt](const std::string& v) {
+                 opt.max_state_bytes = sx::parse_byte_size("--max-state-bytes", v);
+               },
+               "Fail when the state would take more than SIZE (an estimate: rows, keys, and "
+               "the values collect_list and count_distinct keep), e.g. 512MiB; 0: no limit "
+               "(default 4GiB)")
+            ->type_name("SIZE");
+        app.add_option_function<std::string>(
+               "--max-windows-per-record",
+               [&opt](const std::string& v) {
+                 opt.max_windows_per_record = count_flag("--max-windows-per-record", v);
+               },
+               "Refuse --window/--slide that put a record in more than N windows "
+               "(size / slide); 0: no limit (default 1000)")
             ->type_name("N");
         app.add_option("--checkpoint", opt.checkpoint,
                        "Save the state (open windows, sessions, running keys, the watermark) "
