@@ -10,6 +10,7 @@ WindowAssigner::WindowAssigner(const WindowSpec& spec) : spec_(spec) {
   if (spec_.kind != WindowKind::kNone) {
     try {
       zone_ = std::make_unique<TimeParser>("iso8601", spec_.zone);
+      utc_ = zone_->is_utc();
     } catch (const Error& e) {
       throw usage_error(std::string("--window-time-zone: ") + e.what());
     }

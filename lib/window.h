@@ -41,7 +41,7 @@ class WindowAssigner {
   std::size_t max_windows() const { return max_windows_; }
   bool calendar() const { return calendar_; }
   // True when window bounds are written in UTC ("Z"): the zone is UTC.
-  bool utc() const { return !zone_ || zone_->is_utc(); }
+  bool utc() const { return utc_; }
 
   // Writes a window bound: ISO-8601 UTC with "Z" in UTC, else the zone's
   // wall-clock time with its offset at that instant (format_time_at_offset).
@@ -78,6 +78,7 @@ class WindowAssigner {
   WindowSpec spec_;
   std::size_t max_windows_ = 1;
   bool calendar_ = false;
+  bool utc_ = true;
   std::unique_ptr<TimeParser> zone_;
   mutable Micros same_from_ = 1, same_to_ = 0;  // the slide [from, to) of the last t
 };

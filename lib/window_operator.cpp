@@ -490,7 +490,7 @@ struct WindowOperator::Impl {
         if (t.us > g.last) g.last = t.us;
         if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed_running.push_back(i);
         targets.push_back(g.aggs.data());
-        target_bytes.push_back(&g.bytes);
+        if (!growing_aggs.empty()) target_bytes.push_back(&g.bytes);
         break;
       }
       case WindowKind::kTumbling:
@@ -511,7 +511,7 @@ struct WindowOperator::Impl {
           Group& g = w.table.groups[i];
           if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed.emplace_back(&w, i);
           targets.push_back(g.aggs.data());
-          target_bytes.push_back(&w.bytes);
+          if (!growing_aggs.empty()) target_bytes.push_back(&w.bytes);
         });
         if (late_hits > 0) {
           std::string reason =
@@ -536,7 +536,7 @@ struct WindowOperator::Impl {
         }
         Session& x = session_add(t.us, source, line);
         targets.push_back(x.aggs.data());
-        target_bytes.push_back(&x.bytes);
+        if (!growing_aggs.empty()) target_bytes.push_back(&x.bytes);
         break;
       }
     }

@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
             ->allow_extra_args(false)
             ->type_name("SPEC");
         app.add_option("--mode", mode,
-                       "Output mode: append (windows, default), update (running default) or "
-                       "complete")
+                       "Output mode: append (windows, default; or --by the event-time field), "
+                       "update (running default) or complete")
             ->type_name("MODE");
         app.add_option("--ttl", ttl,
                        "Running aggregations: drop a key once the watermark passes its last "
