@@ -418,7 +418,10 @@ struct WindowOperator::Impl {
   void check_time_flags(const StreamInfo& header) const {
     const TimeOverride& o = opt.time;
     const std::string from = header.source.empty() ? "upstream" : header.source;
-    if (o.zone_given && o.flags.time_zone != header.time_zone) {
+    const auto same_zone = [](const std::string& a, const std::string& b) {
+      return a == b || (TimeParser("iso8601", a).is_utc() && TimeParser("iso8601", b).is_utc());
+    };
+    if (o.zone_given && !same_zone(o.flags.time_zone, header.time_zone)) {
       throw usage_error(
           "--time-zone " + o.flags.time_zone + " would re-read the stream's times, but its header "
           "(from " + from + ") already says how to read them (time zone " +
