@@ -545,8 +545,7 @@ struct WindowOperator::Impl {
     }
     if (targets.empty()) return;
     ++seq;
-    std::uint64_t grown_from = 0;
-    if (!growing_aggs.empty()) grown_from = growing_bytes();
+    if (!growing_aggs.empty()) note_growing_bytes();
     try {
       for (const std::size_t a : count_aggs) {
         for (AggState* s : targets) ++s[a].n;
@@ -567,32 +566,28 @@ struct WindowOperator::Impl {
       throw data_error(source + ":" + std::to_string(line.number) + ": " + e.what());
     }
     if (!growing_aggs.empty()) {
-      // Each target's values grew; charge every target's counter with its own
-      // growth (targets of one record are distinct rows).
+      // Charge each target's counter (a window, a session, a running key;
+      // the targets of one record are distinct) with its values' growth.
       for (std::size_t j = 0; j < targets.size(); ++j) {
-        std::uint64_t now = 0;
-        for (const std::size_t a : growing_aggs) now += targets[j][a].value_bytes;
-        *target_bytes[j] += now;
-        state_bytes += now;
+        const std::uint64_t grown = growing_bytes(targets[j]) - before_bytes[j];
+        *target_bytes[j] += grown;
+        state_bytes += grown;
       }
-      state_bytes -= grown_from;
-      for (std::size_t j = 0; j < targets.size(); ++j) *target_bytes[j] -= before_bytes[j];
       if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
     }
   }
 
-  // The value bytes of the growing aggregates of every target, noting each
-  // target's own in before_bytes.
-  std::uint64_t growing_bytes() {
+  // The value bytes of the growing aggregates of one target.
+  std::uint64_t growing_bytes(const AggState* target) const {
+    std::uint64_t b = 0;
+    for (const std::size_t a : growing_aggs) b += target[a].value_bytes;
+    return b;
+  }
+
+  // Before applying a record: each target's value bytes, in before_bytes.
+  void note_growing_bytes() {
     before_bytes.resize(targets.size());
-    std::uint64_t total = 0;
-    for (std::size_t j = 0; j < targets.size(); ++j) {
-      std::uint64_t b = 0;
-      for (const std::size_t a : growing_aggs) b += targets[j][a].value_bytes;
-      before_bytes[j] = b;
-      total += b;
-    }
-    return total;
+    for (std::size_t j = 0; j < targets.size(); ++j) before_bytes[j] = growing_bytes(targets[j]);
   }
 
   [[noreturn]] void too_many_bytes(const std::string& source, const Line& line) const {
