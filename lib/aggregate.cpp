@@ -58,8 +58,69 @@ bool numeric(const JsonValue& v, bool* is_int, std::int64_t* i, double* d) {
 
 [[noreturn]] void overflow(const AggSpec& spec) {
   throw data_error(spec.text +
-                   ": the integer sum overflows 64 bits (sx keeps integer sums exact; "
+                   ": the integer sum overflows 128 bits (sx keeps integer sums exact; "
                    "scale the values down or make them decimals such as 1.0)");
+}
+
+using Wide = __int128;
+
+// The exact integer sum of `s` (not is_double).
+Wide wide_value(const AggState& s) {
+  if (!s.is_wide) return s.isum;
+  const auto lo = static_cast<unsigned __int128>(static_cast<std::uint64_t>(s.isum));
+  return static_cast<Wide>((static_cast<unsigned __int128>(static_cast<std::uint64_t>(s.ihi)) << 64) | lo);
+}
+
+// Stores an exact integer sum: in isum alone while it fits 64 bits (the
+// inline fast path), else wide.
+void set_wide(AggState& s, Wide v) {
+  if (v >= INT64_MIN && v <= INT64_MAX) {
+    s.isum = static_cast<std::int64_t>(v);
+    s.is_wide = false;
+    s.ihi = 0;
+    return;
+  }
+  const auto u = static_cast<unsigned __int128>(v);
+  s.isum = static_cast<std::int64_t>(static_cast<std::uint64_t>(u));
+  s.ihi = static_cast<std::int64_t>(static_cast<std::uint64_t>(u >> 64));
+  s.is_wide = true;
+}
+
+// An integer literal ('-'? digits) into *out; false when it is not one or
+// does not fit 128 bits.
+bool parse_wide(std::string_view t, Wide* out) {
+  const bool neg = !t.empty() && t[0] == '-';
+  if (neg) t.remove_prefix(1);
+  if (t.empty()) return false;
+  Wide v = 0;
+  for (const char c : t) {
+    if (c < '0' || c > '9') return false;
+    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, neg ? -(c - '0') : c - '0', &v)) {
+      return false;
+    }
+  }
+  *out = v;
+  return true;
+}
+
+// A number from to_number that is an integer (kInt, kUint) as a Wide.
+Wide wide_of(const JsonValue& n) {
+  if (n.type == JsonType::kInt) return n.i;
+  Wide v = 0;
+  if (!n.text.empty() && parse_wide(n.text, &v)) return v;
+  return static_cast<Wide>(n.u);
+}
+
+void append_wide(std::string& out, Wide v) {
+  char buf[48];
+  char* p = buf + sizeof buf;
+  auto u = v < 0 ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  do {
+    *--p = static_cast<char>('0' + static_cast<int>(u % 10));
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) *--p = '-';
+  out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
 }
 
 void append_value_json(const JsonValue& v, std::string& out) {
@@ -127,16 +188,36 @@ void keep_order_value(AggState& s, const OrderKey& k, JsonType type) {
   s.text.assign(k.text);  // strings unescaped; numbers and containers raw
 }
 
-void add_int(const AggSpec& spec, AggState& s, std::int64_t i) {
+// Adds an exact integer: sums stay exact (an error past 128 bits); avg goes
+// on in floating point past 64 bits (it never fails).
+void add_wide(const AggSpec& spec, AggState& s, Wide v) {
   if (s.is_double) {
-    s.dsum += static_cast<double>(i);
-  } else if (__builtin_add_overflow(s.isum, i, &s.isum)) {
-    agg_sum_overflow(spec, s, i);
+    s.dsum += static_cast<double>(v);
+    return;
   }
+  const Wide before = wide_value(s);
+  Wide sum;
+  const bool over = __builtin_add_overflow(before, v, &sum);
+  if (spec.kind == AggKind::kSum) {
+    if (over) overflow(spec);
+    set_wide(s, sum);
+    return;
+  }
+  if (!over && sum >= INT64_MIN && sum <= INT64_MAX) {
+    set_wide(s, sum);
+    return;
+  }
+  s.is_double = true;
+  s.is_wide = false;
+  s.dsum = static_cast<double>(before) + static_cast<double>(v);
 }
 
 void add_double(AggState& s, double d) {
-  if (!s.is_double) s.is_double = true, s.dsum = static_cast<double>(s.isum);
+  if (!s.is_double) {
+    s.dsum = static_cast<double>(wide_value(s));
+    s.is_double = true;
+    s.is_wide = false;
+  }
   s.dsum += d;
 }
 
@@ -145,8 +226,20 @@ void add_double(AggState& s, double d) {
 bool to_number(const JsonValue& v, JsonValue* n) {
   switch (v.type) {
     case JsonType::kInt: n->type = JsonType::kInt, n->i = v.i; return true;
-    case JsonType::kUint: n->type = JsonType::kDouble, n->d = static_cast<double>(v.u); return true;
-    case JsonType::kDouble: n->type = JsonType::kDouble, n->d = v.d; return true;
+    case JsonType::kUint:
+      n->type = JsonType::kUint, n->u = v.u, n->text = v.text, n->d = static_cast<double>(v.u);
+      return true;
+    case JsonType::kDouble: {
+      // An integer beyond 64 bits (20 digits or more, no '.' or exponent)
+      // stays exact; the length test spares ordinary doubles the scan.
+      Wide w;
+      if (v.text.size() >= 20 && parse_wide(v.text, &w)) {
+        n->type = JsonType::kUint, n->u = 0, n->text = v.text, n->d = v.d;
+        return true;
+      }
+      n->type = JsonType::kDouble, n->d = v.d;
+      return true;
+    }
     case JsonType::kString: {
       const char* b = v.text.data();
       const char* e = b + v.text.size();
@@ -154,7 +247,14 @@ bool to_number(const JsonValue& v, JsonValue* n) {
       auto ri = std::from_chars(b, e, n->i);
       if (ri.ec == std::errc() && ri.ptr == e) return n->type = JsonType::kInt, true;
       auto rd = std::from_chars(b, e, n->d);
-      if (rd.ec == std::errc() && rd.ptr == e && std::isfinite(n->d)) return n->type = JsonType::kDouble, true;
+      if (rd.ec == std::errc() && rd.ptr == e && std::isfinite(n->d)) {
+        Wide w;
+        if (v.text.size() >= 19 && parse_wide(v.text, &w)) {  // an integer outside int64, exact
+          n->type = JsonType::kUint, n->u = 0, n->text = v.text;
+          return true;
+        }
+        return n->type = JsonType::kDouble, true;
+      }
       return false;
     }
     default: return false;
@@ -277,12 +377,24 @@ bool agg_matches(const AggSpec& spec, const JsonValue& v) {
 }
 
 void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i) {
-  if (spec.kind == AggKind::kSum) overflow(spec);
-  // avg never fails: continue in floating point. isum holds the wrapped sum;
-  // unwrap it in unsigned arithmetic (no signed overflow).
+  // isum holds the wrapped sum; unwrap it in unsigned arithmetic (no signed
+  // overflow). A sum goes on in 128 bits, exact; avg never fails: it goes on
+  // in floating point.
   const auto before = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.isum) - static_cast<std::uint64_t>(i));
+  if (spec.kind == AggKind::kSum) {
+    set_wide(s, static_cast<Wide>(before) + i);
+    return;
+  }
   s.is_double = true;
   s.dsum = static_cast<double>(before) + static_cast<double>(i);
+}
+
+void agg_add_number_slow(const AggSpec& spec, AggState& s, const JsonValue& n) {
+  if (n.type == JsonType::kInt || (n.type == JsonType::kUint && spec.kind == AggKind::kSum)) {
+    add_wide(spec, s, wide_of(n));
+    return;
+  }
+  add_double(s, n.type == JsonType::kInt ? static_cast<double>(n.i) : n.d);
 }
 
 void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq) {
@@ -311,13 +423,9 @@ void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint6
   switch (spec.kind) {
     case AggKind::kSum:
     case AggKind::kAvg: {
-      bool is_int;
-      std::int64_t i;
-      double d;
-      if (!numeric(v, &is_int, &i, &d)) not_numeric(spec, v);
-      if (is_int) add_int(spec, s, i);
-      else add_double(s, d);
-      ++s.n;
+      JsonValue n;
+      if (!to_number(v, &n)) not_numeric(spec, v);
+      agg_add_number(spec, s, n);
       return;
     }
     case AggKind::kMin:
@@ -337,13 +445,16 @@ void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint6
       thread_local std::string key;
       canonical_text(v, &key);
       key.insert(key.begin(), v.type == JsonType::kString ? 's' : 'v');
-      if (s.distinct->insert(key).second) ++s.n;
+      if (s.distinct->insert(key).second) ++s.n, s.value_bytes += key.size() + kDistinctEntryBytes;
       return;
     }
-    case AggKind::kCollectList:
+    case AggKind::kCollectList: {
+      const std::size_t before = s.text.size();
       if (s.n++ > 0) s.text += ',';
       append_value_json(v, s.text);
+      s.value_bytes += s.text.size() - before;
       return;
+    }
     default: return;
   }
 }
@@ -355,7 +466,7 @@ void agg_merge(const AggSpec& spec, AggState& into, AggState&& from) {
     case AggKind::kSum:
     case AggKind::kAvg:
       if (from.is_double) add_double(into, from.dsum);
-      else add_int(spec, into, from.isum);
+      else add_wide(spec, into, wide_value(from));
       into.n += from.n;
       return;
     case AggKind::kMin:
@@ -383,27 +494,32 @@ void agg_merge(const AggSpec& spec, AggState& into, AggState&& from) {
         into = std::move(from);
         return;
       }
-      for (const auto& k : *from.distinct) into.distinct->insert(k);
+      for (const auto& k : *from.distinct) {
+        if (into.distinct->insert(k).second) into.value_bytes += k.size() + kDistinctEntryBytes;
+      }
       into.n = static_cast<std::int64_t>(into.distinct->size());
       return;
     case AggKind::kCollectList:
       if (from.n == 0) return;
       if (into.n > 0) into.text += ',';
       into.text += from.text;
+      into.value_bytes += from.value_bytes + 1;
       into.n += from.n;
       return;
   }
 }
 
-// Layout: i64 n, i64 isum, f64 dsum, u8 is_double, u64 seq, u8 vtype, f64 num,
+// Layout: i64 n, i64 isum, f64 dsum, u8 number kind (0: integer sum in isum,
+// 1: double, 2: a 128-bit integer sum, isum its low 64 bits and the next u64
+// its high 64 bits in place of seq, which sums do not use), u64 seq, u8 vtype, f64 num,
 // i64 time, u8 is_time, string text, u8 has_distinct [, u64 count, strings
 // in byte order]: 60 bytes at least.
 void agg_save(const AggState& s, PayloadWriter& w) {
   w.put_i64(s.n);
   w.put_i64(s.isum);
   w.put_f64(s.dsum);
-  w.put_u8(s.is_double ? 1 : 0);
-  w.put_u64(s.seq);
+  w.put_u8(s.is_double ? 1 : s.is_wide ? 2 : 0);
+  w.put_u64(s.is_wide ? static_cast<std::uint64_t>(s.ihi) : s.seq);
   w.put_u8(static_cast<std::uint8_t>(s.vtype));
   w.put_f64(s.num);
   w.put_i64(s.time);
@@ -444,8 +560,18 @@ void agg_load(PayloadReader& r, AggState& s) {
   s.n = r.get_i64();
   s.isum = r.get_i64();
   s.dsum = r.get_f64();
-  s.is_double = get_bool(r, "an aggregate's is_double");
+  const std::uint8_t number_kind = r.get_u8();
+  if (number_kind > 2) {
+    bad_saved("an aggregate's number kind " + std::to_string(number_kind) + " at offset " +
+              std::to_string(r.position() - 1));
+  }
+  s.is_double = number_kind == 1;
   s.seq = r.get_u64();
+  if (number_kind == 2) {  // a wide sum: seq's place holds its high 64 bits
+    s.is_wide = true;
+    s.ihi = static_cast<std::int64_t>(s.seq);
+    s.seq = 0;
+  }
   const std::uint8_t t = r.get_u8();
   if (t > static_cast<std::uint8_t>(JsonType::kArray)) {
     bad_saved("an aggregate's value type " + std::to_string(t) + " at offset " +
@@ -460,8 +586,13 @@ void agg_load(PayloadReader& r, AggState& s) {
     const std::size_t n = r.get_count(8);
     s.distinct = std::make_unique<std::unordered_set<std::string>>();
     s.distinct->reserve(n);
-    for (std::size_t i = 0; i < n; ++i) s.distinct->emplace(r.get_string());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view k = r.get_string();
+      s.distinct->emplace(k);
+      s.value_bytes += k.size() + kDistinctEntryBytes;
+    }
   }
+  s.value_bytes += s.text.size();
 }
 
 void append_double(std::string& out, double d) {
@@ -491,6 +622,8 @@ void agg_result(const AggSpec& spec, const AggState& s, std::string& out) {
         out += "null";
       } else if (s.is_double) {
         append_double(out, s.dsum);
+      } else if (s.is_wide) {
+        append_wide(out, wide_value(s));
       } else {
         char buf[24];
         auto r = std::to_chars(buf, buf + sizeof buf, s.isum);
@@ -499,7 +632,7 @@ void agg_result(const AggSpec& spec, const AggState& s, std::string& out) {
       return;
     case AggKind::kAvg:
       if (s.n == 0) out += "null";
-      else append_double(out, (s.is_double ? s.dsum : static_cast<double>(s.isum)) / static_cast<double>(s.n));
+      else append_double(out, (s.is_double ? s.dsum : static_cast<double>(wide_value(s))) / static_cast<double>(s.n));
       return;
     case AggKind::kMin:
     case AggKind::kMax:

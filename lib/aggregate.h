@@ -10,7 +10,9 @@
 //   collect_list(F)              the non-null values of F, in arrival order
 //   ... as NAME                  renames the output field
 //
-// Sums of integers stay exact 64-bit integers (overflow is an error); one
+// Sums of integers stay exact: in 64 bits while they fit, in 128 bits beyond
+// (integers above 2^63 - 1 in the input included, JSON numbers or strings);
+// a sum past 128 bits is an error, never a wrap or a silent double. One
 // non-integer makes the sum a double. min and max order numbers numerically,
 // strings that are ISO-8601 times by time, other strings byte-wise, and
 // numbers before strings.
@@ -61,8 +63,10 @@ AggSpec parse_agg(std::string_view text);
 // tells a string "1" from the number 1 where that matters (grouping).
 void canonical_text(const JsonValue& v, std::string* out);
 
-// `v` as a number: kInt (exact) or kDouble, from a JSON number or a string
-// holding one ("12.5", as Miller and Spark's cast read it). False otherwise.
+// `v` as a number: kInt (exact), kUint (an integer outside int64: its digits
+// in n->text, exact, and n->d its nearest double; up to 2^127 in magnitude, a
+// longer one is kDouble) or kDouble, from a JSON number or a string holding
+// one ("12.5", as Miller and Spark's cast read it). False otherwise.
 bool to_number(const JsonValue& v, JsonValue* n);
 
 // True when `v` equals the count_if value: numbers numerically, everything
@@ -76,6 +80,8 @@ struct AggState {
   std::int64_t isum = 0;     // exact integer sum
   double dsum = 0;           // sum once a non-integer was seen (or for avg)
   bool is_double = false;    // sum: a non-integer value was seen
+  bool is_wide = false;      // sum: the exact integer sum is ihi:isum (128 bits)
+  std::int64_t ihi = 0;      // its high 64 bits (isum: the low 64, as a bit pattern)
   std::uint64_t seq = 0;     // first/last: arrival number of the kept value
   JsonType vtype = JsonType::kMissing;  // min/max/first/last: kept value's type
   double num = 0;            // min/max: kept number
@@ -83,7 +89,17 @@ struct AggState {
   bool is_time = false;
   std::string text;          // min/max/first/last: kept value (JSON); list: items
   std::unique_ptr<std::unordered_set<std::string>> distinct;
+  // The bytes of the values this state keeps without bound (collect_list's
+  // items, count_distinct's set, at kDistinctEntryBytes per entry plus the
+  // value), for --max-state-bytes. After agg_load: those of every kept text.
+  std::uint64_t value_bytes = 0;
 };
+// What one count_distinct entry costs besides its text (hash node, bucket).
+inline constexpr std::uint64_t kDistinctEntryBytes = 48;
+// True for the aggregates whose state grows with every value (value_bytes).
+inline bool agg_grows(const AggSpec& spec) {
+  return spec.kind == AggKind::kCollectList || spec.kind == AggKind::kCountDistinct;
+}
 
 // Applies value `v` of the record numbered `seq` (arrival order) to `s`.
 // Throws data_error (message without location; the caller adds it) when a
@@ -94,14 +110,15 @@ inline void agg_count(AggState& s) { ++s.n; }
 // sum and avg of a value already made a number by to_number() (kInt or
 // kDouble): the hot path, inline. Throws like agg_update on overflow.
 void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i);
+// The rest: wide integers (kUint), doubles, a sum already double or wide.
+void agg_add_number_slow(const AggSpec& spec, AggState& s, const JsonValue& n);
 inline void agg_add_number(const AggSpec& spec, AggState& s, const JsonValue& n) {
   ++s.n;
-  if (n.type == JsonType::kInt && !s.is_double) {
+  if (n.type == JsonType::kInt && !s.is_double && !s.is_wide) {
     if (__builtin_add_overflow(s.isum, n.i, &s.isum)) agg_sum_overflow(spec, s, n.i);
     return;
   }
-  if (!s.is_double) s.is_double = true, s.dsum = static_cast<double>(s.isum);
-  s.dsum += n.type == JsonType::kInt ? static_cast<double>(n.i) : n.d;
+  agg_add_number_slow(spec, s, n);
 }
 // Folds `from` into `into` (session windows merging). Throws on overflow.
 void agg_merge(const AggSpec& spec, AggState& into, AggState&& from);

@@ -66,4 +66,19 @@ std::string format_time(EventTime t) {
   return std::string(buf, format_time(t, buf));
 }
 
+std::size_t format_time_at_offset(EventTime t, Micros offset, char* buf) {
+  const Micros abs = offset < 0 ? -offset : offset;
+  if (t == EventTime::end() || t == EventTime::none() || abs % kMicrosPerMinute != 0 ||
+      abs >= kMicrosPerDay || t.us > kMaxEventTime - offset || t.us < kMinEventTime - offset) {
+    return format_time(t, buf);
+  }
+  std::size_t n = format_time(EventTime{t.us + offset}, buf) - 1;  // drop the 'Z'
+  const auto minutes = static_cast<unsigned>(abs / kMicrosPerMinute);
+  buf[n++] = offset < 0 ? '-' : '+';
+  put2(buf + n, minutes / 60);
+  buf[n + 2] = ':';
+  put2(buf + n + 3, minutes % 60);
+  return n + 5;
+}
+
 }  // namespace sx

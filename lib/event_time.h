@@ -80,4 +80,14 @@ inline constexpr std::size_t kMaxTimeText = 40;
 std::size_t format_time(EventTime t, char* buf);
 std::string format_time(EventTime t);
 
+// Writes `t` as the wall-clock time of a zone whose offset from UTC at `t` is
+// `offset` (micros east of UTC), with that offset: 2024-10-27T00:00:00+02:00
+// (fraction as format_time). Used for window bounds in a --window-time-zone,
+// so that a Paris day reads as a Paris day; every ISO-8601 reader gets the
+// same instant back. Falls back to format_time (UTC, "Z") when the offset is
+// not a whole number of minutes (ISO-8601 offsets have no seconds; old local
+// mean times had them), is 24 hours or more, or moves the wall-clock time out
+// of years 0001..9999, and for the infinities. Same buffer contract.
+std::size_t format_time_at_offset(EventTime t, Micros offset, char* buf);
+
 }  // namespace sx

@@ -25,7 +25,10 @@ struct WindowSpec {
   Micros slide = 0;   // tumbling: = size
   Micros offset = 0;  // alignment shift (Spark's startTime)
   Micros gap = 0;     // session
-  std::string zone = "UTC";  // calendar windows when not UTC and days
+  // --window-time-zone: aligns calendar windows (whole days, not UTC) and is
+  // the zone window bounds are written in (format_bound). It never changes
+  // how event times are read (sx-read's stream header decides that).
+  std::string zone = "UTC";
 };
 
 class WindowAssigner {
@@ -37,6 +40,16 @@ class WindowAssigner {
   // The number of windows a record can fall in: ceil(size / slide).
   std::size_t max_windows() const { return max_windows_; }
   bool calendar() const { return calendar_; }
+  // True when window bounds are written in UTC ("Z"): the zone is UTC.
+  bool utc() const { return utc_; }
+
+  // Writes a window bound: ISO-8601 UTC with "Z" in UTC, else the zone's
+  // wall-clock time with its offset at that instant (format_time_at_offset).
+  // REQUIRES: buf has room for kMaxTimeText bytes.
+  std::size_t format_bound(Micros t, char* buf) const {
+    if (utc()) return format_time(EventTime{t}, buf);
+    return format_time_at_offset(EventTime{t}, zone_->utc_offset(t), buf);
+  }
 
   // Calls fn(start, end) for each window containing t, latest start first.
   template <class Fn>
@@ -65,6 +78,7 @@ class WindowAssigner {
   WindowSpec spec_;
   std::size_t max_windows_ = 1;
   bool calendar_ = false;
+  bool utc_ = true;
   std::unique_ptr<TimeParser> zone_;
   mutable Micros same_from_ = 1, same_to_ = 0;  // the slide [from, to) of the last t
 };

@@ -34,6 +34,7 @@ struct Group {
   std::vector<AggState> aggs;
   Micros last = kMinEventTime;  // running aggregations: latest event time (TTL)
   bool changed = false;         // update mode: changed in this epoch
+  std::uint64_t bytes = 0;      // running aggregations: its state bytes (--max-state-bytes)
 };
 
 // The groups of one window (or of the running aggregation).
@@ -59,7 +60,7 @@ struct Table {
 
   std::uint32_t add(std::string_view key, std::size_t naggs) {
     const auto i = static_cast<std::uint32_t>(groups.size());
-    groups.push_back(Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false});
+    groups.push_back(Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false, 0});
     index.emplace(std::string(key), i);
     return i;
   }
@@ -87,12 +88,24 @@ struct Table {
 struct WindowState {
   Micros start = 0, end = 0;
   Table table;
+  std::uint64_t bytes = 0;  // the window's and its groups' state bytes (--max-state-bytes)
 };
 
 struct Session {
   Micros start, end;  // end = last event + gap
   std::vector<AggState> aggs;
+  std::uint64_t bytes = 0;  // its state bytes (--max-state-bytes)
 };
+
+// State bytes, as --max-state-bytes counts them: an estimate of the heap a
+// row takes (its key twice, in the row and in the index, the row with its
+// aggregates, hash and tree nodes), plus the values that collect_list and
+// count_distinct keep (AggState::value_bytes).
+constexpr std::uint64_t kNodeBytes = 64;
+std::uint64_t row_bytes(std::size_t key_size, std::size_t naggs) {
+  return 2 * key_size + sizeof(Group) + naggs * sizeof(AggState) + kNodeBytes;
+}
+constexpr std::uint64_t kWindowBytes = sizeof(WindowState) + kNodeBytes;
 
 // A row to emit, for sorting sessions and update-mode changes.
 struct Row {
@@ -105,6 +118,16 @@ bool row_less(const Row& a, const Row& b) {
   if (a.end != b.end) return a.end < b.end;
   if (a.start != b.start) return a.start < b.start;
   return compare_keys(a.key, b.key) < 0;
+}
+
+// 4294967296 -> "4GiB", 1536 -> "1536 bytes" (for --max-state-bytes).
+std::string format_bytes(std::uint64_t n) {
+  static constexpr const char* kUnits[] = {"GiB", "MiB", "KiB"};
+  for (int i = 0; i < 3; ++i) {
+    const std::uint64_t unit = std::uint64_t{1} << (30 - 10 * i);
+    if (n >= unit && n % unit == 0) return std::to_string(n / unit) + kUnits[i];
+  }
+  return std::to_string(n) + " bytes";
 }
 
 std::string time_text(Micros t) {
@@ -146,6 +169,13 @@ struct WindowOperator::Impl {
   std::unique_ptr<EventTimeField> time;
   EventTime wm = EventTime::none();
   bool drop_late = false;
+  // A running aggregation grouped by the event-time field itself (Spark's
+  // groupBy("eventTime") under a watermark): a group's time is its key, so
+  // it is final once the watermark reaches it (time <= watermark), and a
+  // record at or before the watermark is late (Spark's StateStoreSaveExec:
+  // append emits and evicts those keys, update evicts them).
+  bool by_time = false;
+  Micros min_group_time = kMaxEventTime;  // by_time: no group's time is below this
 
   // Aggregation state.
   std::map<std::pair<Micros, Micros>, WindowState> windows;  // by (end, start)
@@ -175,6 +205,10 @@ struct WindowOperator::Impl {
   std::vector<AggState*> targets;
   std::uint64_t seq = 0;
   std::uint64_t state_rows = 0;
+  std::uint64_t state_bytes = 0;
+  std::vector<std::uint64_t*> target_bytes;  // per target: the counter it adds to
+  std::vector<std::size_t> growing_aggs;     // collect_list, count_distinct
+  std::vector<std::uint64_t> before_bytes;   // scratch: each target's value bytes before
   std::uint64_t records_in_epoch = 0;
 
   // Late data.
@@ -198,12 +232,6 @@ struct WindowOperator::Impl {
           "would retract rows); use --mode append (each session once, when it closes) or "
           "--mode complete");
     }
-    if (!windowed && mode == OutputMode::kAppend) {
-      throw usage_error(
-          "--mode append needs windows: a running aggregation (no --tumbling, --window or "
-          "--session) never finishes a row; use --mode update (the changed rows each epoch) or "
-          "--mode complete (the whole table each epoch), or add a window");
-    }
     if (opt.ttl >= 0 && windowed) {
       throw usage_error(
           "--ttl is for running aggregations (no window flag); windowed state is dropped when "
@@ -214,7 +242,25 @@ struct WindowOperator::Impl {
           "--ttl does not go with --mode complete, which keeps every row for ever (as Spark); "
           "use --mode update");
     }
-    drop_late = windowed && mode != OutputMode::kComplete;
+    // Spark's session operator drops late rows in every output mode
+    // (SessionWindowStateStoreRestoreExec filters by the watermark whatever
+    // the mode); the other window kinds keep them in complete mode.
+    drop_late = (windowed && mode != OutputMode::kComplete) || kind == WindowKind::kSession;
+    if ((kind == WindowKind::kTumbling || kind == WindowKind::kSliding) && opt.time.zone_given &&
+        !opt.window_zone_given && opt.window.size % kMicrosPerDay == 0 &&
+        opt.window.slide % kMicrosPerDay == 0 &&
+        !TimeParser("iso8601", opt.time.flags.time_zone).is_utc()) {
+      // The old spelling: --time-zone used to align day windows as well; now
+      // it would silently give UTC days.
+      const std::string& z = opt.time.flags.time_zone;
+      throw usage_error("--time-zone " + z +
+                        " no longer aligns day windows: it only says how to read timestamps "
+                        "without an offset in plain NDJSON (no sx stream header). For days "
+                        "aligned to " + z + " give --window-time-zone " + z +
+                        " (and keep --time-zone " + z +
+                        " only if the input is plain NDJSON with naive local times); for UTC "
+                        "days, --window-time-zone UTC");
+    }
 
     std::vector<std::string> names;
     if (windowed) names = {"window_start", "window_end"};
@@ -261,13 +307,27 @@ struct WindowOperator::Impl {
       }
       it->aggs.push_back(i);
     }
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      if (agg_grows(aggs[i])) growing_aggs.push_back(i);
+    }
     nums.resize(num_fields.size());
+    if (opt.max_windows_per_record != 0 && assigner.max_windows() > opt.max_windows_per_record) {
+      throw usage_error(
+          "--window " + format_duration(opt.window.size) + " --slide " +
+          format_duration(opt.window.slide) + " puts every record in " +
+          std::to_string(assigner.max_windows()) + " windows (size / slide), more than the " +
+          std::to_string(opt.max_windows_per_record) +
+          " allowed: each record would update that many rows of state. Use a longer --slide "
+          "(at least " + format_duration((opt.window.size + opt.max_windows_per_record - 1) /
+                                         opt.max_windows_per_record) +
+          "), or raise --max-windows-per-record if that many windows are meant");
+    }
     cache.resize(assigner.max_windows());
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, /*append=*/true);
   }
 
   bool windowed() const { return kind != WindowKind::kNone; }
-  bool needs_time() const { return windowed() || opt.ttl >= 0; }
+  bool needs_time() const { return windowed() || opt.ttl >= 0 || by_time; }
 
   // ---- start: from the input's stream header, or from the flags ----
 
@@ -283,7 +343,20 @@ struct WindowOperator::Impl {
     }
     started = true;
     header_seen = header != nullptr;
+    if (header && !opt.time.field_given) check_time_flags(*header);
     in_info = effective_time(header, opt.time);
+    if (!windowed() && !in_info.time_field.empty()) {
+      by_time = std::find(opt.by.begin(), opt.by.end(), in_info.time_field) != opt.by.end();
+    }
+    if (!windowed() && mode == OutputMode::kAppend && !by_time) {
+      throw usage_error(
+          "--mode append needs windows: a running aggregation (no --tumbling, --window or "
+          "--session) never finishes a row, unless it is grouped by the event-time field itself "
+          "(--by " + (in_info.time_field.empty() ? std::string("TIMEFIELD") : in_info.time_field) +
+          ", a row final once the watermark passes it); use --mode update (the changed rows each "
+          "epoch) or --mode complete (the whole table each epoch), or add a window");
+    }
+    if (by_time && mode != OutputMode::kComplete) drop_late = true;
     if (needs_time()) {
       if (in_info.time_field.empty()) {
         throw usage_error(std::string(header ? "the input's stream header names no event-time field"
@@ -311,6 +384,12 @@ struct WindowOperator::Impl {
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
     if (header && in_info.watermark_delay < 0) {
+      if (by_time && mode == OutputMode::kAppend) {
+        throw usage_error(
+            "--mode append needs a watermark: a row grouped by the event-time field is written "
+            "once, when the watermark passes its time, and this stream has none. Add --watermark "
+            "DELAY to sx-read, or use --mode update or --mode complete");
+      }
       if (windowed() && mode == OutputMode::kAppend) {
         throw usage_error(
             "--mode append needs a watermark: a window is written once, when the watermark "
@@ -325,6 +404,15 @@ struct WindowOperator::Impl {
     info.source = "sx-window";
     info.columns = columns;
     info.watermark_delay = in_info.watermark_delay;
+    if (by_time && in_info.time_field.find('.') == std::string::npos) {
+      // The results keep the event-time field (under its own name) and its
+      // reading; none is late downstream (each is written before the
+      // watermark that made it final).
+      info.time_field = in_info.time_field;
+      info.time_format = in_info.time_format;
+      info.time_zone = in_info.time_zone;
+      info.time_shift = in_info.time_shift;
+    }
     if (windowed()) {
       info.time_field = "window_end";
       info.time_format = "iso8601";
@@ -332,6 +420,34 @@ struct WindowOperator::Impl {
       info.time_shift = -1;
     }
     out.write_line(make_stream_record(info));
+  }
+
+  // How times are read is sx-read's (the stream header): a --time-zone or
+  // --time-format of this stage's own would re-read the header's field
+  // another way, every record moved by the difference. Refused, unless with a
+  // --time-field of one's own (another field, read one's own way).
+  void check_time_flags(const StreamInfo& header) const {
+    const TimeOverride& o = opt.time;
+    const std::string from = header.source.empty() ? "upstream" : header.source;
+    const auto same_zone = [](const std::string& a, const std::string& b) {
+      return a == b || (TimeParser("iso8601", a).is_utc() && TimeParser("iso8601", b).is_utc());
+    };
+    if (o.zone_given && !same_zone(o.flags.time_zone, header.time_zone)) {
+      throw usage_error(
+          "--time-zone " + o.flags.time_zone + " would re-read the stream's times, but its header "
+          "(from " + from + ") already says how to read them (time zone " +
+          header.time_zone + "): how times are read is decided by sx-read. If the timestamps are " +
+          o.flags.time_zone + " times, pass --time-zone " + o.flags.time_zone +
+          " to sx-read; to align day windows to " + o.flags.time_zone +
+          " days, use --window-time-zone " + o.flags.time_zone + " here");
+    }
+    if (o.format_given && o.flags.time_format != header.time_format) {
+      throw usage_error("--time-format " + o.flags.time_format +
+                        " would re-read the stream's times, but its header (from " + from +
+                        ") already says how to read them (format " + header.time_format +
+                        "): pass --time-format to sx-read, or name the field too (--time-field) "
+                        "to read another field your own way");
+    }
   }
 
   // ---- records ----
@@ -380,15 +496,24 @@ struct WindowOperator::Impl {
     }
 
     targets.clear();
+    target_bytes.clear();
     switch (kind) {
       case WindowKind::kNone: {
+        if (by_time && drop_late && t.us <= wm.us) {
+          note_late(true, source, line,
+                    "late: the watermark " + time_text(wm.us) + " had passed its event time " +
+                        time_text(t.us) + " (the group of that time was final)");
+          break;
+        }
+        if (by_time) min_group_time = std::min(min_group_time, t.us);
         const std::size_t before = running.groups.size();
         const std::uint32_t i = running.find_or_add(key, aggs.size());
-        if (running.groups.size() != before) grew(source, line);
         Group& g = running.groups[i];
+        if (running.groups.size() != before) grew(source, line, row_bytes(key.size(), aggs.size()), &g.bytes);
         if (t.us > g.last) g.last = t.us;
         if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed_running.push_back(i);
         targets.push_back(g.aggs.data());
+        if (!growing_aggs.empty()) target_bytes.push_back(&g.bytes);
         break;
       }
       case WindowKind::kTumbling:
@@ -402,13 +527,14 @@ struct WindowOperator::Impl {
             late_end = std::max(late_end, e);
             return;
           }
-          WindowState& w = window_at(s, e, k);
+          WindowState& w = window_at(s, e, k, source, line);
           const std::size_t before = w.table.groups.size();
           const std::uint32_t i = w.table.find_or_add(key, aggs.size());
-          if (w.table.groups.size() != before) grew(source, line);
+          if (w.table.groups.size() != before) grew(source, line, row_bytes(key.size(), aggs.size()), &w.bytes);
           Group& g = w.table.groups[i];
           if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed.emplace_back(&w, i);
           targets.push_back(g.aggs.data());
+          if (!growing_aggs.empty()) target_bytes.push_back(&w.bytes);
         });
         if (late_hits > 0) {
           std::string reason =
@@ -431,12 +557,15 @@ struct WindowOperator::Impl {
                         time_text(t.us) + ", " + time_text(t.us + opt.window.gap) + ")");
           break;
         }
-        targets.push_back(session_add(t.us, source, line));
+        Session& x = session_add(t.us, source, line);
+        targets.push_back(x.aggs.data());
+        if (!growing_aggs.empty()) target_bytes.push_back(&x.bytes);
         break;
       }
     }
     if (targets.empty()) return;
     ++seq;
+    if (!growing_aggs.empty()) note_growing_bytes();
     try {
       for (const std::size_t a : count_aggs) {
         for (AggState* s : targets) ++s[a].n;
@@ -456,10 +585,45 @@ struct WindowOperator::Impl {
     } catch (const Error& e) {
       throw data_error(source + ":" + std::to_string(line.number) + ": " + e.what());
     }
+    if (!growing_aggs.empty()) {
+      // Charge each target's counter (a window, a session, a running key;
+      // the targets of one record are distinct) with its values' growth.
+      for (std::size_t j = 0; j < targets.size(); ++j) {
+        const std::uint64_t grown = growing_bytes(targets[j]) - before_bytes[j];
+        *target_bytes[j] += grown;
+        state_bytes += grown;
+      }
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
+    }
   }
 
-  // One more row of state (a window's group, a session, a running key).
-  void grew(const std::string& source, const Line& line) {
+  // The value bytes of the growing aggregates of one target.
+  std::uint64_t growing_bytes(const AggState* target) const {
+    std::uint64_t b = 0;
+    for (const std::size_t a : growing_aggs) b += target[a].value_bytes;
+    return b;
+  }
+
+  // Before applying a record: each target's value bytes, in before_bytes.
+  void note_growing_bytes() {
+    before_bytes.resize(targets.size());
+    for (std::size_t j = 0; j < targets.size(); ++j) before_bytes[j] = growing_bytes(targets[j]);
+  }
+
+  [[noreturn]] void too_many_bytes(const std::string& source, const Line& line) const {
+    throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
+                     format_bytes(opt.max_state_bytes) +
+                     " (open windows x groups, sessions or keys, with the values that "
+                     "collect_list and count_distinct keep); raise --max-state-bytes, lower the "
+                     "watermark delay, or add --ttl to a running aggregation");
+  }
+
+  // One more row of state (a window's group, a session, a running key) of
+  // `bytes`, charged to *counter as well.
+  void grew(const std::string& source, const Line& line, std::uint64_t bytes, std::uint64_t* counter) {
+    *counter += bytes;
+    state_bytes += bytes;
+    if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
     if (++state_rows <= opt.max_state_rows || opt.max_state_rows == 0) return;
     throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
                      std::to_string(opt.max_state_rows) +
@@ -472,16 +636,21 @@ struct WindowOperator::Impl {
     if (late_out) late_out->write_line(make_reject_record(source, line.number, reason, line.text, false));
   }
 
-  WindowState& window_at(Micros s, Micros e, std::size_t k) {
+  WindowState& window_at(Micros s, Micros e, std::size_t k, const std::string& source, const Line& line) {
     CacheEntry& c = cache[k];
     if (c.w && c.start == s && c.end == e) return *c.w;
     auto [it, inserted] = windows.try_emplace({e, s});
-    if (inserted) it->second.start = s, it->second.end = e;
+    if (inserted) {
+      it->second.start = s, it->second.end = e;
+      it->second.bytes = kWindowBytes;
+      state_bytes += kWindowBytes;
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
+    }
     c = {s, e, &it->second};
     return it->second;
   }
 
-  AggState* session_add(Micros t, const std::string& source, const Line& line) {
+  Session& session_add(Micros t, const std::string& source, const Line& line) {
     auto it = sessions.find(std::string_view(key));
     if (it == sessions.end()) it = sessions.emplace(key, std::vector<Session>{}).first;
     std::vector<Session>& list = it->second;
@@ -500,16 +669,17 @@ struct WindowOperator::Impl {
       into.start = std::min(into.start, x.start);
       into.end = std::max(into.end, x.end);
       for (std::size_t a = 0; a < aggs.size(); ++a) agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
+      into.bytes += x.bytes;  // the merged row's fixed part stays counted, an overestimate
       list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
       --state_rows;
       --i;
     }
     if (first == list.size()) {
-      list.push_back(Session{s, e, std::vector<AggState>(aggs.size())});
-      grew(source, line);
+      list.push_back(Session{s, e, std::vector<AggState>(aggs.size()), 0});
+      grew(source, line, row_bytes(key.size(), aggs.size()), &list.back().bytes);
     }
     min_session_end = std::min(min_session_end, list[first].end);
-    return list[first].aggs.data();
+    return list[first];
   }
 
   // ---- output ----
@@ -519,9 +689,9 @@ struct WindowOperator::Impl {
     if (start) {
       char buf[kMaxTimeText];
       row += "\"window_start\":\"";
-      row.append(buf, format_time(EventTime{*start}, buf));
+      row.append(buf, assigner.format_bound(*start, buf));
       row += "\",\"window_end\":\"";
-      row.append(buf, format_time(EventTime{end}, buf));
+      row.append(buf, assigner.format_bound(end, buf));
       row += "\",";
     }
     for (const auto& prefix : by_prefix) {
@@ -591,17 +761,45 @@ struct WindowOperator::Impl {
     while (!windows.empty() && windows.begin()->first.first <= wm.us) {
       if (mode == OutputMode::kAppend) emit_window(windows.begin()->second);
       state_rows -= windows.begin()->second.table.groups.size();
+      state_bytes -= windows.begin()->second.bytes;
       windows.erase(windows.begin());
       for (auto& c : cache) c = CacheEntry{};
     }
     if (kind == WindowKind::kSession && wm.us >= min_session_end) close_sessions();
+    if (by_time && wm.us >= min_group_time) close_time_groups();
     if (opt.ttl >= 0) {
       for (std::uint32_t i = 0; i < running.groups.size();) {
         // Expired once the watermark is past last event + TTL (Spark's event-time timeout).
-        if (running.groups[i].last + opt.ttl < wm.us) running.remove(i), --state_rows;
+        if (running.groups[i].last + opt.ttl < wm.us) {
+          state_bytes -= running.groups[i].bytes;
+          running.remove(i), --state_rows;
+        }
         else ++i;
       }
     }
+  }
+
+  // by_time: the groups whose time is at or before the watermark are final:
+  // append writes them (by time, then key), both modes drop them.
+  void close_time_groups() {
+    std::vector<Group> closed;
+    min_group_time = kMaxEventTime;
+    for (std::uint32_t i = 0; i < running.groups.size();) {
+      Group& g = running.groups[i];
+      if (g.last <= wm.us) {
+        if (mode == OutputMode::kAppend) closed.push_back(Group{g.key, std::move(g.aggs), g.last, false, 0});
+        state_bytes -= g.bytes;
+        running.remove(i);
+        --state_rows;
+      } else {
+        min_group_time = std::min(min_group_time, g.last);
+        ++i;
+      }
+    }
+    std::vector<Row> rows;
+    rows.reserve(closed.size());
+    for (const Group& g : closed) rows.push_back({g.last, g.last, g.key, &g.aggs});
+    emit_rows(rows);
   }
 
   void close_sessions() {
@@ -611,6 +809,7 @@ struct WindowOperator::Impl {
       auto& list = it->second;
       for (std::size_t i = 0; i < list.size();) {
         if (list[i].end <= wm.us) {
+          state_bytes -= list[i].bytes;
           closed.emplace_back(it->first, std::move(list[i]));
           list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
           --state_rows;
@@ -713,13 +912,20 @@ struct WindowOperator::Impl {
     return a;
   }
 
-  void load_table(PayloadReader& r, Table& t) {
+  // window_bytes: the window's counter (null: the running table, whose
+  // groups count their own).
+  void load_table(PayloadReader& r, Table& t, std::uint64_t* window_bytes) {
     for (std::size_t n = r.get_count(16 + aggs.size() * kAggSavedMinBytes); n > 0; --n) {
       const std::string_view k = r.get_string();
       const Micros last = r.get_i64();
       const std::uint32_t i = t.add(k, 0);
-      t.groups[i].last = last;
-      t.groups[i].aggs = load_aggs(r);
+      Group& g = t.groups[i];
+      g.last = last;
+      g.aggs = load_aggs(r);
+      std::uint64_t b = row_bytes(g.key.size(), aggs.size());
+      for (const AggState& a : g.aggs) b += a.value_bytes;
+      *(window_bytes ? window_bytes : &g.bytes) += b;
+      state_bytes += b;
       ++state_rows;
     }
   }
@@ -744,19 +950,25 @@ struct WindowOperator::Impl {
       auto [it, inserted] = windows.try_emplace({e, s});
       it->second.start = s;
       it->second.end = e;
-      load_table(r, it->second.table);
+      it->second.bytes = kWindowBytes;
+      state_bytes += kWindowBytes;
+      load_table(r, it->second.table, &it->second.bytes);
     }
     for (std::size_t n = r.get_count(16); n > 0; --n) {
-      auto& list = sessions[std::string(r.get_string())];
+      const std::string k(r.get_string());
+      auto& list = sessions[k];
       for (std::size_t m = r.get_count(group_min); m > 0; --m) {
         const Micros s = r.get_i64(), e = r.get_i64();
-        list.push_back(Session{s, e, load_aggs(r)});
+        list.push_back(Session{s, e, load_aggs(r), row_bytes(k.size(), aggs.size())});
+        for (const AggState& a : list.back().aggs) list.back().bytes += a.value_bytes;
+        state_bytes += list.back().bytes;
         min_session_end = std::min(min_session_end, e);
         ++state_rows;
       }
     }
-    load_table(r, running);
+    load_table(r, running, nullptr);
     r.expect_end();
+    min_group_time = kMinEventTime;  // by_time: unknown until the next scan
   }
 
   void on_end() {
@@ -774,7 +986,8 @@ struct WindowOperator::Impl {
       std::string msg;
       if (late > 0) {
         msg = std::to_string(late) + (late == 1 ? " late record" : " late records") +
-              " not applied (the watermark had closed their windows)";
+              (windowed() ? " not applied (the watermark had closed their windows)"
+                          : " not applied (the watermark had passed their event times)");
       }
       if (partly_late > 0) {
         msg += (late > 0 ? ", " : "") + std::to_string(partly_late) +
@@ -801,9 +1014,8 @@ void WindowOperator::on_control(const Control& control, std::string_view raw) {
 void WindowOperator::on_end() { impl_->on_end(); }
 
 StageStats WindowOperator::stats() const {
-  // Memory: a rough per-row estimate (key, aggregates, index entry).
-  const std::uint64_t per_row = 64 + impl_->aggs.size() * sizeof(AggState);
-  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_rows * per_row};
+  // Memory: the estimate --max-state-bytes bounds (rows, keys, kept values).
+  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_bytes};
 }
 
 }  // namespace sx

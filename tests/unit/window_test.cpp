@@ -352,3 +352,36 @@ TEST_CASE("window specs Spark refuses are usage errors") {
   session.gap = 5 * kMin;
   CHECK(error_kind([&] { sx::WindowAssigner{session}; }) == std::nullopt);
 }
+
+TEST_CASE("issue 11 item 5: window bounds written in the window zone, with its offset") {
+  const auto bound = [](const sx::WindowAssigner& a, Micros t) {
+    char buf[sx::kMaxTimeText];
+    return std::string(buf, a.format_bound(t, buf));
+  };
+  const sx::WindowAssigner paris(tumbling(kDay, 0, "Europe/Paris"));
+  CHECK_FALSE(paris.utc());
+  // The 25-hour day: it starts at CEST midnight and ends at CET midnight.
+  CHECK(bound(paris, T("2024-10-26T22:00:00Z")) == "2024-10-27T00:00:00+02:00");
+  CHECK(bound(paris, T("2024-10-27T23:00:00Z")) == "2024-10-28T00:00:00+01:00");
+  CHECK(bound(paris, T("2024-07-01T10:00:00.5Z")) == "2024-07-01T12:00:00.500+02:00");
+  // Every reader gets the instants back.
+  const sx::TimeParser iso("iso8601", "UTC");
+  sx::EventTime back;
+  REQUIRE(iso.parse("2024-10-28T00:00:00+01:00", &back));
+  CHECK(back.us == T("2024-10-27T23:00:00Z"));
+  // West of UTC, a fixed offset, and UTC itself.
+  CHECK(bound(sx::WindowAssigner(tumbling(kHour, 0, "America/New_York")), T("2024-01-01T05:00:00Z")) ==
+        "2024-01-01T00:00:00-05:00");
+  CHECK(bound(sx::WindowAssigner(tumbling(kHour, 0, "+05:30")), T("2024-01-01T00:00:00Z")) ==
+        "2024-01-01T05:30:00+05:30");
+  const sx::WindowAssigner utc(tumbling(kDay));
+  CHECK(utc.utc());
+  CHECK(bound(utc, T("2024-01-01T00:00:00Z")) == "2024-01-01T00:00:00Z");
+  // An offset in seconds (Paris mean time before 1911) has no ISO-8601 form: UTC.
+  CHECK(bound(paris, T("1900-01-01T00:00:00Z")) == "1900-01-01T00:00:00Z");
+  // Outside years 0001..9999 once shifted, and the infinities: UTC as well.
+  char buf[sx::kMaxTimeText];
+  CHECK(std::string(buf, sx::format_time_at_offset(sx::EventTime{sx::kMaxEventTime}, kHour, buf)) ==
+        sx::format_time(sx::EventTime{sx::kMaxEventTime}));
+  CHECK(std::string(buf, sx::format_time_at_offset(sx::EventTime::end(), kHour, buf)) == "+inf");
+}

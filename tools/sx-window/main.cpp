@@ -23,26 +23,39 @@ constexpr sx::ToolInfo kInfo{
     "  ... | sx-window --window 10m --slide 5m --by event_type --agg 'avg(value) as mean'\n"
     "  ... | sx-window --session 30m --by user_id --agg count --agg 'sum(value)'\n"
     "  ... | sx-window --by user_id --agg 'sum(amount) as total' --ttl 1h --mode update\n"
-    "  ... | sx-window --tumbling 1d --time-zone Europe/Paris --agg 'count_if(event_type=purchase)'\n"
+    "  ... | sx-window --tumbling 1d --window-time-zone Europe/Paris \\\n"
+    "    --agg 'count_if(event_type=purchase)'   # Paris days, written +01:00/+02:00\n"
     "  ... | sx-window --tumbling 5m --agg count --late late.ndjson\n"
     "  sx-read --checkpoint ck --trigger available-now --time-field ts --watermark 1m in/ \\\n"
     "    | sx-window --checkpoint ck --tumbling 1m --by k \\\n"
     "    | sx-sink --checkpoint ck --path out/   # from cron: open windows carry over\n"
     "More: man sx-window; the stream protocol: man sx."};
 
-sx::Micros duration_flag(const std::string& flag, const std::string& text) {
+sx::Micros duration_flag(const std::string& flag, const std::string& text,
+                         bool allow_zero = false) {
   try {
-    return sx::parse_duration(text);
+    return sx::parse_duration(text, allow_zero);
   } catch (const sx::Error& e) {
     throw sx::usage_error(flag + ": " + e.what());
   }
+}
+
+// A count flag: digits only (no sign, no wrap-around), at most 18 of them.
+std::uint64_t count_flag(const std::string& flag, const std::string& text) {
+  const bool digits = !text.empty() && text.size() <= 18 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) {
+    throw sx::usage_error(flag + ": '" + text + "' is not a count (a whole number such as 1000, "
+                          "or 0 for no limit)");
+  }
+  return std::stoull(text);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> inputs;
-  std::string tumbling, window, slide, session, offset, mode, ttl, progress;
+  std::string tumbling, window, slide, session, offset, mode, ttl, progress, window_zone;
   sx::WindowOptions opt;
   sx::InputFlags input;
   sx::TimeFlags time;
@@ -66,6 +79,11 @@ int main(int argc, char** argv) {
                        "Shift window starts by this much from the epoch (Spark's startTime), "
                        "e.g. 15m; a day window with --offset 6h starts at 06:00")
             ->type_name("DURATION");
+        app.add_option("--window-time-zone", window_zone,
+                       "Zone of the windows: day and week windows are its local days (23 or 25 "
+                       "hours across DST), and window_start/window_end are written with its "
+                       "offset, e.g. 2024-10-27T00:00:00+02:00 (default UTC)")
+            ->type_name("ZONE");
         app.add_option("--by", opt.by,
                        "Group key fields, comma-separated; dotted paths reach into objects; a "
                        "missing field groups as null")
@@ -79,8 +97,8 @@ int main(int argc, char** argv) {
             ->allow_extra_args(false)
             ->type_name("SPEC");
         app.add_option("--mode", mode,
-                       "Output mode: append (windows, default), update (running default) or "
-                       "complete")
+                       "Output mode: append (windows, default; or --by the event-time field), "
+                       "update (running default) or complete")
             ->type_name("MODE");
         app.add_option("--ttl", ttl,
                        "Running aggregations: drop a key once the watermark passes its last "
@@ -93,6 +111,23 @@ int main(int argc, char** argv) {
                        "Fail when the state holds more rows than N (open windows x groups, "
                        "sessions, running keys); 0: no limit")
             ->default_val(10000000)
+            ->type_name("N");
+        app.add_option_function<std::string>(
+               "--max-state-bytes",
+               [&opt](const std::string& v) {
+                 opt.max_state_bytes = sx::parse_byte_size("--max-state-bytes", v);
+               },
+               "Fail when the state would take more than SIZE (an estimate: rows, keys, and "
+               "the values collect_list and count_distinct keep), e.g. 512MiB; 0: no limit "
+               "(default 4GiB)")
+            ->type_name("SIZE");
+        app.add_option_function<std::string>(
+               "--max-windows-per-record",
+               [&opt](const std::string& v) {
+                 opt.max_windows_per_record = count_flag("--max-windows-per-record", v);
+               },
+               "Refuse --window/--slide that put a record in more than N windows "
+               "(size / slide); 0: no limit (default 1000)")
             ->type_name("N");
         app.add_option("--checkpoint", opt.checkpoint,
                        "Save the state (open windows, sessions, running keys, the watermark) "
@@ -129,9 +164,17 @@ int main(int argc, char** argv) {
             throw sx::usage_error("--offset shifts --tumbling and --window windows only");
           }
           const bool neg = offset[0] == '-';
-          w.offset = duration_flag("--offset", neg ? offset.substr(1) : offset) * (neg ? -1 : 1);
+          // 0 is no offset, as Spark's startTime 0 (issue 11 item 29).
+          w.offset = duration_flag("--offset", neg ? offset.substr(1) : offset, true) * (neg ? -1 : 1);
         }
-        w.zone = time.time_zone;
+        if (!window_zone.empty()) {
+          if (w.kind == sx::WindowKind::kNone) {
+            throw sx::usage_error("--window-time-zone goes with a window flag (--tumbling, --window "
+                                  "or --session)");
+          }
+          w.zone = window_zone;
+          opt.window_zone_given = true;
+        }
         if (!mode.empty()) opt.mode = sx::parse_output_mode(mode);
         if (!ttl.empty()) opt.ttl = duration_flag("--ttl", ttl);
         // What the checkpointed state means: the window flags as given, the
@@ -141,8 +184,8 @@ int main(int argc, char** argv) {
         if (!window.empty()) fp.emplace_back("window", window);
         if (!slide.empty()) fp.emplace_back("slide", slide);
         if (!session.empty()) fp.emplace_back("session", session);
-        if (!offset.empty()) fp.emplace_back("offset", offset);
-        if (w.kind != sx::WindowKind::kNone) fp.emplace_back("time-zone", time.time_zone);
+        if (w.offset != 0) fp.emplace_back("offset", offset);
+        if (w.kind != sx::WindowKind::kNone) fp.emplace_back("window-time-zone", w.zone);
         for (const auto& b : opt.by) fp.emplace_back("by", b);
         if (opt.aggs.empty()) fp.emplace_back("agg", "count");
         for (const auto& a : opt.aggs) fp.emplace_back("agg", a);
