@@ -119,6 +119,30 @@ void CheckpointDir::commit(std::int64_t epoch, std::string_view payload) {
   prune(dir_ + "/" + kCommits, epoch);
 }
 
+void CheckpointDir::check_follows(std::int64_t epoch, std::int64_t committed) const {
+  if (epoch == committed + 1) return;
+  const std::string n = std::to_string(epoch);
+  if (epoch <= committed) {
+    throw data_error(
+        "epoch " + n + " is already committed in " + dir_ + " (the newest commit is epoch " +
+        std::to_string(committed) +
+        "): the stream started over instead of going on after it. sx-read probably has no "
+        "--checkpoint (or another directory), so every run starts at epoch 0: give sx-read "
+        "and every stage the same --checkpoint " + dir_ +
+        ". A directory whose commits were made that way holds no sx-read position to go on "
+        "from: start over by removing the output and running sx-read --checkpoint " + dir_ +
+        " --reset");
+  }
+  throw data_error("epoch " + n + " does not follow the newest commit in " + dir_ + " (" +
+                   (committed < 0 ? std::string("none: epoch 0 expected")
+                                  : "epoch " + std::to_string(committed) + ": epoch " +
+                                        std::to_string(committed + 1) + " expected") +
+                   "): the stages upstream resumed from another checkpoint, so epochs would be "
+                   "missing here; give every stage the same --checkpoint " + dir_ +
+                   ", or start over by removing the output and running sx-read --checkpoint " +
+                   dir_ + " --reset");
+}
+
 std::optional<CheckpointFile> CheckpointDir::read_commit(std::int64_t epoch) const {
   return read_checkpoint_file(dir_ + "/" + kCommits + "/" + std::to_string(epoch));
 }

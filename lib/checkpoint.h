@@ -63,6 +63,13 @@ class CheckpointDir {
   void commit(std::int64_t epoch, std::string_view payload);
   std::optional<CheckpointFile> read_commit(std::int64_t epoch) const;
 
+  // The committer's check before it commits epoch N: N must be `committed`
+  // + 1 (`committed`: the newest commit, -1 for none). Anything else means
+  // the stages upstream did not resume from this directory's commits (the
+  // classic: sx-read without --checkpoint starts every run at epoch 0), and
+  // committing would drop or misnumber epochs: throws data_error saying so.
+  void check_follows(std::int64_t epoch, std::int64_t committed) const;
+
   // Removes everything under DIR (sx-read --reset).
   static void reset(const std::string& dir);
 

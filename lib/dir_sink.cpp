@@ -517,11 +517,10 @@ struct DirSinkOperator::Impl {
   }
 
   void commit(std::int64_t epoch) {
-    if (epoch <= committed) {
-      // Committed by an earlier run (the source replayed it): already visible.
-      discard();
-      return;
-    }
+    // An epoch committed before, or one after a gap: the source did not go
+    // on from this directory's commits (an error saying so, not a silent
+    // skip that would lose the records).
+    ckpt.check_follows(epoch, committed);
     const std::string name = part_name(epoch, opt.zstd);
     const std::string epoch_dir = "epoch-" + std::to_string(epoch);
     Listing files;

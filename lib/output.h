@@ -77,6 +77,11 @@ class Output {
   void sync();
 
   std::size_t buffered() const { return len_; }
+  // The bytes buffered and not yet handed to the kernel, and dropping them
+  // (sx-sink's held rows: released to another Output, or discarded).
+  // REQUIRES: no splice run pending (no write_line_at since the last flush).
+  std::string_view buffered_bytes() const { return {buf_.get(), len_}; }
+  void drop_buffered() { len_ = 0; }
   std::uint64_t bytes_written() const { return total_; }
   // Data records (lines that are not control records) given to write_line,
   // plus those a writer built in pieces and reported with count_data_line().

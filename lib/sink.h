@@ -25,6 +25,13 @@ struct SinkOptions {
   std::size_t truncate = 20;  // table: cell width (0 = no truncation)
   // --checkpoint: commit each epoch once its output is flushed (stdout is
   // at-least-once: a crash between the write and the commit repeats it).
+  // The output of an epoch is held back (in memory, past 1 MiB in a
+  // temporary file under the stage's checkpoint folder) until its epoch
+  // record, so that a run that ends before an epoch does (an available-now
+  // run, an upstream failure, a signal) writes none of it: the next run
+  // brings those rows again with their epoch. Held rows are written at the
+  // end only when the stream is over (no stream header: a batch; or the
+  // final watermark, +inf, was seen).
   class CheckpointDir* checkpoint = nullptr;
 };
 
@@ -35,6 +42,7 @@ class SinkOperator : public Operator {
   void on_record(const Line& line, const std::string& source) override;
   void on_control(const Control& control, std::string_view raw) override;
   void on_end() override;
+  ~SinkOperator() override;
 
  private:
   void handle_control(const Control& control, std::string_view raw);
@@ -43,8 +51,20 @@ class SinkOperator : public Operator {
   template <class Emit>
   bool fields(const Line& line, const std::string& source, Emit&& emit);
 
+  // Where rows go: the held output with --checkpoint, else out_.
+  Output& target() { return held_ ? *held_ : out_; }
+  // --checkpoint: hands the held bytes to out_ (release) or drops them.
+  void release_held();
+  void drop_held();
+
   SinkOptions opt_;
   BadInputPolicy& bad_;
+  std::unique_ptr<Output> held_;
+  int held_fd_ = -1;                 // the spill file (unlinked) behind held_
+  std::uint64_t held_mark_ = 0;      // held_->bytes_written() at the last release
+  std::uint64_t held_rows_ = 0;      // data records held since the last epoch record
+  std::int64_t committed_ = -2;      // newest commit (-1: none; -2: not read yet)
+  bool header_seen_ = false, final_seen_ = false;
   RecordReader reader_;
   std::string why_;
   std::unique_ptr<TableWriter> table_;

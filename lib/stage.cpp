@@ -1,10 +1,52 @@
 #include "stage.h"
 
+#include "error.h"
 #include "source.h"
 
 namespace sx {
 
 void Operator::on_control(const Control&, std::string_view raw) { out_.write_line(raw); }
+
+void StreamOrder::check(const Control& control, const std::string& source, std::uint64_t line) {
+  const std::string at = source + ":" + std::to_string(line) + ": ";
+  switch (control.type) {
+    case ControlType::kStream:
+      if (header_seen_) {
+        throw data_error(at + "a second stream header (the first was at line " +
+                         std::to_string(header_line_) +
+                         "): two sx streams were joined into one input (cat of saved streams, "
+                         "or two producers writing to one pipe); a stage reads one stream, so "
+                         "run each through its own pipeline, or read the data once with one "
+                         "sx-read");
+      }
+      header_seen_ = true;
+      header_line_ = line;
+      break;
+    case ControlType::kEpoch:
+      if (control.epoch <= last_epoch_) {
+        throw data_error(at + "epoch " + std::to_string(control.epoch) +
+                         (control.epoch == last_epoch_ ? " again" : "") + " after epoch " +
+                         std::to_string(last_epoch_) +
+                         ": epoch ids must increase; two streams were joined into one input, "
+                         "or something upstream repeats lines; run each stream through its own "
+                         "pipeline");
+      }
+      last_epoch_ = control.epoch;
+      break;
+    case ControlType::kWatermark:
+      if (control.watermark < watermark_) {
+        throw data_error(at + "the watermark goes back, from " + format_time(watermark_) + " to " +
+                         format_time(control.watermark) +
+                         ": watermarks never decrease; two streams were joined into one input, "
+                         "or a filter upstream reordered the lines (keep control records in "
+                         "place: see sx(7), KEEPING CONTROL RECORDS THROUGH FOREIGN FILTERS)");
+      }
+      watermark_ = control.watermark;
+      break;
+    case ControlType::kOther:
+      break;
+  }
+}
 
 void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolicy& bad) {
   try {
@@ -14,6 +56,7 @@ void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolic
     // --progress: rows read in this epoch, data rows written before it.
     std::uint64_t rows_in = 0, written_before = out.data_lines_written();
     EventTime watermark = EventTime::none();
+    StreamOrder order;
     for (const auto& path : files) {
       auto reader = LineReader::open(path, input.max_line_bytes);
       reader->set_wait_hooks(
@@ -36,6 +79,7 @@ void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolic
             bad.handle(BadKind::kMalformed, reader->name(), line.number, why, line.text);
             continue;
           }
+          order.check(*control, reader->name(), line.number);
           if (control->type == ControlType::kWatermark) watermark = control->watermark;
           op.on_control(*control, line.text);
           if (input.progress && control->type == ControlType::kEpoch) {

@@ -41,13 +41,31 @@ class Operator {
   Output& out_;
 };
 
+// The order of the control records every stage checks (sx(7), STREAM ORDER):
+// at most one stream header, epoch ids that increase, watermarks that never
+// go back. A stream that breaks it was put together wrongly (two streams
+// concatenated, two writers on one pipe, a filter that reorders lines), and
+// going on would give wrong answers, so check() throws data_error naming
+// `source`:`line` and the probable cause.
+class StreamOrder {
+ public:
+  void check(const Control& control, const std::string& source, std::uint64_t line);
+
+ private:
+  bool header_seen_ = false;
+  std::uint64_t header_line_ = 0;
+  std::int64_t last_epoch_ = -1;
+  EventTime watermark_ = EventTime::none();
+};
+
 struct StageInput {
   std::vector<std::string> files;  // empty or "-": stdin
   std::size_t max_line_bytes = std::size_t{16} << 20;
   ProgressWriter* progress = nullptr;  // --progress: a record per epoch
 };
 
-// Reads the inputs and drives `op`. Bad lines (too long, unterminated, a
+// Reads the inputs and drives `op`. The control records' order is checked
+// (StreamOrder) before the operator sees them. Bad lines (too long, unterminated, a
 // malformed control record) go to `bad`; the operator reports bad data
 // records through the same policy. Calls bad.finish() at the end.
 void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolicy& bad);
