@@ -118,11 +118,16 @@ struct Source::Impl {
   struct Position {  // how far a file was read, and which file it was
     std::string path;
     std::uint64_t dev = 0, ino = 0, offset = 0;
+    // The file's raw bytes read (compressed bytes for .zst, and a partial
+    // last line included): a file of that size has nothing new.
+    // kUnknownSize: not recorded (a position an older sx wrote).
+    std::uint64_t raw = kUnknownSize;
   };
+  static constexpr std::uint64_t kUnknownSize = ~std::uint64_t{0};
   std::optional<Position> resume;  // the partly read file to go on in
-  // Files named on the command line (not directories): where reading each
-  // stopped. With --follow these are the tailed files; without, the named
-  // files read to their end (so that a later --follow run can go on there).
+  // Where reading each file stopped: the files read to their end (named or
+  // found in a directory, so that a later run reads what was appended to
+  // them, issue 11 item 11) and, with --follow, the tailed files.
   std::map<std::string, Position> file_pos;
   // --follow: a named file, read as it grows (like tail -F).
   struct Tail {
@@ -320,9 +325,11 @@ struct Source::Impl {
   //   i64 next epoch, i64 max event time, i64 watermark,
   //   u64 n, n times string path: the files read to their end,
   //   u8 has_current, if 1: string path, u64 dev, u64 ino, u64 offset,
-  //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: named files.
-  // A payload that ends after has_current's part (an older sx) has no named
-  // files.
+  //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: the files
+  //     read to their end or tailed (file_pos),
+  //   the trailer: n times u64 raw bytes read, for the n files before.
+  // A payload that ends after has_current's part (an older sx) has no
+  // file_pos; one that ends before the trailer, no raw sizes.
   void save_position() {
     PayloadWriter w;
     w.put_i64(epoch + 1);
@@ -341,7 +348,7 @@ struct Source::Impl {
     }
     for (const auto& t : tails) {
       if (t.reader) {
-        file_pos[t.path] = Position{t.path, t.dev, t.ino, t.offset};
+        file_pos[t.path] = Position{t.path, t.dev, t.ino, t.offset, t.reader->raw_bytes_read()};
       } else if (!t.pending) {
         file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
       }
@@ -353,6 +360,8 @@ struct Source::Impl {
       w.put_u64(p.ino);
       w.put_u64(p.offset);
     }
+    // The trailer (none in a position an older sx wrote):
+    for (const auto& [path, p] : file_pos) w.put_u64(p.raw);
     ckpt->write(epoch, fingerprint(), w.bytes());
   }
 
@@ -391,29 +400,61 @@ struct Source::Impl {
         file_pos[p.path] = p;
       }
     }
+    if (r.remaining() > 0) {  // the trailer; none in a position an older sx wrote
+      for (auto& [path, p] : file_pos) p.raw = r.get_u64();
+    }
     r.expect_end();
   }
 
-  // Opens `path` for reading, going on where the checkpoint left it.
+  // Whether a file may still grow when its reader reaches its end: yes in a
+  // run that does not end the stream (--trigger available-now or once), so
+  // a last line without its newline waits for the next run, as under
+  // --follow; no in a continuous run, where the input's end is the stream's.
+  bool may_grow(const std::string& path) const {
+    return opt.trigger != SourceOptions::Trigger::kContinuous && path != "-";
+  }
+
+  // Opens `path` for reading, going on where the checkpoint left it: in the
+  // file that an epoch ended in, in a file read to its end by an earlier run
+  // (what was appended since), in a file tailed by --follow. A file replaced
+  // or truncated since is read from its start, with a warning (open_at).
   std::unique_ptr<LineReader> open_input(const std::string& path) {
-    if (!(resume && resume->path == path)) {
-      const auto it = file_pos.find(path);
-      if (it != file_pos.end()) return open_at(path, it->second, false);  // tailed by --follow
-    }
-    auto reader = LineReader::open(path, opt.max_line_bytes);
+    const bool grow = may_grow(path);
+    std::unique_ptr<LineReader> reader;
     if (resume && resume->path == path) {
-      if (!same_file(*reader, *resume)) {
-        throw data_error(path + " is not the file the checkpoint was reading (it was replaced); "
-                         "restore it, or start over with --reset");
-      }
-      if (!skip_to(*reader, resume->offset)) {
-        throw data_error(path + " is shorter than the checkpoint's position (" +
-                         std::to_string(resume->offset) + " bytes): it changed since; restore "
-                         "it, or start over with --reset");
-      }
+      reader = open_at(path, *resume, grow);
       resume.reset();
+    } else if (const auto it = file_pos.find(path); it != file_pos.end()) {
+      reader = open_at(path, it->second, grow);
+    } else {
+      reader = LineReader::open(path, opt.max_line_bytes);
+      reader->set_follow(grow);
     }
     return reader;
+  }
+
+  // Whether a file an earlier run read to its end has nothing new to read:
+  // the same file (device and inode) with the size that run had read. (A
+  // file read by an older sx, which kept no position, is not read again; a
+  // file that is gone has nothing to read.)
+  bool nothing_new(const std::string& path) const {
+    const auto it = file_pos.find(path);
+    if (it == file_pos.end()) return true;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return true;
+    const Position& p = it->second;
+    return static_cast<std::uint64_t>(st.st_dev) == p.dev &&
+           static_cast<std::uint64_t>(st.st_ino) == p.ino &&
+           static_cast<std::uint64_t>(st.st_size) == p.raw;
+  }
+
+  // Where reading `reader` (opened on `path`) stopped, for the checkpoint.
+  static Position position_of(const std::string& path, const LineReader& reader) {
+    struct stat st {};
+    ::fstat(reader.fd(), &st);
+    return Position{path, static_cast<std::uint64_t>(st.st_dev),
+                    static_cast<std::uint64_t>(st.st_ino), reader.position(),
+                    reader.raw_bytes_read()};
   }
 
   // Whether `reader` reads the file `p` was saved for (device and inode).
@@ -431,10 +472,11 @@ struct Source::Impl {
     return reader.position() == offset;
   }
 
-  // Opens the named file `path` to go on at `p`, the checkpoint's position in
-  // it. A file that was replaced or truncated since (log rotation while
-  // sx-read was stopped) is read from its start instead, with a warning: what
-  // the old file held after p.offset was not read and will not be.
+  // Opens the file `path` to go on at `p`, the checkpoint's position in it. A
+  // file that was replaced or truncated since (log rotation while sx-read was
+  // stopped, or between two available-now runs) is read from its start
+  // instead, with a warning: what the old file held after p.offset was not
+  // read and will not be. `follow`: a partial last line waits for the rest.
   std::unique_ptr<LineReader> open_at(const std::string& path, const Position& p, bool follow) {
     auto reader = LineReader::open(path, opt.max_line_bytes);
     reader->set_follow(follow);
@@ -496,10 +538,6 @@ struct Source::Impl {
   void run_finite() {
     const std::vector<std::string> files =
         expand_inputs(opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs);
-    std::set<std::string> named;  // files named as such, not through a directory
-    for (const auto& in : opt.inputs) {
-      if (in != "-" && !is_dir(in)) named.insert(in);
-    }
     if (ckpt && std::find(files.begin(), files.end(), "-") != files.end()) {
       throw usage_error("--checkpoint needs files or directories: a position in stdin cannot be "
                         "found again after a restart");
@@ -515,7 +553,8 @@ struct Source::Impl {
     }
     for (const auto& path : files) {
       if (stop) break;
-      if (done_files.count(path)) continue;  // read by an earlier run
+      // A file read to its end by an earlier run: read what was appended.
+      if (done_files.count(path) && nothing_new(path)) continue;
       auto reader = open_input(path);
       current = reader.get();
       current_path = path;
@@ -529,13 +568,8 @@ struct Source::Impl {
       if (stop) break;  // --trigger once: mid-file; the position is saved
       bytes_done += reader->raw_bytes_read();
       current = nullptr;
-      if (named.count(path)) {  // where it ends, for a later --follow run
-        struct stat st {};
-        ::fstat(reader->fd(), &st);
-        file_pos[path] = Position{path, static_cast<std::uint64_t>(st.st_dev),
-                                  static_cast<std::uint64_t>(st.st_ino), reader->position()};
-      }
-      if (path != "-") {
+      if (path != "-") {  // where it ends, for a later run (--follow or not)
+        file_pos[path] = position_of(path, *reader);
         done_files.insert(path);
         file_done();
       }
@@ -599,6 +633,7 @@ struct Source::Impl {
           drain(*reader);
           current = nullptr;
           got |= records != before;
+          file_pos[f] = position_of(f, *reader);
           done_files.insert(f);
           file_done();
         }
