@@ -107,6 +107,11 @@ struct Source::Impl {
   std::uint64_t max_files = 0;    // effective limit, 0 = none
   EventTime max_time = EventTime::none();
   EventTime watermark = EventTime::none();
+  // The watermark in force during the newest epoch written (checkpointed):
+  // when `watermark` is past it, an epoch is owed that runs with the newer
+  // watermark, so that what it closes is committed (Spark's no-data batch).
+  EventTime wm_epoch = EventTime::none();
+  std::int64_t first_epoch = 0;  // the first epoch of this run
   Micros last_data = 0;  // steady clock of the last record (follow idleness)
 
   // Checkpoints (--checkpoint): the position after each epoch, so a restart
@@ -173,6 +178,7 @@ struct Source::Impl {
       const EventTime wm{max_time.us - opt.stream.watermark_delay};
       if (wm > watermark) watermark = wm, advanced = true;
     }
+    wm_epoch = in_force;
     if (ckpt) save_position();
     if (progress) {
       progress->epoch(epoch, records_in_epoch, records_in_epoch, in_force,
@@ -188,11 +194,34 @@ struct Source::Impl {
     out.flush();
   }
 
+  // An epoch without records, run with the current watermark (after its
+  // record, written when it advanced): what that watermark closes downstream
+  // comes before this epoch's record, so the epoch commits it.
+  void no_data_epoch() {
+    wm_epoch = watermark;
+    if (ckpt) save_position();
+    if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0});
+    out.write_line(make_epoch_record(epoch));
+    ++epoch;
+    epoch_started = steady_now();
+    out.flush();
+  }
+
   void finish_stream() {
     end_epoch();
     // available-now and once end this run only: the stream goes on next time,
-    // so no final watermark (open windows wait in their checkpoints).
+    // so no final watermark (open windows wait in their checkpoints). As
+    // Spark's Trigger.AvailableNow, available-now ends with a no-data epoch
+    // when the watermark advanced after the last one, so a cron run commits
+    // the windows its own input closed (a rerun with nothing new owes none,
+    // and writes no epoch). --trigger once runs one epoch: a data epoch if
+    // there is new input, else the no-data epoch an earlier run owes
+    // (Trigger.Once: the windows show one run later).
     if (opt.trigger != SourceOptions::Trigger::kContinuous) {
+      const bool owed = has_time && watermark > wm_epoch;
+      if (owed && (opt.trigger == SourceOptions::Trigger::kAvailableNow || epoch == first_epoch)) {
+        no_data_epoch();
+      }
       out.flush();
       return;
     }
@@ -201,6 +230,7 @@ struct Source::Impl {
       // downstream, and a last epoch carries what it made final.
       out.write_line(make_watermark_record(EventTime::end()));
       watermark = EventTime::end();
+      wm_epoch = watermark;
       if (ckpt) save_position();  // a finished stream: a rerun adds nothing
       if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0});
       out.write_line(make_epoch_record(epoch));
@@ -327,7 +357,8 @@ struct Source::Impl {
   //   u8 has_current, if 1: string path, u64 dev, u64 ino, u64 offset,
   //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: the files
   //     read to their end or tailed (file_pos),
-  //   the trailer: n times u64 raw bytes read, for the n files before.
+  //   the trailer: n times u64 raw bytes read, for the n files before;
+  //     i64 the watermark in force during this epoch (wm_epoch).
   // A payload that ends after has_current's part (an older sx) has no
   // file_pos; one that ends before the trailer, no raw sizes.
   void save_position() {
@@ -362,6 +393,7 @@ struct Source::Impl {
     }
     // The trailer (none in a position an older sx wrote):
     for (const auto& [path, p] : file_pos) w.put_u64(p.raw);
+    w.put_i64(wm_epoch.us);
     ckpt->write(epoch, fingerprint(), w.bytes());
   }
 
@@ -400,9 +432,12 @@ struct Source::Impl {
         file_pos[p.path] = p;
       }
     }
+    wm_epoch = watermark;  // an older sx owes no epoch
     if (r.remaining() > 0) {  // the trailer; none in a position an older sx wrote
       for (auto& [path, p] : file_pos) p.raw = r.get_u64();
+      wm_epoch.us = r.get_i64();
     }
+    first_epoch = epoch;
     r.expect_end();
   }
 
