@@ -438,6 +438,16 @@ struct Source::Impl {
       wm_epoch.us = r.get_i64();
     }
     first_epoch = epoch;
+    if (watermark == EventTime::end()) {
+      // Issue 11 item 12: the final watermark closed every window downstream;
+      // whatever comes now would be late everywhere and count for nothing.
+      throw usage_error(
+          "checkpoint " + ckpt->dir() + " holds a stream that has ended: an earlier run without "
+          "--trigger read its input to the end, and its final watermark closed every window, so "
+          "every record from now on would be late. Start over with --reset (and remove what the "
+          "sink wrote), or run the pipeline with --trigger available-now each time (the stream "
+          "then goes on from run to run)");
+    }
     r.expect_end();
   }
 
