@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,6 +128,9 @@ struct Source::Impl {
     // last line included): a file of that size has nothing new.
     // kUnknownSize: not recorded (a position an older sx wrote).
     std::uint64_t raw = kUnknownSize;
+    // The last bytes before `offset` (LineReader::consumed_tail): a file that
+    // no longer holds them there was rewritten (empty: not recorded).
+    std::string tail;
   };
   static constexpr std::uint64_t kUnknownSize = ~std::uint64_t{0};
   std::optional<Position> resume;  // the partly read file to go on in
@@ -141,6 +145,9 @@ struct Source::Impl {
     std::uint64_t dev = 0, ino = 0;
     std::uint64_t offset = 0;         // after the last line handed on
     std::optional<Position> pending;  // the checkpoint's position, until the file is opened
+    // The size and time of the file when it was last checked for a rewrite.
+    std::uint64_t seen_size = 0;
+    timespec seen_mtime{};
   };
   std::vector<Tail> tails;
   bool stop = false;             // --trigger once: the epoch is done
@@ -358,7 +365,9 @@ struct Source::Impl {
   //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: the files
   //     read to their end or tailed (file_pos),
   //   the trailer: n times u64 raw bytes read, for the n files before;
-  //     i64 the watermark in force during this epoch (wm_epoch).
+  //     i64 the watermark in force during this epoch (wm_epoch);
+  //     n times string: the last bytes before the offset (Position::tail) of
+  //     the n files, then (if has_current) of the current file.
   // A payload that ends after has_current's part (an older sx) has no
   // file_pos; one that ends before the trailer, no raw sizes.
   void save_position() {
@@ -369,6 +378,7 @@ struct Source::Impl {
     w.put_u64(done_files.size());
     for (const auto& f : done_files) w.put_string(f);
     w.put_u8(current ? 1 : 0);
+    const std::string current_tail = current ? current->consumed_tail() : std::string();
     if (current) {
       struct stat st {};
       ::fstat(current->fd(), &st);
@@ -379,7 +389,9 @@ struct Source::Impl {
     }
     for (const auto& t : tails) {
       if (t.reader) {
-        file_pos[t.path] = Position{t.path, t.dev, t.ino, t.offset, t.reader->raw_bytes_read()};
+        file_pos[t.path] =
+            Position{t.path, t.dev, t.ino, t.offset, t.reader->raw_bytes_read(),
+                     t.reader->position() == t.offset ? t.reader->consumed_tail() : std::string()};
       } else if (!t.pending) {
         file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
       }
@@ -394,6 +406,8 @@ struct Source::Impl {
     // The trailer (none in a position an older sx wrote):
     for (const auto& [path, p] : file_pos) w.put_u64(p.raw);
     w.put_i64(wm_epoch.us);
+    for (const auto& [path, p] : file_pos) w.put_string(p.tail);
+    if (current) w.put_string(current_tail);
     ckpt->write(epoch, fingerprint(), w.bytes());
   }
 
@@ -436,6 +450,10 @@ struct Source::Impl {
     if (r.remaining() > 0) {  // the trailer; none in a position an older sx wrote
       for (auto& [path, p] : file_pos) p.raw = r.get_u64();
       wm_epoch.us = r.get_i64();
+    }
+    if (r.remaining() > 0) {  // the tails (item 13); none in a position an older sx wrote
+      for (auto& [path, p] : file_pos) p.tail = std::string(r.get_string());
+      if (resume) resume->tail = std::string(r.get_string());
     }
     first_epoch = epoch;
     if (watermark == EventTime::end()) {
@@ -488,9 +506,23 @@ struct Source::Impl {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) return true;
     const Position& p = it->second;
-    return static_cast<std::uint64_t>(st.st_dev) == p.dev &&
-           static_cast<std::uint64_t>(st.st_ino) == p.ino &&
-           static_cast<std::uint64_t>(st.st_size) == p.raw;
+    if (static_cast<std::uint64_t>(st.st_dev) != p.dev ||
+        static_cast<std::uint64_t>(st.st_ino) != p.ino ||
+        static_cast<std::uint64_t>(st.st_size) != p.raw) {
+      return false;
+    }
+    // The same size: rewritten in place (with as many bytes) or not?
+    return p.tail.empty() || holds_at(path, p.offset - p.tail.size(), p.tail);
+  }
+
+  // Whether the file `path` holds `bytes` at `at`.
+  static bool holds_at(const std::string& path, std::uint64_t at, const std::string& bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    std::string now(bytes.size(), '\0');
+    const ssize_t r = ::pread(fd, now.data(), now.size(), static_cast<off_t>(at));
+    ::close(fd);
+    return r == static_cast<ssize_t>(bytes.size()) && now == bytes;
   }
 
   // Where reading `reader` (opened on `path`) stopped, for the checkpoint.
@@ -499,7 +531,7 @@ struct Source::Impl {
     ::fstat(reader.fd(), &st);
     return Position{path, static_cast<std::uint64_t>(st.st_dev),
                     static_cast<std::uint64_t>(st.st_ino), reader.position(),
-                    reader.raw_bytes_read()};
+                    reader.raw_bytes_read(), reader.consumed_tail()};
   }
 
   // Whether `reader` reads the file `p` was saved for (device and inode).
@@ -529,7 +561,16 @@ struct Source::Impl {
     ::fstat(reader->fd(), &st);
     const std::string off = std::to_string(p.offset);
     if (same_file(*reader, p)) {
-      if (skip_to(*reader, p.offset)) return reader;
+      if (skip_to(*reader, p.offset)) {
+        if (p.tail.empty() || reader->consumed_tail() == p.tail) return reader;
+        // A line ends at the offset, but the bytes before it changed.
+        warn(path + " was rewritten while sx-read was stopped (the bytes before byte " + off +
+             ", where the checkpoint had read it to, are not the ones read there): reading it "
+             "from its start");
+        reader = LineReader::open(path, opt.max_line_bytes);
+        reader->set_follow(follow);
+        return reader;
+      }
       // Shorter than the position, or no line ends there: truncated (and
       // perhaps written again) while sx-read was stopped.
       warn(path + " was truncated while sx-read was stopped (it has " +
@@ -700,9 +741,39 @@ struct Source::Impl {
     }
   }
 
+  // Before reading on in a followed file: when its size or time changed, it
+  // must still hold the bytes read before the offset; if not, it was
+  // rewritten in place (truncated and written again between two polls, with
+  // at least as many bytes): drop the reader, so that the file is read again
+  // from its start, with a warning. (Going on at the old offset would read
+  // the new content from the middle: lines lost, or a spurious bad line.)
+  void check_rewrite(Tail& t) {
+    struct stat st {};
+    if (::fstat(t.reader->fd(), &st) != 0) return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size == t.seen_size && st.st_mtim.tv_sec == t.seen_mtime.tv_sec &&
+        st.st_mtim.tv_nsec == t.seen_mtime.tv_nsec) {
+      return;
+    }
+    t.seen_size = size;
+    t.seen_mtime = st.st_mtim;
+    if (t.reader->unchanged_before_position()) return;
+    const std::string off = std::to_string(t.reader->position());
+    warn(t.path + " was rewritten in place (the bytes before byte " + off + ", where sx-read had "
+         "read it to, changed" +
+         (t.reader->raw_bytes_read() > t.reader->position()
+              ? ", and the partial line after them was dropped"
+              : "") +
+         "): reading it from its start");
+    t.reader.reset();
+    t.seen_size = 0;
+    t.seen_mtime = {};
+  }
+
   // Reads what is new in a followed file. Returns true if records were read.
   bool poll_tail(Tail& t) {
     const std::uint64_t before = records;
+    if (t.reader && !t.reader->compressed()) check_rewrite(t);
     if (t.reader) drain(*t.reader, &t.offset);
     // After the drain: a stat from before it would take lines appended while
     // it ran for a truncation.
@@ -716,6 +787,11 @@ struct Source::Impl {
       if (replaced || truncated) {
         // Rotation: finish the old file (a partial last line is reported),
         // then read the new one from its start.
+        if (truncated) {
+          warn(t.path + " was truncated (to " + std::to_string(st.st_size) + " bytes, below byte " +
+               std::to_string(t.reader->raw_bytes_read()) + " where sx-read had read it to): "
+               "reading it from its start");
+        }
         t.reader->set_follow(false);
         drain(*t.reader, &t.offset);
         t.reader.reset();
