@@ -182,8 +182,8 @@ struct Source::Impl {
     // The watermark in force for the next epoch; checkpointed with the position.
     bool advanced = false;
     if (has_time && opt.stream.watermark_delay >= 0 && max_time != EventTime::none()) {
-      const EventTime wm{max_time.us - opt.stream.watermark_delay};
-      if (wm > watermark) watermark = wm, advanced = true;
+      const EventTime wm = next_watermark(max_time, opt.stream.watermark_delay);
+      if (wm > watermark && wm.us > 0) watermark = wm, advanced = true;
     }
     wm_epoch = in_force;
     if (ckpt) save_position();
@@ -284,6 +284,13 @@ struct Source::Impl {
       if (!scanned) time_value = validator.get(time->path());
       if (!extract_time(time_value, line, source, &t)) return;
       if (t > max_time) max_time = t;
+      // Spark's watermark starts at 0 (1970-01-01T00:00:00Z), in force from
+      // the first epoch: an event at or before it is late. Written just
+      // before the first such event: no record before it can be affected.
+      if (t.us <= 0 && watermark == EventTime::none() && opt.stream.watermark_delay >= 0) {
+        watermark = EventTime{0};
+        out.write_line(make_watermark_record(watermark));
+      }
     }
     // The line's bytes as they are in the file (not decompressed, no '\r'
     // dropped): the kernel can hand them on without a copy.
