@@ -34,6 +34,16 @@ struct EventTime {
   friend constexpr auto operator<=>(EventTime, EventTime) = default;
 };
 
+// The watermark that max event time `max_time` and the delay `delay` (both
+// real, not none/end) call for, as Spark computes it: EventTimeWatermarkExec
+// keeps event times in whole milliseconds (microseconds / 1000, truncated
+// toward zero as Scala's Long division) and the delay in milliseconds, so
+// 10.000900s counts as 10.000s. (Spark's WatermarkTracker also starts the
+// watermark at 0 and never moves it below: the caller's part, sx(7).)
+constexpr EventTime next_watermark(EventTime max_time, Micros delay) {
+  return EventTime{(max_time.us / kMicrosPerMilli - delay / kMicrosPerMilli) * kMicrosPerMilli};
+}
+
 // Days since 1970-01-01 for a proleptic Gregorian date, and back
 // (Howard Hinnant's algorithms; valid far beyond the accepted range).
 constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {

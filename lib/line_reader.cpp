@@ -150,8 +150,17 @@ std::size_t LineReader::read_raw(char* dst, std::size_t n) {
 
 bool LineReader::fill() {
   if (eof_ && !follow_) return false;
-  // Keep the partial line, drop what was consumed.
+  // Keep the partial line, drop what was consumed (its last bytes in pre_).
   if (begin_ > 0) {
+    if (begin_ >= kTailBytes) {
+      std::memcpy(pre_, buf_.get() + begin_ - kTailBytes, kTailBytes);
+      pre_len_ = kTailBytes;
+    } else {
+      const std::size_t keep_pre = std::min(pre_len_, kTailBytes - begin_);
+      std::memmove(pre_, pre_ + pre_len_ - keep_pre, keep_pre);
+      std::memcpy(pre_ + keep_pre, buf_.get(), begin_);
+      pre_len_ = keep_pre + begin_;
+    }
     const std::size_t keep = end_ - begin_;
     if (keep > 0) std::memmove(buf_.get(), buf_.get() + begin_, keep);
     scan_ -= begin_;
@@ -199,6 +208,29 @@ void LineReader::take_line(Line* line, std::size_t stop, bool terminated) {
   }
   consumed_ += len + (terminated ? 1 : 0);
   begin_ = scan_ = terminated ? stop + 1 : stop;
+}
+
+std::string LineReader::consumed_tail() const {
+  if (zstd_) return {};
+  std::string tail;
+  if (begin_ >= kTailBytes) {
+    tail.assign(buf_.get() + begin_ - kTailBytes, kTailBytes);
+  } else {
+    const std::size_t from_pre = std::min(pre_len_, kTailBytes - begin_);
+    tail.assign(pre_ + pre_len_ - from_pre, from_pre);
+    tail.append(buf_.get(), begin_);
+  }
+  return tail;
+}
+
+bool LineReader::unchanged_before_position() const {
+  if (!regular_ || zstd_) return true;
+  const std::string tail = consumed_tail();
+  if (tail.empty()) return true;
+  char now[kTailBytes];
+  const auto at = static_cast<off_t>(static_cast<std::uint64_t>(start_offset_) + consumed_ - tail.size());
+  const ssize_t r = ::pread(fd_, now, tail.size(), at);
+  return r == static_cast<ssize_t>(tail.size()) && std::memcmp(now, tail.data(), tail.size()) == 0;
 }
 
 bool LineReader::next(Line* line) {

@@ -66,6 +66,17 @@ class LineReader {
   // from there); -1 for other inputs.
   std::int64_t start_offset() const { return start_offset_; }
 
+  // The last (up to kTailBytes) bytes of the lines returned so far, ending at
+  // position(): what a file must still hold there if it was not rewritten
+  // since (issue 11 item 13). Empty for compressed input.
+  static constexpr std::size_t kTailBytes = 128;
+  std::string consumed_tail() const;
+  // Whether the file still holds consumed_tail() just before position():
+  // false when it was truncated or rewritten in place since those bytes were
+  // read. True for inputs that are not uncompressed regular files. One
+  // pread; call it when the file's size or time changed, not per line.
+  bool unchanged_before_position() const;
+
  private:
   struct Zstd;
   bool fill();                          // false at EOF (nothing more now)
@@ -96,6 +107,9 @@ class LineReader {
 
   std::uint64_t line_no_ = 0;
   std::uint64_t consumed_ = 0;
+  // The last bytes consumed before buf_[0] (kept at each fill; see consumed_tail).
+  char pre_[kTailBytes];
+  std::size_t pre_len_ = 0;
   std::uint64_t raw_read_ = 0;
 
   std::unique_ptr<Zstd> zstd_;

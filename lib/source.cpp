@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,6 +108,11 @@ struct Source::Impl {
   std::uint64_t max_files = 0;    // effective limit, 0 = none
   EventTime max_time = EventTime::none();
   EventTime watermark = EventTime::none();
+  // The watermark in force during the newest epoch written (checkpointed):
+  // when `watermark` is past it, an epoch is owed that runs with the newer
+  // watermark, so that what it closes is committed (Spark's no-data batch).
+  EventTime wm_epoch = EventTime::none();
+  std::int64_t first_epoch = 0;  // the first epoch of this run
   Micros last_data = 0;  // steady clock of the last record (follow idleness)
 
   // Checkpoints (--checkpoint): the position after each epoch, so a restart
@@ -118,11 +124,19 @@ struct Source::Impl {
   struct Position {  // how far a file was read, and which file it was
     std::string path;
     std::uint64_t dev = 0, ino = 0, offset = 0;
+    // The file's raw bytes read (compressed bytes for .zst, and a partial
+    // last line included): a file of that size has nothing new.
+    // kUnknownSize: not recorded (a position an older sx wrote).
+    std::uint64_t raw = kUnknownSize;
+    // The last bytes before `offset` (LineReader::consumed_tail): a file that
+    // no longer holds them there was rewritten (empty: not recorded).
+    std::string tail;
   };
+  static constexpr std::uint64_t kUnknownSize = ~std::uint64_t{0};
   std::optional<Position> resume;  // the partly read file to go on in
-  // Files named on the command line (not directories): where reading each
-  // stopped. With --follow these are the tailed files; without, the named
-  // files read to their end (so that a later --follow run can go on there).
+  // Where reading each file stopped: the files read to their end (named or
+  // found in a directory, so that a later run reads what was appended to
+  // them, issue 11 item 11) and, with --follow, the tailed files.
   std::map<std::string, Position> file_pos;
   // --follow: a named file, read as it grows (like tail -F).
   struct Tail {
@@ -131,6 +145,9 @@ struct Source::Impl {
     std::uint64_t dev = 0, ino = 0;
     std::uint64_t offset = 0;         // after the last line handed on
     std::optional<Position> pending;  // the checkpoint's position, until the file is opened
+    // The size and time of the file when it was last checked for a rewrite.
+    std::uint64_t seen_size = 0;
+    timespec seen_mtime{};
   };
   std::vector<Tail> tails;
   bool stop = false;             // --trigger once: the epoch is done
@@ -165,9 +182,10 @@ struct Source::Impl {
     // The watermark in force for the next epoch; checkpointed with the position.
     bool advanced = false;
     if (has_time && opt.stream.watermark_delay >= 0 && max_time != EventTime::none()) {
-      const EventTime wm{max_time.us - opt.stream.watermark_delay};
-      if (wm > watermark) watermark = wm, advanced = true;
+      const EventTime wm = next_watermark(max_time, opt.stream.watermark_delay);
+      if (wm > watermark && wm.us > 0) watermark = wm, advanced = true;
     }
+    wm_epoch = in_force;
     if (ckpt) save_position();
     if (progress) {
       progress->epoch(epoch, records_in_epoch, records_in_epoch, in_force,
@@ -183,11 +201,34 @@ struct Source::Impl {
     out.flush();
   }
 
+  // An epoch without records, run with the current watermark (after its
+  // record, written when it advanced): what that watermark closes downstream
+  // comes before this epoch's record, so the epoch commits it.
+  void no_data_epoch() {
+    wm_epoch = watermark;
+    if (ckpt) save_position();
+    if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0});
+    out.write_line(make_epoch_record(epoch));
+    ++epoch;
+    epoch_started = steady_now();
+    out.flush();
+  }
+
   void finish_stream() {
     end_epoch();
     // available-now and once end this run only: the stream goes on next time,
-    // so no final watermark (open windows wait in their checkpoints).
+    // so no final watermark (open windows wait in their checkpoints). As
+    // Spark's Trigger.AvailableNow, available-now ends with a no-data epoch
+    // when the watermark advanced after the last one, so a cron run commits
+    // the windows its own input closed (a rerun with nothing new owes none,
+    // and writes no epoch). --trigger once runs one epoch: a data epoch if
+    // there is new input, else the no-data epoch an earlier run owes
+    // (Trigger.Once: the windows show one run later).
     if (opt.trigger != SourceOptions::Trigger::kContinuous) {
+      const bool owed = has_time && watermark > wm_epoch;
+      if (owed && (opt.trigger == SourceOptions::Trigger::kAvailableNow || epoch == first_epoch)) {
+        no_data_epoch();
+      }
       out.flush();
       return;
     }
@@ -196,6 +237,7 @@ struct Source::Impl {
       // downstream, and a last epoch carries what it made final.
       out.write_line(make_watermark_record(EventTime::end()));
       watermark = EventTime::end();
+      wm_epoch = watermark;
       if (ckpt) save_position();  // a finished stream: a rerun adds nothing
       if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0});
       out.write_line(make_epoch_record(epoch));
@@ -242,6 +284,13 @@ struct Source::Impl {
       if (!scanned) time_value = validator.get(time->path());
       if (!extract_time(time_value, line, source, &t)) return;
       if (t > max_time) max_time = t;
+      // Spark's watermark starts at 0 (1970-01-01T00:00:00Z), in force from
+      // the first epoch: an event at or before it is late. Written just
+      // before the first such event: no record before it can be affected.
+      if (t.us <= 0 && watermark == EventTime::none() && opt.stream.watermark_delay >= 0) {
+        watermark = EventTime{0};
+        out.write_line(make_watermark_record(watermark));
+      }
     }
     // The line's bytes as they are in the file (not decompressed, no '\r'
     // dropped): the kernel can hand them on without a copy.
@@ -320,9 +369,14 @@ struct Source::Impl {
   //   i64 next epoch, i64 max event time, i64 watermark,
   //   u64 n, n times string path: the files read to their end,
   //   u8 has_current, if 1: string path, u64 dev, u64 ino, u64 offset,
-  //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: named files.
-  // A payload that ends after has_current's part (an older sx) has no named
-  // files.
+  //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: the files
+  //     read to their end or tailed (file_pos),
+  //   the trailer: n times u64 raw bytes read, for the n files before;
+  //     i64 the watermark in force during this epoch (wm_epoch);
+  //     n times string: the last bytes before the offset (Position::tail) of
+  //     the n files, then (if has_current) of the current file.
+  // A payload that ends after has_current's part (an older sx) has no
+  // file_pos; one that ends before the trailer, no raw sizes.
   void save_position() {
     PayloadWriter w;
     w.put_i64(epoch + 1);
@@ -331,6 +385,7 @@ struct Source::Impl {
     w.put_u64(done_files.size());
     for (const auto& f : done_files) w.put_string(f);
     w.put_u8(current ? 1 : 0);
+    const std::string current_tail = current ? current->consumed_tail() : std::string();
     if (current) {
       struct stat st {};
       ::fstat(current->fd(), &st);
@@ -341,7 +396,9 @@ struct Source::Impl {
     }
     for (const auto& t : tails) {
       if (t.reader) {
-        file_pos[t.path] = Position{t.path, t.dev, t.ino, t.offset};
+        file_pos[t.path] =
+            Position{t.path, t.dev, t.ino, t.offset, t.reader->raw_bytes_read(),
+                     t.reader->position() == t.offset ? t.reader->consumed_tail() : std::string()};
       } else if (!t.pending) {
         file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
       }
@@ -353,6 +410,11 @@ struct Source::Impl {
       w.put_u64(p.ino);
       w.put_u64(p.offset);
     }
+    // The trailer (none in a position an older sx wrote):
+    for (const auto& [path, p] : file_pos) w.put_u64(p.raw);
+    w.put_i64(wm_epoch.us);
+    for (const auto& [path, p] : file_pos) w.put_string(p.tail);
+    if (current) w.put_string(current_tail);
     ckpt->write(epoch, fingerprint(), w.bytes());
   }
 
@@ -391,29 +453,92 @@ struct Source::Impl {
         file_pos[p.path] = p;
       }
     }
+    wm_epoch = watermark;  // an older sx owes no epoch
+    if (r.remaining() > 0) {  // the trailer; none in a position an older sx wrote
+      for (auto& [path, p] : file_pos) p.raw = r.get_u64();
+      wm_epoch.us = r.get_i64();
+    }
+    if (r.remaining() > 0) {  // the tails (item 13); none in a position an older sx wrote
+      for (auto& [path, p] : file_pos) p.tail = std::string(r.get_string());
+      if (resume) resume->tail = std::string(r.get_string());
+    }
+    first_epoch = epoch;
+    if (watermark == EventTime::end()) {
+      // Issue 11 item 12: the final watermark closed every window downstream;
+      // whatever comes now would be late everywhere and count for nothing.
+      throw usage_error(
+          "checkpoint " + ckpt->dir() + " holds a stream that has ended: an earlier run without "
+          "--trigger read its input to the end, and its final watermark closed every window, so "
+          "every record from now on would be late. Start over with --reset (and remove what the "
+          "sink wrote), or run the pipeline with --trigger available-now each time (the stream "
+          "then goes on from run to run)");
+    }
     r.expect_end();
   }
 
-  // Opens `path` for reading, going on where the checkpoint left it.
+  // Whether a file may still grow when its reader reaches its end: yes in a
+  // run that does not end the stream (--trigger available-now or once), so
+  // a last line without its newline waits for the next run, as under
+  // --follow; no in a continuous run, where the input's end is the stream's.
+  bool may_grow(const std::string& path) const {
+    return opt.trigger != SourceOptions::Trigger::kContinuous && path != "-";
+  }
+
+  // Opens `path` for reading, going on where the checkpoint left it: in the
+  // file that an epoch ended in, in a file read to its end by an earlier run
+  // (what was appended since), in a file tailed by --follow. A file replaced
+  // or truncated since is read from its start, with a warning (open_at).
   std::unique_ptr<LineReader> open_input(const std::string& path) {
-    if (!(resume && resume->path == path)) {
-      const auto it = file_pos.find(path);
-      if (it != file_pos.end()) return open_at(path, it->second, false);  // tailed by --follow
-    }
-    auto reader = LineReader::open(path, opt.max_line_bytes);
+    const bool grow = may_grow(path);
+    std::unique_ptr<LineReader> reader;
     if (resume && resume->path == path) {
-      if (!same_file(*reader, *resume)) {
-        throw data_error(path + " is not the file the checkpoint was reading (it was replaced); "
-                         "restore it, or start over with --reset");
-      }
-      if (!skip_to(*reader, resume->offset)) {
-        throw data_error(path + " is shorter than the checkpoint's position (" +
-                         std::to_string(resume->offset) + " bytes): it changed since; restore "
-                         "it, or start over with --reset");
-      }
+      reader = open_at(path, *resume, grow);
       resume.reset();
+    } else if (const auto it = file_pos.find(path); it != file_pos.end()) {
+      reader = open_at(path, it->second, grow);
+    } else {
+      reader = LineReader::open(path, opt.max_line_bytes);
+      reader->set_follow(grow);
     }
     return reader;
+  }
+
+  // Whether a file an earlier run read to its end has nothing new to read:
+  // the same file (device and inode) with the size that run had read. (A
+  // file read by an older sx, which kept no position, is not read again; a
+  // file that is gone has nothing to read.)
+  bool nothing_new(const std::string& path) const {
+    const auto it = file_pos.find(path);
+    if (it == file_pos.end()) return true;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return true;
+    const Position& p = it->second;
+    if (static_cast<std::uint64_t>(st.st_dev) != p.dev ||
+        static_cast<std::uint64_t>(st.st_ino) != p.ino ||
+        static_cast<std::uint64_t>(st.st_size) != p.raw) {
+      return false;
+    }
+    // The same size: rewritten in place (with as many bytes) or not?
+    return p.tail.empty() || holds_at(path, p.offset - p.tail.size(), p.tail);
+  }
+
+  // Whether the file `path` holds `bytes` at `at`.
+  static bool holds_at(const std::string& path, std::uint64_t at, const std::string& bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    std::string now(bytes.size(), '\0');
+    const ssize_t r = ::pread(fd, now.data(), now.size(), static_cast<off_t>(at));
+    ::close(fd);
+    return r == static_cast<ssize_t>(bytes.size()) && now == bytes;
+  }
+
+  // Where reading `reader` (opened on `path`) stopped, for the checkpoint.
+  static Position position_of(const std::string& path, const LineReader& reader) {
+    struct stat st {};
+    ::fstat(reader.fd(), &st);
+    return Position{path, static_cast<std::uint64_t>(st.st_dev),
+                    static_cast<std::uint64_t>(st.st_ino), reader.position(),
+                    reader.raw_bytes_read(), reader.consumed_tail()};
   }
 
   // Whether `reader` reads the file `p` was saved for (device and inode).
@@ -431,10 +556,11 @@ struct Source::Impl {
     return reader.position() == offset;
   }
 
-  // Opens the named file `path` to go on at `p`, the checkpoint's position in
-  // it. A file that was replaced or truncated since (log rotation while
-  // sx-read was stopped) is read from its start instead, with a warning: what
-  // the old file held after p.offset was not read and will not be.
+  // Opens the file `path` to go on at `p`, the checkpoint's position in it. A
+  // file that was replaced or truncated since (log rotation while sx-read was
+  // stopped, or between two available-now runs) is read from its start
+  // instead, with a warning: what the old file held after p.offset was not
+  // read and will not be. `follow`: a partial last line waits for the rest.
   std::unique_ptr<LineReader> open_at(const std::string& path, const Position& p, bool follow) {
     auto reader = LineReader::open(path, opt.max_line_bytes);
     reader->set_follow(follow);
@@ -442,7 +568,16 @@ struct Source::Impl {
     ::fstat(reader->fd(), &st);
     const std::string off = std::to_string(p.offset);
     if (same_file(*reader, p)) {
-      if (skip_to(*reader, p.offset)) return reader;
+      if (skip_to(*reader, p.offset)) {
+        if (p.tail.empty() || reader->consumed_tail() == p.tail) return reader;
+        // A line ends at the offset, but the bytes before it changed.
+        warn(path + " was rewritten while sx-read was stopped (the bytes before byte " + off +
+             ", where the checkpoint had read it to, are not the ones read there): reading it "
+             "from its start");
+        reader = LineReader::open(path, opt.max_line_bytes);
+        reader->set_follow(follow);
+        return reader;
+      }
       // Shorter than the position, or no line ends there: truncated (and
       // perhaps written again) while sx-read was stopped.
       warn(path + " was truncated while sx-read was stopped (it has " +
@@ -496,10 +631,6 @@ struct Source::Impl {
   void run_finite() {
     const std::vector<std::string> files =
         expand_inputs(opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs);
-    std::set<std::string> named;  // files named as such, not through a directory
-    for (const auto& in : opt.inputs) {
-      if (in != "-" && !is_dir(in)) named.insert(in);
-    }
     if (ckpt && std::find(files.begin(), files.end(), "-") != files.end()) {
       throw usage_error("--checkpoint needs files or directories: a position in stdin cannot be "
                         "found again after a restart");
@@ -515,7 +646,8 @@ struct Source::Impl {
     }
     for (const auto& path : files) {
       if (stop) break;
-      if (done_files.count(path)) continue;  // read by an earlier run
+      // A file read to its end by an earlier run: read what was appended.
+      if (done_files.count(path) && nothing_new(path)) continue;
       auto reader = open_input(path);
       current = reader.get();
       current_path = path;
@@ -529,13 +661,8 @@ struct Source::Impl {
       if (stop) break;  // --trigger once: mid-file; the position is saved
       bytes_done += reader->raw_bytes_read();
       current = nullptr;
-      if (named.count(path)) {  // where it ends, for a later --follow run
-        struct stat st {};
-        ::fstat(reader->fd(), &st);
-        file_pos[path] = Position{path, static_cast<std::uint64_t>(st.st_dev),
-                                  static_cast<std::uint64_t>(st.st_ino), reader->position()};
-      }
-      if (path != "-") {
+      if (path != "-") {  // where it ends, for a later run (--follow or not)
+        file_pos[path] = position_of(path, *reader);
         done_files.insert(path);
         file_done();
       }
@@ -599,6 +726,7 @@ struct Source::Impl {
           drain(*reader);
           current = nullptr;
           got |= records != before;
+          file_pos[f] = position_of(f, *reader);
           done_files.insert(f);
           file_done();
         }
@@ -620,9 +748,39 @@ struct Source::Impl {
     }
   }
 
+  // Before reading on in a followed file: when its size or time changed, it
+  // must still hold the bytes read before the offset; if not, it was
+  // rewritten in place (truncated and written again between two polls, with
+  // at least as many bytes): drop the reader, so that the file is read again
+  // from its start, with a warning. (Going on at the old offset would read
+  // the new content from the middle: lines lost, or a spurious bad line.)
+  void check_rewrite(Tail& t) {
+    struct stat st {};
+    if (::fstat(t.reader->fd(), &st) != 0) return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size == t.seen_size && st.st_mtim.tv_sec == t.seen_mtime.tv_sec &&
+        st.st_mtim.tv_nsec == t.seen_mtime.tv_nsec) {
+      return;
+    }
+    t.seen_size = size;
+    t.seen_mtime = st.st_mtim;
+    if (t.reader->unchanged_before_position()) return;
+    const std::string off = std::to_string(t.reader->position());
+    warn(t.path + " was rewritten in place (the bytes before byte " + off + ", where sx-read had "
+         "read it to, changed" +
+         (t.reader->raw_bytes_read() > t.reader->position()
+              ? ", and the partial line after them was dropped"
+              : "") +
+         "): reading it from its start");
+    t.reader.reset();
+    t.seen_size = 0;
+    t.seen_mtime = {};
+  }
+
   // Reads what is new in a followed file. Returns true if records were read.
   bool poll_tail(Tail& t) {
     const std::uint64_t before = records;
+    if (t.reader && !t.reader->compressed()) check_rewrite(t);
     if (t.reader) drain(*t.reader, &t.offset);
     // After the drain: a stat from before it would take lines appended while
     // it ran for a truncation.
@@ -636,6 +794,11 @@ struct Source::Impl {
       if (replaced || truncated) {
         // Rotation: finish the old file (a partial last line is reported),
         // then read the new one from its start.
+        if (truncated) {
+          warn(t.path + " was truncated (to " + std::to_string(st.st_size) + " bytes, below byte " +
+               std::to_string(t.reader->raw_bytes_read()) + " where sx-read had read it to): "
+               "reading it from its start");
+        }
         t.reader->set_follow(false);
         drain(*t.reader, &t.offset);
         t.reader.reset();

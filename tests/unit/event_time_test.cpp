@@ -39,3 +39,13 @@ TEST_CASE("format_time writes ISO-8601 UTC with fraction only when non-zero") {
   CHECK(format_time(EventTime{sx::days_from_civil(2024, 2, 29) * sx::kMicrosPerDay}) ==
         "2024-02-29T00:00:00Z");
 }
+
+TEST_CASE("issue 11 item 27: the watermark in whole milliseconds, as Spark") {
+  using sx::EventTime;
+  // 10.000900s counts as 10.000s; a delay of 2.0005s as 2.000s.
+  CHECK(sx::next_watermark(EventTime{10000900}, 2000000).us == 8000000);
+  CHECK(sx::next_watermark(EventTime{10000900}, 2000500).us == 8000000);
+  CHECK(sx::next_watermark(EventTime{10000999}, 0).us == 10000000);
+  // Before 1970 Scala's Long division truncates toward zero.
+  CHECK(sx::next_watermark(EventTime{-1500}, 0).us == -1000);
+}

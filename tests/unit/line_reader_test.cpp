@@ -205,3 +205,43 @@ TEST_CASE("random lines through a pipe in random pieces come out exactly") {
   writer.join();
   CHECK(got == want);
 }
+
+TEST_CASE("issue 11 item 13: consumed_tail and a file rewritten in place") {
+  // Lines long enough that the tail spans several lines and, with many of
+  // them, several fills of the buffer.
+  std::string content;
+  for (int i = 0; i < 40000; ++i) content += "{\"n\":" + std::to_string(i) + ",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxx\"}\n";
+  const std::string path = temp_file(content);
+  auto reader = sx::LineReader::open(path, 1 << 20);
+  reader->set_follow(true);
+  sx::Line line;
+  CHECK(reader->consumed_tail().empty());  // nothing read yet
+  CHECK(reader->unchanged_before_position());
+  REQUIRE(reader->next(&line));
+  CHECK(reader->consumed_tail() == content.substr(0, reader->position()));
+  std::size_t n = 1;
+  while (reader->next(&line)) ++n;
+  CHECK(n == 40000);
+  REQUIRE(reader->position() == content.size());
+  CHECK(reader->consumed_tail() ==
+        content.substr(content.size() - sx::LineReader::kTailBytes));
+  CHECK(reader->unchanged_before_position());
+  // Appended to: still the bytes read.
+  {
+    FILE* f = std::fopen(path.c_str(), "a");
+    std::fputs("{\"n\":-1}\n", f);
+    std::fclose(f);
+  }
+  CHECK(reader->unchanged_before_position());
+  // Rewritten in place with more bytes: not the bytes read.
+  {
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::string other = content;
+    other[other.size() - 10] = 'y';
+    other += "{\"n\":-2}\n";
+    std::fputs(other.c_str(), f);
+    std::fclose(f);
+  }
+  CHECK(!reader->unchanged_before_position());
+  ::unlink(path.c_str());
+}
