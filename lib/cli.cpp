@@ -6,6 +6,7 @@
 #include <new>
 #include <vector>
 
+#include "did_you_mean.h"
 #include "error.h"
 #include "record_time.h"
 
@@ -14,21 +15,6 @@ namespace sx {
 namespace {
 
 const char* g_tool = "sx";
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // "did you mean --time-field?" for an unknown flag close to a known one.
 std::string suggestion(const CLI::App& app, const std::vector<std::string>& extras) {

@@ -68,14 +68,15 @@ int main(int argc, char** argv) {
             ->type_name("DURATION");
         app.add_option("--by", opt.by,
                        "Group key fields, comma-separated; dotted paths reach into objects; a "
-                       "missing field groups as null")
+                       "missing field groups as null; 'FIELD as NAME' renames the column")
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("FIELDS");
         app.add_option("--agg", opt.aggs,
                        "Aggregate (repeatable): count, sum(F), avg(F), min(F), max(F), "
-                       "count_distinct(F), first(F), last(F), collect_list(F), count_if(F=V); "
-                       "'... as NAME' renames. Default: count")
+                       "count_distinct(F), first(F), last(F), collect_list(F), count_if(F OP V) "
+                       "with OP one of = != < <= > >=; '... as NAME' renames; several may be "
+                       "comma-separated. Default: count")
             ->allow_extra_args(false)
             ->type_name("SPEC");
         app.add_option("--mode", mode,
