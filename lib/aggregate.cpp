@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 
+#include "did_you_mean.h"
 #include "error.h"
 #include "time_parser.h"
 
@@ -261,25 +263,234 @@ bool to_number(const JsonValue& v, JsonValue* n) {
   }
 }
 
+namespace {
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// A JSON number (RFC 8259 grammar), as an unquoted count_if literal.
+bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+// The first of `chars` in `s` outside quotes, or npos.
+std::size_t find_unquoted(std::string_view s, std::string_view chars) {
+  char quote = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (chars.find(c) != std::string_view::npos) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// True when a quote opened in `s` is still open at its end.
+bool in_quote_at_end(std::string_view s) {
+  char quote = 0;
+  for (const char c : s) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    }
+  }
+  return quote != 0;
+}
+
+// A field path inside a spec: no characters that would mean an expression.
+void check_field(std::string_view text, std::string_view field, const char* what,
+                 void (*bad)(std::string_view, const std::string&)) {
+  if (field.empty()) bad(text, std::string(what) + " needs a field");
+  const std::size_t odd = field.find_first_of("()'\",=<>!");
+  if (odd != std::string_view::npos) {
+    bad(text, "'" + std::string(field) + "' is not a field name ('" + std::string(1, field[odd]) +
+                  "' is not allowed there; sx has no expressions here yet)");
+  }
+}
+
+[[noreturn]] void bad_by(std::string_view text, const std::string& why) {
+  throw usage_error("bad --by '" + std::string(text) + "': " + why +
+                    " (write FIELD or FIELD as NAME, e.g. --by 'http.path as path')");
+}
+
+void bad_agg_fn(std::string_view text, const std::string& why) { bad_agg(text, why); }
+void bad_by_fn(std::string_view text, const std::string& why) { bad_by(text, why); }
+
+// "as NAME" after a spec: the name, or "" when `rest` is empty. Throws via
+// `bad` for anything else.
+std::string parse_alias(std::string_view text, std::string_view rest, std::string_view after,
+                        void (*bad)(std::string_view, const std::string&)) {
+  rest = trim(rest);
+  if (rest.empty()) return {};
+  const bool as = rest.size() >= 2 && (rest.substr(0, 2) == "as" || rest.substr(0, 2) == "AS") &&
+                  (rest.size() == 2 || is_space(rest[2]));
+  if (!as) {
+    bad(text, "unexpected '" + std::string(rest) + "' after " + std::string(after) +
+                  " (to name the result write '... as NAME'; give several aggregates as separate "
+                  "--agg flags or separated by commas)");
+  }
+  const std::string_view name = trim(rest.substr(2));
+  if (name.empty()) bad(text, "'as' needs a name");
+  for (const char c : name) {
+    if (!is_word_char(c) && c != '.' && c != '-' && c != '@' && static_cast<unsigned char>(c) < 0x80) {
+      bad(text, "'" + std::string(name) +
+                    "' is not a name after 'as' (one word: letters, digits, '_', '-', '.')");
+    }
+  }
+  return std::string(name);
+}
+
+const char* op_word(CmpOp op) {
+  switch (op) {
+    case CmpOp::kEq: return "_";
+    case CmpOp::kNe: return "_ne_";
+    case CmpOp::kLt: return "_lt_";
+    case CmpOp::kLe: return "_le_";
+    case CmpOp::kGt: return "_gt_";
+    case CmpOp::kGe: return "_ge_";
+  }
+  return "_";
+}
+
+// count_if's argument: FIELD OP VALUE.
+void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec) {
+  static constexpr std::string_view kOpChars = "=!<>";
+  const std::size_t at = find_unquoted(arg, kOpChars);
+  if (at == std::string_view::npos) {
+    bad_agg(text, "count_if needs FIELD OP VALUE with OP one of = != < <= > >=, as in "
+                  "count_if(status>=500)");
+  }
+  const std::string_view field = trim(arg.substr(0, at));
+  if (field.empty()) bad_agg(text, "count_if needs a field before the operator");
+  check_field(text, field, "count_if", bad_agg_fn);
+  std::size_t end = at;
+  while (end < arg.size() && kOpChars.find(arg[end]) != std::string_view::npos) ++end;
+  const std::string_view op = arg.substr(at, end - at);
+  if (op == "=" || op == "==") spec.op = CmpOp::kEq;
+  else if (op == "!=" || op == "<>") spec.op = CmpOp::kNe;
+  else if (op == "<") spec.op = CmpOp::kLt;
+  else if (op == "<=") spec.op = CmpOp::kLe;
+  else if (op == ">") spec.op = CmpOp::kGt;
+  else if (op == ">=") spec.op = CmpOp::kGe;
+  else {
+    const std::string hint = op == "=>" ? " (did you mean '>='?)"
+                             : op == "=<" ? " (did you mean '<='?)"
+                             : op == "=!" || op == "!" ? " (did you mean '!='?)"
+                                                       : "";
+    bad_agg(text, "unknown operator '" + std::string(op) + "'" + hint +
+                      "; count_if compares with = != < <= > >=");
+  }
+  spec.negate = spec.op == CmpOp::kNe;
+  std::string_view value = trim(arg.substr(end));
+  if (value.empty()) bad_agg(text, "count_if needs a value after '" + std::string(op) + "'");
+  if (value.front() == '\'' || value.front() == '"') {
+    const char q = value.front();
+    const std::size_t close = value.find(q, 1);
+    if (close == std::string_view::npos) bad_agg(text, "unterminated quote in the value");
+    if (close != value.size() - 1) {
+      bad_agg(text, "unexpected '" + std::string(value.substr(close + 1)) + "' after the quoted value");
+    }
+    spec.match = std::string(value.substr(1, close - 1));
+    spec.lit = JsonType::kString;
+  } else {
+    const std::size_t odd = value.find_first_of("()'\",=<>!");
+    if (odd != std::string_view::npos) {
+      bad_agg(text, "'" + std::string(value) + "' is not a value ('" + std::string(1, value[odd]) +
+                        "'; quote a value that holds it, as in count_if(F='a,b'); sx has no "
+                        "expressions here yet)");
+    }
+    spec.match = std::string(value);
+    if (value == "true" || value == "false") {
+      spec.lit = JsonType::kBool;
+      spec.lit_bool = value == "true";
+    } else if (value == "null") {
+      spec.lit = JsonType::kNull;  // Spark: x = NULL is null, never true
+    } else if (is_json_number(value)) {
+      JsonValue s;
+      s.type = JsonType::kString;
+      s.text = value;
+      if (!to_number(s, &spec.lit_num)) bad_agg(text, "the number '" + std::string(value) + "' is out of range");
+      spec.lit = spec.lit_num.type;
+      spec.lit_is_num = true;
+    } else {
+      spec.lit = JsonType::kString;
+    }
+  }
+  if (spec.lit == JsonType::kString) {
+    JsonValue s;
+    s.type = JsonType::kString;
+    s.text = spec.match;
+    spec.lit_is_num = to_number(s, &spec.lit_num);
+    if (spec.match.size() >= 10 && spec.match[4] == '-') {
+      static const TimeParser iso("iso8601", "UTC");
+      EventTime t;
+      if (iso.parse(spec.match, &t)) spec.lit_is_time = true, spec.lit_time = t.us;
+    }
+  }
+  std::string name = default_name("count_if", field);
+  name += op_word(spec.op);
+  name += default_name("", spec.match).substr(spec.match.empty() ? 0 : 1);
+  spec.name = name;
+}
+
+}  // namespace
+
 AggSpec parse_agg(std::string_view text) {
   AggSpec spec;
-  spec.text = std::string(trim(text));
-  std::string_view s = trim(text);
-  // "... as NAME"
-  std::string alias;
-  const std::size_t as = s.rfind(" as ");
-  if (as != std::string_view::npos && s.find(')', as) == std::string_view::npos) {
-    alias = std::string(trim(s.substr(as + 4)));
-    s = trim(s.substr(0, as));
-    if (alias.empty()) bad_agg(text, "'as' needs a name");
-  }
-  std::string_view func = s;
+  const std::string_view s = trim(text);
+  spec.text = std::string(s);
+  if (s.empty()) bad_agg(text, "empty spec");
+  std::size_t i = 0;
+  while (i < s.size() && is_word_char(s[i])) ++i;
+  const std::string_view func = s.substr(0, i);
+  if (func.empty()) bad_agg(text, "expected a function name at '" + std::string(s) + "'");
+  std::string_view rest = trim(s.substr(i));
   std::string_view arg;
-  const std::size_t open = s.find('(');
-  if (open != std::string_view::npos) {
-    if (s.back() != ')') bad_agg(text, "missing ')'");
-    func = trim(s.substr(0, open));
-    arg = trim(s.substr(open + 1, s.size() - open - 2));
+  bool parens = false;
+  if (!rest.empty() && rest.front() == '(') {
+    parens = true;
+    const std::size_t close = find_unquoted(rest.substr(1), "()");
+    if (close == std::string_view::npos) {
+      if (in_quote_at_end(rest)) bad_agg(text, "unterminated quote");
+      bad_agg(text, "unbalanced parentheses: no ')' closes '('");
+    }
+    if (rest[1 + close] == '(') {
+      bad_agg(text, "nested parentheses: a function takes one field (sx has no expressions here yet)");
+    }
+    arg = trim(rest.substr(1, close));
+    rest = rest.substr(close + 2);
+    if (find_unquoted(rest, ")") != std::string_view::npos && find_unquoted(rest, "(") == std::string_view::npos) {
+      bad_agg(text, "unbalanced parentheses: a ')' closes nothing");
+    }
   }
   struct Func {
     const char* name;
@@ -296,7 +507,19 @@ AggSpec parse_agg(std::string_view text) {
   for (const Func& f : kFuncs) {
     if (func == f.name) found = &f;
   }
-  if (!found) bad_agg(text, "unknown function '" + std::string(func) + "'");
+  if (!found) {
+    std::vector<std::string> names;
+    for (const Func& f : kFuncs) names.emplace_back(f.name);
+    std::string lower(func);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string near = lower != func && std::find(names.begin(), names.end(), lower) != names.end()
+                           ? lower
+                           : closest_name(func, names, 2);
+    bad_agg(text, "unknown function '" + std::string(func) + "'" +
+                      (near.empty() ? "" : " (did you mean " + near + "?)"));
+  }
+  const std::string alias = parse_alias(text, rest, parens ? "')'" : "'" + std::string(func) + "'",
+                                        bad_agg_fn);
   spec.kind = found->kind;
   std::string name_func = found->kind == AggKind::kAvg ? "avg" : found->name;
   if (spec.kind == AggKind::kCount) {
@@ -307,19 +530,69 @@ AggSpec parse_agg(std::string_view text) {
   if (arg.empty()) bad_agg(text, std::string(found->name) + " needs a field, as in " + found->name + "(value)");
   std::string_view field = arg;
   if (spec.kind == AggKind::kCountIf) {
-    const std::size_t eq = arg.find('=');
-    if (eq == std::string_view::npos || eq == 0) bad_agg(text, "count_if needs FIELD=VALUE");
-    spec.negate = arg[eq - 1] == '!';
-    field = trim(arg.substr(0, spec.negate ? eq - 1 : eq));
-    std::string_view value = trim(arg.substr(eq + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    }
-    spec.match = std::string(value);
+    parse_condition(text, arg, spec);
+    field = trim(arg.substr(0, find_unquoted(arg, "=!<>")));
+    spec.field = FieldPath::parse(field);
+    if (!alias.empty()) spec.name = alias;
+    return spec;
   }
+  check_field(text, field, found->name, bad_agg_fn);
   spec.field = FieldPath::parse(field);
   spec.name = alias.empty() ? default_name(name_func, arg) : alias;
   return spec;
+}
+
+std::vector<AggSpec> parse_aggs(std::string_view text) {
+  std::vector<std::string_view> parts;
+  int depth = 0;
+  char quote = 0;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      parts.push_back(text.substr(from, i - from));
+      from = i + 1;
+    }
+  }
+  if (parts.empty()) return {parse_agg(text)};
+  parts.push_back(text.substr(from));
+  std::vector<AggSpec> out;
+  for (const auto part : parts) {
+    if (trim(part).empty()) bad_agg(text, "an empty aggregate between commas");
+    out.push_back(parse_agg(part));
+  }
+  return out;
+}
+
+GroupSpec parse_group_spec(std::string_view text) {
+  GroupSpec g;
+  std::string_view s = trim(text);
+  if (s.empty()) bad_by(text, "an empty field name");
+  std::string_view field = s;
+  std::string alias;
+  for (std::size_t i = 0; i + 3 < s.size(); ++i) {
+    if (is_space(s[i]) && (s.substr(i + 1, 2) == "as" || s.substr(i + 1, 2) == "AS") &&
+        (i + 3 == s.size() || is_space(s[i + 3]))) {
+      field = trim(s.substr(0, i));
+      alias = parse_alias(text, s.substr(i + 1), "the field", bad_by_fn);
+      break;
+    }
+  }
+  if (s.size() >= 3 && (s.substr(s.size() - 3) == " as" || s.substr(s.size() - 3) == " AS")) {
+    bad_by(text, "'as' needs a name");
+  }
+  check_field(text, field, "--by", bad_by_fn);
+  g.field = FieldPath::parse(field);
+  g.name = alias.empty() ? std::string(field) : alias;
+  return g;
 }
 
 void canonical_text(const JsonValue& v, std::string* out) {
@@ -351,29 +624,94 @@ void canonical_text(const JsonValue& v, std::string* out) {
   }
 }
 
-bool agg_matches(const AggSpec& spec, const JsonValue& v) {
-  bool eq;
-  bool vi, mi;
-  std::int64_t a, b;
-  double ad, bd;
-  JsonValue m;
-  m.type = JsonType::kString;
-  m.text = spec.match;
-  if (v.type != JsonType::kString && v.type != JsonType::kMissing && v.type != JsonType::kNull &&
-      numeric(v, &vi, &a, &ad) && numeric(m, &mi, &b, &bd)) {
-    if (vi && mi) {
-      eq = a == b;
-    } else {
-      eq = (vi ? static_cast<double>(a) : ad) == (mi ? static_cast<double>(b) : bd);
+namespace {
+
+int sign(int c) { return c < 0 ? -1 : c > 0 ? 1 : 0; }
+
+// a <=> b for two numbers from to_number() (kInt or kDouble).
+int compare_numbers(const JsonValue& a, const JsonValue& b) {
+  if (a.type == JsonType::kInt && b.type == JsonType::kInt) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+  const double x = a.type == JsonType::kInt ? static_cast<double>(a.i) : a.d;
+  const double y = b.type == JsonType::kInt ? static_cast<double>(b.i) : b.d;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// Spark's cast of a string to boolean: true/t/yes/y/1, false/f/no/n/0 (any
+// case, trimmed); anything else is null.
+bool string_to_bool(std::string_view s, bool* out) {
+  s = trim(s);
+  std::string l(s);
+  for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "true" || l == "t" || l == "yes" || l == "y" || l == "1") return *out = true, true;
+  if (l == "false" || l == "f" || l == "no" || l == "n" || l == "0") return *out = false, true;
+  return false;
+}
+
+// v <=> the count_if literal in *c; false when the comparison is null.
+bool compare_with_literal(const AggSpec& spec, const JsonValue& v, int* c) {
+  switch (v.type) {
+    case JsonType::kInt:
+    case JsonType::kUint:
+    case JsonType::kDouble: {
+      if (!spec.lit_is_num) return false;  // a boolean, null or non-numeric string literal
+      JsonValue n;
+      to_number(v, &n);
+      *c = compare_numbers(n, spec.lit_num);
+      return true;
     }
-  } else if (v.type == JsonType::kMissing || v.type == JsonType::kNull) {
-    return false;  // SQL: NULL = x and NULL != x are both not true
-  } else {
-    thread_local std::string text;
-    canonical_text(v, &text);
-    eq = text == spec.match;
+    case JsonType::kBool: {
+      bool lit;
+      if (spec.lit == JsonType::kBool) {
+        lit = spec.lit_bool;
+      } else if (spec.lit != JsonType::kString || !string_to_bool(spec.match, &lit)) {
+        return false;
+      }
+      *c = static_cast<int>(v.boolean) - static_cast<int>(lit);
+      return true;
+    }
+    case JsonType::kString: {
+      if (spec.lit == JsonType::kInt || spec.lit == JsonType::kDouble) {
+        JsonValue n;
+        if (!to_number(v, &n)) return false;  // Spark: cast('abc' as int) is null
+        *c = compare_numbers(n, spec.lit_num);
+        return true;
+      }
+      if (spec.lit == JsonType::kBool) {
+        bool b;
+        if (!string_to_bool(v.text, &b)) return false;
+        *c = static_cast<int>(b) - static_cast<int>(spec.lit_bool);
+        return true;
+      }
+      if (spec.lit != JsonType::kString) return false;
+      if (spec.lit_is_time && v.text.size() >= 10 && v.text[4] == '-') {
+        static const TimeParser iso("iso8601", "UTC");
+        EventTime t;
+        if (iso.parse(v.text, &t)) {
+          *c = t.us < spec.lit_time ? -1 : t.us > spec.lit_time ? 1 : 0;
+          return true;
+        }
+      }
+      *c = sign(v.text.compare(spec.match));
+      return true;
+    }
+    default: return false;  // null, missing, objects and arrays
   }
-  return eq != spec.negate;
+}
+
+}  // namespace
+
+bool agg_matches(const AggSpec& spec, const JsonValue& v) {
+  int c;
+  if (!compare_with_literal(spec, v, &c)) return false;  // SQL: a null comparison is not true
+  switch (spec.op) {
+    case CmpOp::kEq: return c == 0;
+    case CmpOp::kNe: return c != 0;
+    case CmpOp::kLt: return c < 0;
+    case CmpOp::kLe: return c <= 0;
+    case CmpOp::kGt: return c > 0;
+    case CmpOp::kGe: return c >= 0;
+  }
+  return false;
 }
 
 void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i) {

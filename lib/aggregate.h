@@ -2,8 +2,10 @@
 // state per group, merging (session windows) and their JSON result.
 //
 //   count                        rows
-//   count_if(FIELD=VALUE)        rows whose FIELD equals VALUE ('!=': differs;
-//                                a null or missing FIELD matches neither)
+//   count_if(FIELD OP VALUE)     rows where FIELD OP VALUE is true; OP is one of
+//                                = (or ==) != (or <>) < <= > >=; a null or
+//                                missing FIELD, or values that do not compare
+//                                (Spark's failed implicit cast), count nowhere
 //   sum(F) avg(F) min(F) max(F)  over non-null values of F
 //   count_distinct(F)            distinct non-null values of F (exact)
 //   first(F) last(F)             F of the first / last row in arrival order
@@ -44,19 +46,49 @@ enum class AggKind {
   kCollectList
 };
 
+// count_if's comparison operator.
+enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe };
+
 struct AggSpec {
   AggKind kind = AggKind::kCount;
   FieldPath field;        // empty for count
   std::string name;       // output field name
   std::string text;       // the spec as given, for messages and checkpoints
-  // count_if: the value compared with (as text), and whether '!=' was used.
+  // count_if: the operator and the literal compared with. `match` is the
+  // literal's text (quotes removed); `lit` its type: kString, kInt or kDouble
+  // (an unquoted number; lit_num holds it), kBool (unquoted true/false) or
+  // kNull (unquoted null: never true). A string literal that holds a number
+  // or an ISO-8601 time also has lit_num / lit_time set (lit_is_*).
+  CmpOp op = CmpOp::kEq;
   std::string match;
-  bool negate = false;
+  JsonValue lit_num;
+  JsonType lit = JsonType::kString;
+  bool lit_bool = false;
+  bool lit_is_num = false;
+  bool lit_is_time = false;
+  Micros lit_time = 0;
+  bool negate = false;    // op == kNe (kept for older callers)
 };
 
 // Parses one --agg spec such as "sum(value)", "avg(price) as mean",
-// "count_if(event_type=purchase)". Throws usage_error with the grammar.
+// "count_if(status>=500)". Throws usage_error naming the spec and what is
+// wrong with it (an unknown function, unbalanced parentheses or quotes, an
+// unknown operator, text after the closing parenthesis...).
 AggSpec parse_agg(std::string_view text);
+// Parses one --agg value, which may list several aggregates separated by
+// commas outside parentheses and quotes: "sum(a), max(a) as top".
+std::vector<AggSpec> parse_aggs(std::string_view text);
+
+// One --by entry: a field path, optionally renamed ("http.path as path",
+// Spark's col("http.path").alias("path")). `name` is the output field.
+struct GroupSpec {
+  FieldPath field;
+  std::string name;
+};
+// Throws usage_error for an empty entry, a missing alias after 'as', or text
+// that is not a field path (parentheses, quotes, operators: sx has no
+// expressions in --by yet).
+GroupSpec parse_group_spec(std::string_view text);
 
 // A value's canonical text: strings unescaped, numbers normalised (1, 1.0
 // and 1e0 give "1"), true/false/null, containers as raw JSON. `is_string`
@@ -69,8 +101,13 @@ void canonical_text(const JsonValue& v, std::string* out);
 // one ("12.5", as Miller and Spark's cast read it). False otherwise.
 bool to_number(const JsonValue& v, JsonValue* n);
 
-// True when `v` equals the count_if value: numbers numerically, everything
-// else by canonical text ("true" matches true, "7" matches 7 and "7").
+// True when count_if's comparison holds for `v` (Spark's semantics, ANSI
+// mode off): a number and a string holding a number compare as numbers (a
+// string that holds none: no match, as Spark's cast gives null); two strings
+// compare as instants when both are ISO-8601 times, else byte-wise; booleans
+// with booleans (or strings true/false/t/f/yes/no/y/n/1/0); a null or
+// missing value, a container, or values of kinds that do not compare: false,
+// whatever the operator.
 bool agg_matches(const AggSpec& spec, const JsonValue& v);
 
 // Running state of one aggregate for one group. Plain data, so that a group

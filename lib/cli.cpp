@@ -1,11 +1,14 @@
 #include "cli.h"
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <new>
 #include <vector>
 
+#include "did_you_mean.h"
+#include "duration.h"
 #include "error.h"
 #include "record_time.h"
 
@@ -14,21 +17,6 @@ namespace sx {
 namespace {
 
 const char* g_tool = "sx";
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // "did you mean --time-field?" for an unknown flag close to a known one.
 std::string suggestion(const CLI::App& app, const std::vector<std::string>& extras) {
@@ -134,48 +122,105 @@ void add_progress_flag(CLI::App& app, std::string& path) {
   app.add_option("--progress", path,
                  "Append a progress record per epoch to FILE (NDJSON, as Spark's "
                  "StreamingQueryProgress: rows in and out, rows/s, duration, watermark, state)")
+      ->check(non_empty_check("a file name"))
       ->type_name("FILE");
 }
 
 void add_name_flag(CLI::App& app, std::string& name) {
   app.add_option("--name", name,
                  std::string("This stage's name in the checkpoint (default ") + g_tool + ")")
+      ->check(non_empty_check("a name"))
       ->type_name("NAME");
 }
 
 void add_time_flags(CLI::App& app, TimeFlags& flags) {
   app.add_option("--time-field", flags.time_field,
                  "Field holding the event time; a dotted path (a.b.c) reaches into objects")
+      ->check(non_empty_check("the field holding the event time, e.g. --time-field ts"))
       ->type_name("PATH");
   app.add_option("--time-format", flags.time_format,
                  "auto, iso8601, epoch-s, epoch-ms, epoch-us, or a strftime pattern such as "
                  "'%d/%b/%Y:%H:%M:%S %z'")
       ->default_val("auto")
+      ->check(non_empty_check("a format such as auto or iso8601"))
       ->type_name("FORMAT");
   app.add_option("--time-zone", flags.time_zone,
                  "Zone of timestamps that carry no offset: UTC, an IANA name (Europe/Paris) "
                  "or an offset (+05:30)")
       ->default_val("UTC")
+      ->check(non_empty_check("a zone such as UTC or Europe/Paris"))
       ->type_name("ZONE");
 }
 
 std::size_t parse_byte_size(const std::string& flag, const std::string& text) {
-  std::size_t pos = 0;
-  unsigned long long value = 0;
-  try {
-    value = std::stoull(text, &pos);
-  } catch (const std::exception&) {
-    throw usage_error(flag + ": '" + text + "' is not a size (examples: 4096, 64KiB, 16MiB)");
+  const std::string example = " (examples: 4096, 64KiB, 16MiB)";
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0) {
+    throw usage_error(flag + ": '" + text + "' is not a size: give a whole number of bytes, " +
+                      "optionally with a unit" + example);
   }
-  std::string unit = text.substr(pos);
+  const std::string unit = text.substr(digits);
   unsigned long long mult = 1;
   if (unit.empty() || unit == "B") mult = 1;
   else if (unit == "k" || unit == "K" || unit == "KiB" || unit == "KB") mult = 1ULL << 10;
   else if (unit == "M" || unit == "MiB" || unit == "MB") mult = 1ULL << 20;
   else if (unit == "G" || unit == "GiB" || unit == "GB") mult = 1ULL << 30;
-  else throw usage_error(flag + ": unknown size unit in '" + text + "' (use B, KiB, MiB or GiB)");
+  else if (unit == "T" || unit == "TiB" || unit == "TB") mult = 1ULL << 40;
+  else throw usage_error(flag + ": unknown size unit in '" + text + "' (use B, KiB, MiB, GiB or TiB)");
+  constexpr unsigned long long kMax = 1ULL << 40;
+  unsigned long long value = 0;
+  bool big = false;
+  for (std::size_t i = 0; i < digits; ++i) {
+    value = value * 10 + static_cast<unsigned long long>(text[i] - '0');
+    if (value > kMax) big = true, value = kMax + 1;
+  }
   if (value == 0) throw usage_error(flag + ": size must be greater than zero");
+  if (big || value > kMax / mult) {
+    throw usage_error(flag + ": '" + text + "' is too large (at most 1TiB)");
+  }
   return static_cast<std::size_t>(value * mult);
+}
+
+std::int64_t flag_duration(const std::string& flag, const std::string& text, bool allow_zero) {
+  try {
+    return parse_duration(text, allow_zero);
+  } catch (const Error& e) {
+    throw usage_error(flag + ": " + e.what());
+  }
+}
+
+CLI::Validator count_check(std::uint64_t min, std::uint64_t max) {
+  const std::string range = max == UINT64_MAX ? "a whole number >= " + std::to_string(min)
+                                              : "a whole number from " + std::to_string(min) +
+                                                    " to " + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+        const bool digits = !text.empty() && text[0] >= '0' && text[0] <= '9';
+        if (!digits || ptr != end || ec == std::errc::invalid_argument) {
+          return "'" + text + "' is not a count; give " + range + " (decimal digits)";
+        }
+        if (ec == std::errc::result_out_of_range || v < min || v > max) {
+          return "'" + text + "' is out of range; give " + range;
+        }
+        text = std::to_string(v);  // CLI11 would read "010" as octal
+        return "";
+      },
+      "");
+}
+
+CLI::Validator non_empty_check(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        if (text.find_first_not_of(" \t") == std::string::npos) {
+          return "an empty value; give " + what + " (leave the flag out for none)";
+        }
+        return "";
+      },
+      "");
 }
 
 }  // namespace sx

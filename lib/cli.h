@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -63,7 +64,24 @@ struct TimeOverride;
 void time_override(const CLI::App& app, const TimeFlags& flags, TimeOverride* out);
 
 // Parses a byte size such as 16MiB, 4096, 64k, 1G (k/M/G are binary). Throws
-// usage_error naming `flag` and `text`.
+// usage_error naming `flag` and `text` for a negative, fractional or malformed
+// size, zero, or one larger than 1TiB (no line or state is that long; the
+// bound keeps arithmetic on sizes from wrapping).
 std::size_t parse_byte_size(const std::string& flag, const std::string& text);
+
+// parse_duration(text, allow_zero) (duration.h) with `flag` named in the
+// usage error: "--watermark: invalid duration '5x': ...".
+std::int64_t flag_duration(const std::string& flag, const std::string& text,
+                           bool allow_zero = false);
+
+// A CLI11 transform for count flags (--max-keys, --num-rows...): decimal
+// digits only, at least `min`, at most `max`. CLI11 alone reads "-1" as
+// 2^64-1 and "010" as octal 8; this refuses the first with a message giving
+// the range and reads the second as 10. Use with ->transform(), not ->check().
+CLI::Validator count_check(std::uint64_t min = 0, std::uint64_t max = UINT64_MAX);
+
+// A CLI11 check for flags whose empty value would silently mean "none"
+// (--time-field "", --watermark ""): refuses the empty string.
+CLI::Validator non_empty_check(const std::string& what);
 
 }  // namespace sx

@@ -265,13 +265,16 @@ struct WindowOperator::Impl {
     std::vector<std::string> names;
     if (windowed) names = {"window_start", "window_end"};
     for (const auto& b : opt.by) {
-      by.push_back(FieldPath::parse(b));
-      names.push_back(b);
+      GroupSpec g = parse_group_spec(b);
+      by.push_back(std::move(g.field));
+      names.push_back(std::move(g.name));
     }
     const std::vector<std::string> specs = opt.aggs.empty() ? std::vector<std::string>{"count"} : opt.aggs;
     for (const auto& s : specs) {
-      aggs.push_back(parse_agg(s));
-      names.push_back(aggs.back().name);
+      for (AggSpec& a : parse_aggs(s)) {
+        names.push_back(a.name);
+        aggs.push_back(std::move(a));
+      }
     }
     columns = names;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -282,9 +285,9 @@ struct WindowOperator::Impl {
         }
       }
     }
-    for (const auto& b : opt.by) {
+    for (std::size_t i = 0; i < by.size(); ++i) {
       std::string p;
-      append_json_string(p, b);
+      append_json_string(p, names[(windowed ? 2 : 0) + i]);
       by_prefix.push_back(p + ":");
     }
     for (const auto& a : aggs) {

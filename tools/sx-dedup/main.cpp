@@ -53,10 +53,12 @@ int main(int argc, char** argv) {
             ->type_name("FILE");
         app.add_option("--max-keys", opt.max_keys,
                        "Fail when more than N keys are held (default 0: no limit)")
+            ->transform(sx::count_check())
             ->type_name("N");
         app.add_option("--checkpoint", opt.checkpoint,
                        "Save the keys held after each epoch in DIR (the pipeline's --checkpoint "
                        "directory); a restart resumes from the last committed epoch")
+            ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
         sx::add_progress_flag(app, progress);

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
             ->type_name("HOW");
         app.add_option("--select", select,
                        "Static columns to append, comma-separated, in this order (default: all "
-                       "but the key columns)")
+                       "but the key columns named as their stream key: --on a=b keeps b)")
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("COLUMNS");
@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
         app.add_option("--checkpoint", opt.checkpoint,
                        "Record at each epoch which version of the static file the next epoch "
                        "joins with, in DIR (the pipeline's --checkpoint directory)")
+            ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
         app.add_flag("--reload", opt.reload,

@@ -50,15 +50,16 @@ int main(int argc, char** argv) {
         app.add_option("--watermark", watermark,
                        "Watermark delay: how late an event may arrive and still count "
                        "(e.g. 10m); needs --time-field")
+            ->check(sx::non_empty_check("a delay such as 10m (0s: no delay)"))
             ->type_name("DELAY");
         app.add_option("--max-files-per-trigger", opt.max_files_per_trigger,
                        "Files per epoch (default 1 when no other limit is given)")
             ->type_name("N")
-            ->check(CLI::PositiveNumber);
+            ->transform(sx::count_check(1));
         app.add_option("--max-records-per-trigger", opt.max_records_per_trigger,
                        "Records per epoch at most (default on stdin: 100000)")
             ->type_name("N")
-            ->check(CLI::PositiveNumber);
+            ->transform(sx::count_check(1));
         app.add_flag("--follow", opt.follow,
                      "Keep reading: lines appended to files (surviving rotation, like tail -F) "
                      "and new files in directories");
@@ -66,11 +67,13 @@ int main(int argc, char** argv) {
                        "End the epoch when a live input (--follow, or a stdin pipe) has been "
                        "quiet this long; 0 turns it off")
             ->default_val("100ms")
+            ->check(sx::non_empty_check("a duration such as 100ms (0: off)"))
             ->type_name("DURATION");
         app.add_option("--checkpoint", opt.checkpoint,
                        "Record the position after each epoch in DIR (shared by the pipeline's "
                        "stages); a restart goes on after the last epoch the sink committed (with "
                        "--follow too: in each tailed file at its offset)")
+            ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
         app.add_flag("--reset", opt.reset,
@@ -92,8 +95,10 @@ int main(int argc, char** argv) {
         opt.stream.time_field = time.time_field;
         opt.stream.time_format = time.time_format;
         opt.stream.time_zone = time.time_zone;
-        if (!watermark.empty()) opt.stream.watermark_delay = sx::parse_duration(watermark, true);
-        opt.idle_epoch = sx::parse_duration(idle, true);
+        if (!watermark.empty()) {
+          opt.stream.watermark_delay = sx::flag_duration("--watermark", watermark, true);
+        }
+        opt.idle_epoch = sx::flag_duration("--idle-epoch", idle, true);
         const bool files = !opt.inputs.empty() &&
                            std::find(opt.inputs.begin(), opt.inputs.end(), "-") == opt.inputs.end();
         if (!opt.progress_line) opt.progress_line = files && !opt.follow && ::isatty(2);
@@ -115,7 +120,7 @@ int main(int argc, char** argv) {
                                   "finite input is cut by --max-files-per-trigger or "
                                   "--max-records-per-trigger");
           }
-          opt.interval = sx::parse_duration(trigger.substr(9));
+          opt.interval = sx::flag_duration("--trigger interval", trigger.substr(9));
         } else if (trigger != "continuous") {
           throw sx::usage_error("--trigger: '" + trigger +
                                 "' is not a trigger (use continuous, available-now, once or "

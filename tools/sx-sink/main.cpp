@@ -55,20 +55,24 @@ int main(int argc, char** argv) {
         app.add_option("--num-rows", opt.num_rows,
                        "table: rows shown per batch, 0 for all (Spark's numRows)")
             ->default_val(20)
+            ->transform(sx::count_check())
             ->type_name("N");
         app.add_option("--truncate", opt.truncate,
                        "table: cut cells longer than N characters and right-align; 0: never cut, "
                        "left-align (Spark's truncate)")
             ->default_val(20)
+            ->transform(sx::count_check())
             ->type_name("N");
         app.add_option("--checkpoint", checkpoint,
                        "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
                        "restart resumes after it; stdout stays at-least-once, --path exactly-once")
+            ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, name);
         app.add_option("--path", path,
                        "Write each epoch's records as files in DIR, visible only once the epoch "
                        "commits (exactly-once across restarts; needs --checkpoint)")
+            ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         mode_opt = app.add_option("--mode", mode,
                                   "--path: append (each epoch adds files), update (each epoch adds "
@@ -87,6 +91,7 @@ int main(int argc, char** argv) {
                            "--partition-by: fail when one epoch writes more than N partitions (a "
                            "folder and file each); 0: no limit")
                 ->default_val(10000)
+                ->transform(sx::count_check())
                 ->type_name("N");
         app.add_option("--compress", compress,
                        "--path: zstd writes part-NNNNNNNN.ndjson.zst files (read with zstd -dc)")

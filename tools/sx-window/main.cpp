@@ -66,18 +66,23 @@ int main(int argc, char** argv) {
         app_ptr = &app;
         app.add_option("inputs", inputs, "Streams to read; '-' or none: stdin")->type_name("FILE");
         app.add_option("--tumbling", tumbling, "Tumbling windows of SIZE (e.g. 5m, 1h, 1d)")
+            ->check(sx::non_empty_check("a size such as 5m"))
             ->type_name("SIZE");
         app.add_option("--window", window, "Sliding windows of SIZE; give --slide too")
+            ->check(sx::non_empty_check("a size such as 10m"))
             ->type_name("SIZE");
         app.add_option("--slide", slide,
                        "How far apart sliding windows start (need not divide --window)")
+            ->check(sx::non_empty_check("a duration such as 5m"))
             ->type_name("SLIDE");
         app.add_option("--session", session,
                        "Session windows per key: a session ends after GAP without events")
+            ->check(sx::non_empty_check("a gap such as 30m"))
             ->type_name("GAP");
         app.add_option("--offset", offset,
                        "Shift window starts by this much from the epoch (Spark's startTime), "
                        "e.g. 15m; a day window with --offset 6h starts at 06:00")
+            ->check(sx::non_empty_check("a duration such as 15m"))
             ->type_name("DURATION");
         app.add_option("--window-time-zone", window_zone,
                        "Zone of the windows: day and week windows are its local days (23 or 25 "
@@ -86,23 +91,26 @@ int main(int argc, char** argv) {
             ->type_name("ZONE");
         app.add_option("--by", opt.by,
                        "Group key fields, comma-separated; dotted paths reach into objects; a "
-                       "missing field groups as null")
+                       "missing field groups as null; 'FIELD as NAME' renames the column")
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("FIELDS");
         app.add_option("--agg", opt.aggs,
                        "Aggregate (repeatable): count, sum(F), avg(F), min(F), max(F), "
-                       "count_distinct(F), first(F), last(F), collect_list(F), count_if(F=V); "
-                       "'... as NAME' renames. Default: count")
+                       "count_distinct(F), first(F), last(F), collect_list(F), count_if(F OP V) "
+                       "with OP one of = != < <= > >=; '... as NAME' renames; several may be "
+                       "comma-separated. Default: count")
             ->allow_extra_args(false)
             ->type_name("SPEC");
         app.add_option("--mode", mode,
                        "Output mode: append (windows, default; or --by the event-time field), "
                        "update (running default) or complete")
+            ->check(sx::non_empty_check("append, update or complete"))
             ->type_name("MODE");
         app.add_option("--ttl", ttl,
                        "Running aggregations: drop a key once the watermark passes its last "
                        "event time plus DURATION")
+            ->check(sx::non_empty_check("a duration such as 1h"))
             ->type_name("DURATION");
         app.add_option("--late", opt.late_file,
                        "Append late records (not applied) to FILE with the reason")
@@ -111,6 +119,7 @@ int main(int argc, char** argv) {
                        "Fail when the state holds more rows than N (open windows x groups, "
                        "sessions, running keys); 0: no limit")
             ->default_val(10000000)
+            ->transform(sx::count_check())
             ->type_name("N");
         app.add_option_function<std::string>(
                "--max-state-bytes",
@@ -133,6 +142,7 @@ int main(int argc, char** argv) {
                        "Save the state (open windows, sessions, running keys, the watermark) "
                        "after each epoch in DIR (the pipeline's --checkpoint directory); a "
                        "restart resumes from the last committed epoch")
+            ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
         sx::add_time_flags(app, time);
