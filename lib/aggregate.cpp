@@ -38,15 +38,6 @@ std::string default_name(std::string_view func, std::string_view arg) {
   return name;
 }
 
-bool numeric(const JsonValue& v, bool* is_int, std::int64_t* i, double* d) {
-  JsonValue n;
-  if (!to_number(v, &n)) return false;
-  *is_int = n.type == JsonType::kInt;
-  *i = n.i;
-  *d = n.d;
-  return true;
-}
-
 [[noreturn]] void not_numeric(const AggSpec& spec, const JsonValue& v) {
   std::string shown;
   if (v.type == JsonType::kString) {

@@ -198,9 +198,9 @@ struct WindowOperator::Impl {
   std::vector<JsonValue> values;
   std::size_t by_at = 0, num_at = 0, other_at = 0;
   // --by fields that name the event-time field group by instant (issue 11
-  // item 25), read by by_time_field (no time shift).
-  std::vector<bool> by_time;
-  std::unique_ptr<EventTimeField> by_time_field;
+  // item 25), read by by_instant_field (no time shift).
+  std::vector<bool> by_instant;
+  std::unique_ptr<EventTimeField> by_instant_field;
   std::string why, key, scratch, row;
   std::vector<AggState*> targets;
   std::uint64_t seq = 0;
@@ -373,12 +373,12 @@ struct WindowOperator::Impl {
     if (time) paths.push_back(time->path());
     by_at = paths.size();
     paths.insert(paths.end(), by.begin(), by.end());
-    by_time.clear();
-    for (const auto& b : by) by_time.push_back(!in_info.time_field.empty() && b.text() == in_info.time_field);
-    if (std::find(by_time.begin(), by_time.end(), true) != by_time.end()) {
+    by_instant.clear();
+    for (const auto& b : by) by_instant.push_back(!in_info.time_field.empty() && b.text() == in_info.time_field);
+    if (std::find(by_instant.begin(), by_instant.end(), true) != by_instant.end()) {
       StreamInfo instant = in_info;
       instant.time_shift = 0;
-      by_time_field = std::make_unique<EventTimeField>(instant);
+      by_instant_field = std::make_unique<EventTimeField>(instant);
     }
     num_at = paths.size();
     for (const auto& f : num_fields) paths.push_back(f.path);
@@ -491,7 +491,7 @@ struct WindowOperator::Impl {
       EventTime kt;
       BadKind kind;
       std::string unused;
-      if (by_time[i] && by_time_field->convert(values[by_at + i], &kt, &kind, &unused)) {
+      if (by_instant[i] && by_instant_field->convert(values[by_at + i], &kt, &kind, &unused)) {
         group_key::append_time_part(key, kt.us);
       } else {
         append_key_part(key, values[by_at + i], scratch);
