@@ -34,6 +34,11 @@ struct DedupOperator::Impl {
   std::unique_ptr<EventTimeField> time;  // on a watermarked stream
   Micros delay = -1;                     // the input's watermark delay
   bool time_in_keys = false;
+  // Keys expire by the watermark: --within-watermark, or the key holds the
+  // event time (a key part, or the whole record, as in Spark's
+  // dropDuplicates() on all columns). Otherwise they stay for the life of
+  // the stream, even past the final watermark.
+  bool expires = false;
   // The key parts that name the event-time field compare as instants
   // (issue 11 item 25): key_time reads them (no time shift).
   std::vector<bool> time_key;
@@ -157,6 +162,7 @@ struct DedupOperator::Impl {
                           "time field (pass --time-field FIELD)");
       }
       time = std::make_unique<EventTimeField>(in_info);
+      expires = opt.within_watermark || time_in_keys || keys.empty();
     }
     std::vector<FieldPath> paths;
     if (time) paths.push_back(time->path());
@@ -223,10 +229,7 @@ struct DedupOperator::Impl {
     p.number = line.number;
     // The key holds the event time (a key part, or the whole record, as in
     // Spark's dropDuplicates() on all columns): it expires with it.
-    p.expiry = !time                        ? ExpiringKeySet::kNever
-               : opt.within_watermark       ? t.us + delay
-               : time_in_keys || keys.empty() ? t.us
-                                            : ExpiringKeySet::kNever;
+    p.expiry = !expires ? ExpiringKeySet::kNever : opt.within_watermark ? t.us + delay : t.us;
     p.hash = ExpiringKeySet::hash(p.key);
     set.prefetch(p.hash);
   }
@@ -285,7 +288,7 @@ struct DedupOperator::Impl {
     if (!started) start(nullptr);
     if (c.type == ControlType::kWatermark && c.watermark > wm) {
       wm = c.watermark;
-      if (time) set.expire(wm.us);
+      if (expires) set.expire(wm.us);
     }
     if (ckpt && c.type == ControlType::kEpoch) {  // saved, and sent on, with the next line
       barrier = c.epoch;
