@@ -1,5 +1,6 @@
 #include "dedup.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -47,7 +48,7 @@ struct DedupOperator::Impl {
 
   std::unique_ptr<FieldSet> fields;  // [time], keys...
   std::vector<JsonValue> values;
-  std::size_t keys_at = 0;
+  std::size_t keys_at = 0, time_at = 0;
   RecordReader reader;
   std::string why, key, scratch;
   ExpiringKeySet set;
@@ -164,10 +165,17 @@ struct DedupOperator::Impl {
       time = std::make_unique<EventTimeField>(in_info);
       expires = opt.within_watermark || time_in_keys || keys.empty();
     }
+    // The time field once: when it is a key too, its key part is read (a
+    // path given twice would keep the set off json_scan's fast path).
     std::vector<FieldPath> paths;
-    if (time) paths.push_back(time->path());
+    if (time && !time_in_keys) paths.push_back(time->path());
     keys_at = paths.size();
     paths.insert(paths.end(), keys.begin(), keys.end());
+    time_at = 0;
+    if (time_in_keys) {
+      time_at = keys_at + static_cast<std::size_t>(std::find(time_key.begin(), time_key.end(), true) -
+                                                   time_key.begin());
+    }
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
   }
@@ -188,7 +196,7 @@ struct DedupOperator::Impl {
       }
       if (time) {
         BadKind kind;
-        if (!time->convert(values[0], &t, &kind, &why)) {
+        if (!time->convert(values[time_at], &t, &kind, &why)) {
           drain();
           bad.handle(kind, source, line.number, why, line.text);
           return;
@@ -212,7 +220,9 @@ struct DedupOperator::Impl {
           const JsonValue& v = values[keys_at + i];
           EventTime kt;
           BadKind kind;
-          if (time_key[i] && key_time->convert(v, &kt, &kind, &why)) {
+          if (time_key[i] && time && in_info.time_shift == 0) {
+            group_key::append_time_part(key, t.us);  // read above, unshifted
+          } else if (time_key[i] && key_time->convert(v, &kt, &kind, &why)) {
             group_key::append_time_part(key, kt.us);
           } else {
             group_key::append_key_part(key, v, scratch);
