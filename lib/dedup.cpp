@@ -1,5 +1,6 @@
 #include "dedup.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -34,6 +35,11 @@ struct DedupOperator::Impl {
   std::unique_ptr<EventTimeField> time;  // on a watermarked stream
   Micros delay = -1;                     // the input's watermark delay
   bool time_in_keys = false;
+  // Keys expire by the watermark: --within-watermark, or the key holds the
+  // event time (a key part, or the whole record, as in Spark's
+  // dropDuplicates() on all columns). Otherwise they stay for the life of
+  // the stream, even past the final watermark.
+  bool expires = false;
   // The key parts that name the event-time field compare as instants
   // (issue 11 item 25): key_time reads them (no time shift).
   std::vector<bool> time_key;
@@ -42,7 +48,7 @@ struct DedupOperator::Impl {
 
   std::unique_ptr<FieldSet> fields;  // [time], keys...
   std::vector<JsonValue> values;
-  std::size_t keys_at = 0;
+  std::size_t keys_at = 0, time_at = 0;
   RecordReader reader;
   std::string why, key, scratch;
   ExpiringKeySet set;
@@ -157,11 +163,19 @@ struct DedupOperator::Impl {
                           "time field (pass --time-field FIELD)");
       }
       time = std::make_unique<EventTimeField>(in_info);
+      expires = opt.within_watermark || time_in_keys || keys.empty();
     }
+    // The time field once: when it is a key too, its key part is read (a
+    // path given twice would keep the set off json_scan's fast path).
     std::vector<FieldPath> paths;
-    if (time) paths.push_back(time->path());
+    if (time && !time_in_keys) paths.push_back(time->path());
     keys_at = paths.size();
     paths.insert(paths.end(), keys.begin(), keys.end());
+    time_at = 0;
+    if (time_in_keys) {
+      time_at = keys_at + static_cast<std::size_t>(std::find(time_key.begin(), time_key.end(), true) -
+                                                   time_key.begin());
+    }
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
   }
@@ -182,7 +196,7 @@ struct DedupOperator::Impl {
       }
       if (time) {
         BadKind kind;
-        if (!time->convert(values[0], &t, &kind, &why)) {
+        if (!time->convert(values[time_at], &t, &kind, &why)) {
           drain();
           bad.handle(kind, source, line.number, why, line.text);
           return;
@@ -206,7 +220,9 @@ struct DedupOperator::Impl {
           const JsonValue& v = values[keys_at + i];
           EventTime kt;
           BadKind kind;
-          if (time_key[i] && key_time->convert(v, &kt, &kind, &why)) {
+          if (time_key[i] && time && in_info.time_shift == 0) {
+            group_key::append_time_part(key, t.us);  // read above, unshifted
+          } else if (time_key[i] && key_time->convert(v, &kt, &kind, &why)) {
             group_key::append_time_part(key, kt.us);
           } else {
             group_key::append_key_part(key, v, scratch);
@@ -223,10 +239,7 @@ struct DedupOperator::Impl {
     p.number = line.number;
     // The key holds the event time (a key part, or the whole record, as in
     // Spark's dropDuplicates() on all columns): it expires with it.
-    p.expiry = !time                        ? ExpiringKeySet::kNever
-               : opt.within_watermark       ? t.us + delay
-               : time_in_keys || keys.empty() ? t.us
-                                            : ExpiringKeySet::kNever;
+    p.expiry = !expires ? ExpiringKeySet::kNever : opt.within_watermark ? t.us + delay : t.us;
     p.hash = ExpiringKeySet::hash(p.key);
     set.prefetch(p.hash);
   }
@@ -285,7 +298,7 @@ struct DedupOperator::Impl {
     if (!started) start(nullptr);
     if (c.type == ControlType::kWatermark && c.watermark > wm) {
       wm = c.watermark;
-      if (time) set.expire(wm.us);
+      if (expires) set.expire(wm.us);
     }
     if (ckpt && c.type == ControlType::kEpoch) {  // saved, and sent on, with the next line
       barrier = c.epoch;

@@ -233,9 +233,11 @@ void append_time_part(std::string& key, Micros us) {
   // Big-endian with the sign bit flipped: byte order is time order.
   const auto u = static_cast<std::uint64_t>(us) ^ (std::uint64_t{1} << 63);
   const std::uint32_t len = 8;
-  key += kTagTime;
-  key.append(reinterpret_cast<const char*>(&len), 4);
-  for (int shift = 56; shift >= 0; shift -= 8) key += static_cast<char>(u >> shift);
+  char part[13];
+  part[0] = kTagTime;
+  std::memcpy(part + 1, &len, 4);
+  for (int i = 0; i < 8; ++i) part[5 + i] = static_cast<char>(u >> (56 - 8 * i));
+  key.append(part, sizeof part);
 }
 
 namespace {

@@ -565,6 +565,12 @@ FieldSet::FieldSet(const std::vector<FieldPath>& paths) : paths_(paths) {
   static std::atomic<std::uint64_t> next_id{1};
   id_ = next_id++;
   for (std::size_t i = 0; i < paths.size(); ++i) {
+    const auto same = std::find_if(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(i),
+                                   [&](const FieldPath& p) { return p.parts() == paths[i].parts(); });
+    if (same != paths.begin() + static_cast<std::ptrdiff_t>(i)) {
+      aliases_.push_back({i, static_cast<std::size_t>(same - paths.begin())});
+      continue;
+    }
     std::vector<Node>* level = &roots_;
     const auto& parts = paths[i].parts();
     for (std::size_t k = 0; k < parts.size(); ++k) {
@@ -630,6 +636,7 @@ bool RecordReader::get_fields(const FieldSet& set, JsonValue* out, std::string* 
     *why = parse_reason(err);
     return false;
   }
+  set.apply_aliases(out);
   return true;
 }
 

@@ -81,6 +81,15 @@ class FieldSet {
 
   // Every path is one top-level key (json_scan's flat path).
   bool flat() const { return flat_; }
+  // A path given twice (sx-window --by ts with the time field ts): the tree
+  // holds it once; out[copy] is set from out[from] after a lookup.
+  struct Alias {
+    std::size_t copy, from;
+  };
+  const std::vector<Alias>& aliases() const { return aliases_; }
+  void apply_aliases(JsonValue* out) const {
+    for (const Alias& a : aliases_) out[a.copy] = out[a.from];
+  }
   // Unique among the sets of a process (a cache key that an address is not).
   std::uint64_t id() const { return id_; }
 
@@ -89,6 +98,7 @@ class FieldSet {
   std::vector<FieldPath> paths_;
   std::vector<Node> roots_;
   bool overlap_ = false;  // a path is a prefix of another ("a" and "a.b")
+  std::vector<Alias> aliases_;
   bool flat_ = false;
   std::uint64_t id_;
 };

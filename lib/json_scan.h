@@ -54,6 +54,7 @@ class FieldScanner {
     int leaf;
   };
 
+  ScanResult scan_set(std::string_view line, JsonValue* out);  // scan() but for aliases
   bool index(std::string_view line);
   std::size_t next_quote(std::size_t i, std::size_t n) const;
   static bool scalar(const char* s, std::size_t n, std::size_t& i, JsonValue* v);

@@ -179,3 +179,24 @@ TEST_CASE("issue 11 item 25: instants as key parts keep time order and show as U
   CHECK(shown == "\"1970-01-01T00:00:10Z\"");
   CHECK(k.empty());
 }
+
+TEST_CASE("issue 11 item 25: a path given twice is read once, on the fast path too") {
+  // sx-window --by ts and sx-dedup --key id,ts name the time field twice.
+  const FieldSet set(paths({"ts", "id", "ts"}));
+  CHECK_FALSE(set.overlap());
+  CHECK(set.flat());
+  sx::RecordReader reader;
+  std::string why;
+  for (const char* line : {R"({"id":1,"ts":"2024-01-01T00:00:10Z"})",
+                           R"({"id":2,"ts":"2024-01-01T00:00:1\u0031Z"})"}) {
+    const PaddedLine p(line);
+    JsonValue out[3];
+    REQUIRE(reader.read_fields(p.view(), set, out, &why));
+    CHECK(out[0].type == JsonType::kString);
+    CHECK(out[2].text == out[0].text);
+    CHECK(out[1].text.size() == 1);
+    JsonValue again[3];
+    REQUIRE(reader.get_fields(set, again, &why));
+    CHECK(again[2].text == out[0].text);
+  }
+}
