@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "record_time.h"
+#include "signals.h"
 
 namespace sx {
 
@@ -90,10 +91,16 @@ int tool_main(const ToolInfo& info, int argc, char** argv,
   try {
     return run();
   } catch (const BrokenPipe&) {
-    return kExitOk;
+    // The reader went away: quiet success, unless a signal stopped the
+    // pipeline (the reader was stopped by it too).
+    return interrupted() ? kExitInterrupted : kExitOk;
   } catch (const Error& e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "%s: error: %s\n", g_tool, e.what());
+    if (e.kind() == Error::Kind::kInterrupted) {
+      std::fprintf(stderr, "%s: %s\n", g_tool, e.what());  // asked for: not an error
+    } else {
+      std::fprintf(stderr, "%s: error: %s\n", g_tool, e.what());
+    }
     return e.exit_code();
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "%s: error: out of memory (lower a limit such as --max-line-bytes)\n",
@@ -141,6 +148,12 @@ void add_name_flag(CLI::App& app, std::string& name) {
   app.add_option("--name", name,
                  std::string("This stage's name in the checkpoint (default ") + g_tool + ")")
       ->type_name("NAME");
+}
+
+void add_lock_flag(CLI::App& app, bool& wait) {
+  app.add_flag("--wait-lock", wait,
+               "With --checkpoint: when another run of the pipeline still holds the checkpoint, "
+               "wait for it to end instead of stopping at once (exit status 75)");
 }
 
 void add_time_flags(CLI::App& app, TimeFlags& flags) {
