@@ -320,7 +320,7 @@ TEST_CASE("dir sink: append and update add files per epoch; a restart adds nothi
   }
 }
 
-TEST_CASE("issue 11 item 9: an epoch that does not follow the newest commit is refused") {
+TEST_CASE("issue 11 item 09: an epoch that does not follow the newest commit is refused") {
   Sink s;
   const std::string in = "{\"a\":1}\n" + epoch(0) + "{\"a\":2}\n" + epoch(1);
   s.run(in);
