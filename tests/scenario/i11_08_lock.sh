@@ -31,7 +31,11 @@ mkdir in
 ev 1 1 > in/a.ndjson
 pipeline --follow -- 2> run1.err &
 wait_for 10 test -e out/part-00000000.ndjson || fail "the --follow run published nothing"
-read_pid=$(pgrep -f 'sx-read --checkpoint ck --follow')
+# The first run's sx-read: the one running in this scenario's directory.
+read_pid=$(for p in $(pgrep -x sx-read); do
+  [ "$(readlink "/proc/$p/cwd")" != "$PWD" ] || echo "$p"
+done)
+[ -n "$read_pid" ] || fail "no sx-read of the first run"
 
 # A second run stops at once, every stage with 75, and changes nothing.
 ls -R ck out > before.txt
