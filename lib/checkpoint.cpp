@@ -99,7 +99,8 @@ std::vector<std::string> CheckpointDir::parts() const {
   DIR* d = ::opendir((dir_ + "/" + stage_).c_str());
   if (!d) return out;
   while (const dirent* e = ::readdir(d)) {
-    if (part_name(e->d_name)) out.emplace_back(e->d_name);
+    // LOCK is the stage's lock file (run_lock.h), not a part.
+    if (part_name(e->d_name) && std::string_view(e->d_name) != "LOCK") out.emplace_back(e->d_name);
   }
   ::closedir(d);
   return out;
@@ -155,7 +156,8 @@ void CheckpointDir::prune(const std::string& folder, std::int64_t keep_from) con
 }
 
 void CheckpointDir::reset(const std::string& dir) {
-  // Only what sx writes: the commit log and the stages' folders of epoch files.
+  // Only what sx writes: the commit log and the stages' folders of epoch files
+  // (sx-read holds its lock, so no other run is going).
   DIR* d = ::opendir(dir.c_str());
   if (!d) return;
   std::vector<std::string> folders;
@@ -173,7 +175,11 @@ void CheckpointDir::reset(const std::string& dir) {
       if (name != "." && name != "..") files.push_back(folder + "/" + name);
     }
     ::closedir(f);
-    for (const auto& file : files) ::unlink(file.c_str());
+    // LOCK files stay (run_lock.h): the stages of this run hold them already,
+    // and a folder that keeps one is not removed.
+    for (const auto& file : files) {
+      if (!file.ends_with("/LOCK")) ::unlink(file.c_str());
+    }
     ::rmdir(folder.c_str());
   }
 }

@@ -8,6 +8,9 @@
 //   DIR/<stage>/<part>      a part of a stage's state that several epochs
 //                           share, written once (sx-dedup's runs of keys,
 //                           "keys.S.A-B.E"); epoch files list the parts they use
+//   DIR/<stage>/LOCK        the stage's lock for its run (run_lock.h); not a
+//                           part, and kept by reset()
+//   DIR/_commits/LOCK       the committer's lock
 //
 // The protocol: at the end of epoch N, sx-read records its position (after
 // epoch N) before it writes the epoch record; each stateful stage writes its

@@ -11,6 +11,7 @@
 #include "duration.h"
 #include "error.h"
 #include "record_time.h"
+#include "signals.h"
 
 namespace sx {
 
@@ -78,10 +79,16 @@ int tool_main(const ToolInfo& info, int argc, char** argv,
   try {
     return run();
   } catch (const BrokenPipe&) {
-    return kExitOk;
+    // The reader went away: quiet success, unless a signal stopped the
+    // pipeline (the reader was stopped by it too).
+    return interrupted() ? kExitInterrupted : kExitOk;
   } catch (const Error& e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "%s: error: %s\n", g_tool, e.what());
+    if (e.kind() == Error::Kind::kInterrupted) {
+      std::fprintf(stderr, "%s: %s\n", g_tool, e.what());  // asked for: not an error
+    } else {
+      std::fprintf(stderr, "%s: error: %s\n", g_tool, e.what());
+    }
     return e.exit_code();
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "%s: error: out of memory (lower a limit such as --max-line-bytes)\n",
@@ -131,6 +138,12 @@ void add_name_flag(CLI::App& app, std::string& name) {
                  std::string("This stage's name in the checkpoint (default ") + g_tool + ")")
       ->check(non_empty_check("a name"))
       ->type_name("NAME");
+}
+
+void add_lock_flag(CLI::App& app, bool& wait) {
+  app.add_flag("--wait-lock", wait,
+               "With --checkpoint: when another run of the pipeline still holds the checkpoint, "
+               "wait for it to end instead of stopping at once (exit status 75)");
 }
 
 void add_time_flags(CLI::App& app, TimeFlags& flags) {

@@ -58,6 +58,10 @@ void add_progress_flag(CLI::App& app, std::string& path);
 // --name NAME: the stage's name in the --checkpoint directory (default: the tool's).
 void add_name_flag(CLI::App& app, std::string& name);
 
+// --wait-lock: with --checkpoint, wait for another run that holds the
+// pipeline's locks (run_lock.h) instead of failing at once with status 75.
+void add_lock_flag(CLI::App& app, bool& wait);
+
 // After parsing: the flags as a TimeOverride (record_time.h), noting which
 // were given, for stages that read the time settings from the stream header.
 struct TimeOverride;

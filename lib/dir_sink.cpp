@@ -117,6 +117,67 @@ void make_parents(const std::string& base, std::string_view rel, std::set<std::s
   }
 }
 
+// "OUT/p=a is a symbolic link ...": sx-sink never writes through a link (or
+// into anything but a real directory) below --path, where a planted link
+// would send records elsewhere.
+[[noreturn]] void refuse_non_dir(const std::string& path) {
+  struct stat st;
+  std::string what = "is not a directory";
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    char target[4096];
+    const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+    what = "is a symbolic link" +
+           (n > 0 ? " (to " + std::string(target, static_cast<std::size_t>(n)) + ")" : std::string());
+  }
+  throw io_error(path + " " + what +
+                 ": sx-sink never follows a link below the --path directory, where it could "
+                 "lead records outside it; remove " + path + " and run again (sx-sink makes "
+                 "the folders it needs, and publishes an epoch already committed)");
+}
+
+// A folder sx-sink makes below OUT (OUT/_staging, ...): created when missing,
+// refused when it is a link or not a directory.
+void make_real_dir(const std::string& path) {
+  make_dir(path);
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) throw io_error(errno_text("cannot read " + path));
+  if (!S_ISDIR(st.st_mode)) refuse_non_dir(path);
+}
+
+// Opens the folder `rel` ("a=1/b=x"; "" for `base` itself) below `base`,
+// creating what is missing, without following a symbolic link at any level
+// below `base` (base, the user's --path, may be one): each level is opened
+// with openat(O_NOFOLLOW | O_DIRECTORY) from the one above. Adds the paths of
+// `base` and of the folders to *dirs (to fsync). Returns a descriptor (the
+// caller closes it).
+int open_folder_below(const std::string& base, std::string_view rel, std::set<std::string>* dirs) {
+  int fd = ::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw io_error(errno_text("cannot open output directory " + base));
+  dirs->insert(base);
+  std::string path = base;
+  for (std::size_t start = 0; start < rel.size();) {
+    const std::size_t slash = std::min(rel.find('/', start), rel.size());
+    const std::string name(rel.substr(start, slash - start));
+    start = slash + 1;
+    path += "/" + name;
+    if (::mkdirat(fd, name.c_str(), 0777) != 0 && errno != EEXIST) {
+      ::close(fd);
+      throw io_error(errno_text("cannot create output directory " + path));
+    }
+    const int next = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int err = errno;
+    ::close(fd);
+    if (next < 0) {
+      if (err == ELOOP || err == ENOTDIR) refuse_non_dir(path);
+      errno = err;
+      throw io_error(errno_text("cannot open output directory " + path));
+    }
+    fd = next;
+    dirs->insert(path);
+  }
+  return fd;
+}
+
 void sync_dir(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw io_error(errno_text("cannot open directory " + path));
@@ -254,7 +315,8 @@ class StagedFile {
 
   // Opens the file: created (truncated) the first time, appended to after.
   void open() {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (created_ ? O_APPEND : O_TRUNC),
+    fd_ = ::open(path_.c_str(),
+                 O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (created_ ? O_APPEND : O_TRUNC),
                  0666);
     if (fd_ < 0) throw io_error(errno_text("cannot create " + path_));
     created_ = true;
@@ -347,7 +409,7 @@ struct DirSinkOperator::Impl {
     started = true;
     committed = ckpt.last_committed();
     make_dir(out);
-    make_dir(staging);
+    make_real_dir(staging);
     if (committed >= 0) {
       if (const auto c = ckpt.read_commit(committed)) {
         const std::string what = ckpt.dir() + "/_commits/" + std::to_string(committed);
@@ -482,7 +544,7 @@ struct DirSinkOperator::Impl {
   // The part of `rel_dir`.
   std::size_t part_of(const std::string& rel_dir) {
     if (!open_dir_made) {
-      make_dir(open_dir);
+      make_real_dir(open_dir);
       open_dir_made = true;
     }
     const auto [it, added] = index.try_emplace(rel_dir, parts.size());
@@ -582,11 +644,26 @@ struct DirSinkOperator::Impl {
       swap_in(from, epoch);
     } else {
       std::set<std::string> dirs;
+      std::unordered_map<std::string, int> folders;  // rel folder -> descriptor
+      struct Closer {
+        std::unordered_map<std::string, int>& m;
+        ~Closer() {
+          for (const auto& [rel, fd] : m) ::close(fd);
+        }
+      } closer{folders};
       bool first = true;
       for (const auto& [staged, final_path] : files) {
-        make_parents(out, final_path, &dirs);
+        // Into the folder opened level by level without following links
+        // (a planted OUT/p=a -> /elsewhere is refused, not written through).
+        const std::size_t slash = final_path.rfind('/');
+        const std::string rel = slash == std::string::npos ? "" : final_path.substr(0, slash);
+        const std::string name = final_path.substr(slash == std::string::npos ? 0 : slash + 1);
+        auto it = folders.find(rel);
+        if (it == folders.end()) it = folders.emplace(rel, open_folder_below(out, rel, &dirs)).first;
         const std::string src = staging + "/" + staged;
-        if (exists(src)) rename_or_throw(src, out + "/" + final_path);
+        if (exists(src) && ::renameat(AT_FDCWD, src.c_str(), it->second, name.c_str()) != 0) {
+          throw io_error(errno_text("cannot rename " + src + " to " + out + "/" + final_path));
+        }
         if (first) {
           first = false;
           fault_point("mid-publish");
@@ -603,6 +680,8 @@ struct DirSinkOperator::Impl {
     const std::string cur = out + "/current";
     // Swapped before a crash: OUT/current is N's table, FROM/snapshot (if
     // there) the old one, which must not come back.
+    struct stat st;
+    if (::lstat(cur.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) refuse_non_dir(cur);
     if (snapshot_epoch(cur) == epoch || snapshot_epoch(snap) != epoch) return;
     if (!exists(cur)) {
       rename_or_throw(snap, cur);

@@ -12,16 +12,24 @@ namespace sx {
 inline constexpr int kExitOk = 0;           // success, a broken pipe included
 inline constexpr int kExitError = 1;        // runtime or data error
 inline constexpr int kExitUsage = 2;        // bad flags or arguments
-inline constexpr int kExitInterrupted = 130;
+inline constexpr int kExitLocked = 75;       // another run holds the checkpoint (EX_TEMPFAIL)
+inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT or SIGTERM
 
 class Error : public std::runtime_error {
  public:
-  enum class Kind { kData, kUsage, kIo };
+  enum class Kind { kData, kUsage, kIo, kLocked, kInterrupted };
 
   Error(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
 
   Kind kind() const { return kind_; }
-  int exit_code() const { return kind_ == Kind::kUsage ? kExitUsage : kExitError; }
+  int exit_code() const {
+    switch (kind_) {
+      case Kind::kUsage: return kExitUsage;
+      case Kind::kLocked: return kExitLocked;
+      case Kind::kInterrupted: return kExitInterrupted;
+      default: return kExitError;
+    }
+  }
 
  private:
   Kind kind_;
@@ -32,6 +40,7 @@ class Error : public std::runtime_error {
 inline Error usage_error(const std::string& m) { return Error(Error::Kind::kUsage, m); }
 inline Error data_error(const std::string& m) { return Error(Error::Kind::kData, m); }
 inline Error io_error(const std::string& m) { return Error(Error::Kind::kIo, m); }
+inline Error locked_error(const std::string& m) { return Error(Error::Kind::kLocked, m); }
 
 // Thrown by Output when the reader went away (EPIPE): a quiet success.
 struct BrokenPipe {};

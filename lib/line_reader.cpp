@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "error.h"
+#include "signals.h"
 
 namespace sx {
 
@@ -86,6 +87,7 @@ void LineReader::wait_readable() {
     int r;
     do {
       r = ::poll(&p, 1, timeout_ms_);
+      if (r < 0 && errno == EINTR && interrupted()) throw interrupted_error();
     } while (r < 0 && errno == EINTR);
     if (r == 0 && on_timeout_) on_timeout_();
   }
@@ -99,7 +101,10 @@ std::size_t LineReader::read_fd(char* dst, std::size_t n) {
       raw_read_ += static_cast<std::uint64_t>(r);
       return static_cast<std::size_t>(r);
     }
-    if (errno == EINTR) continue;
+    if (errno == EINTR) {
+      if (interrupted()) throw interrupted_error();  // signals.h: between lines
+      continue;
+    }
     if (errno == EAGAIN) {  // a non-blocking fd handed to us: wait for it
       pollfd p{fd_, POLLIN, 0};
       ::poll(&p, 1, -1);
@@ -150,6 +155,8 @@ std::size_t LineReader::read_raw(char* dst, std::size_t n) {
 
 bool LineReader::fill() {
   if (eof_ && !follow_) return false;
+  // SIGINT/SIGTERM (signals.h): checked once per block, between lines.
+  if (interrupted()) throw interrupted_error();
   // Keep the partial line, drop what was consumed (its last bytes in pre_).
   if (begin_ > 0) {
     if (begin_ >= kTailBytes) {

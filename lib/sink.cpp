@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "signals.h"
 
 namespace sx {
 
@@ -160,7 +161,7 @@ void SinkOperator::handle_control(const Control& control, std::string_view raw) 
 }
 
 void SinkOperator::on_end() {
-  if (held_ && header_seen_ && !final_seen_) {
+  if (held_ && ((header_seen_ && !final_seen_) || interrupted())) {
     // A run that ended before its stream did (available-now, once, an
     // upstream failure or signal): what came after the last epoch record
     // belongs to an epoch this run did not finish; the next run brings it

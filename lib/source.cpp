@@ -23,6 +23,7 @@
 #include "json_scan.h"
 #include "line_reader.h"
 #include "record_time.h"
+#include "signals.h"
 #include "time_parser.h"
 
 namespace sx {
@@ -58,7 +59,7 @@ bool is_dir(const std::string& path) {
 void sleep_micros(Micros us) {
   timespec ts{static_cast<time_t>(us / kMicrosPerSecond),
               static_cast<long>(us % kMicrosPerSecond) * 1000};
-  while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  while (::nanosleep(&ts, &ts) != 0 && errno == EINTR && !interrupted()) {
   }
 }
 
@@ -714,6 +715,8 @@ struct Source::Impl {
     const Micros poll = std::clamp<Micros>(idle > 0 ? idle / 4 : 50000, 5000, 50000);
     last_data = epoch_started = steady_now();
     for (;;) {
+      // SIGINT/SIGTERM (signals.h): stop between lines, the open epoch not ended.
+      if (interrupted()) throw interrupted_error();
       bool got = false;
       // New files in directories, in name order, each read once (Spark's file source).
       for (const auto& dir : dirs) {

@@ -1,6 +1,7 @@
 #include "stage.h"
 
 #include "error.h"
+#include "signals.h"
 #include "source.h"
 
 namespace sx {
@@ -98,8 +99,25 @@ void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolic
         }
       }
     }
+    // The end of input may be the upstream stage stopping on the same signal
+    // that has just reached this one: the stream was cut, not ended.
+    if (interrupted()) throw interrupted_error();
     op.on_end();
     out.flush();
+  } catch (const Error& e) {
+    if (e.kind() == Error::Kind::kInterrupted) {
+      // SIGINT/SIGTERM, between two lines: end as at the end of input (side
+      // files flushed, summaries written; what follows the last epoch record
+      // is no committed epoch: see the sink), then exit 130.
+      try {
+        op.on_end();
+        out.flush();
+      } catch (const BrokenPipe&) {
+      } catch (const Error&) {
+      }
+    }
+    bad.finish();
+    throw;
   } catch (...) {
     bad.finish();
     throw;

@@ -65,7 +65,10 @@ struct StageInput {
 };
 
 // Reads the inputs and drives `op`. The control records' order is checked
-// (StreamOrder) before the operator sees them. Bad lines (too long, unterminated, a
+// (StreamOrder) before the operator sees them. On SIGINT/SIGTERM
+// (signals.h) the input stops between two lines, op.on_end() runs as at the
+// end of input (interrupted() tells it apart), and the Error of kind
+// kInterrupted goes on to the caller. Bad lines (too long, unterminated, a
 // malformed control record) go to `bad`; the operator reports bad data
 // records through the same policy. Calls bad.finish() at the end.
 void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolicy& bad);

@@ -9,6 +9,7 @@
 #include "duration.h"
 #include "error.h"
 #include "group_key.h"
+#include "signals.h"
 
 namespace sx {
 
@@ -976,8 +977,9 @@ struct WindowOperator::Impl {
 
   void on_end() {
     if (!started) start(nullptr);
-    if (!header_seen && !final_seen) {
-      // Plain NDJSON is a finite batch: its end closes every window.
+    if (!header_seen && !final_seen && !interrupted()) {
+      // Plain NDJSON is a finite batch: its end closes every window (not
+      // when a signal stopped the input before its end: signals.h).
       if (mode == OutputMode::kUpdate) emit_changes();
       if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
       if (mode == OutputMode::kAppend) {

@@ -94,10 +94,20 @@ struct Sink {
   std::string out() const { return opt.path; }
   std::string ckpt() const { return tmp.file("ck"); }
 
-  // One run of the sink over `input`.
-  void run(const std::string& input) {
+  // One run of the sink over `input`. `resume`: as a restarted pipeline
+  // does, the source goes on after the newest committed epoch C (what
+  // `input` has up to C's epoch record is left out); false: `input` as it
+  // is (a source that starts over).
+  void run(const std::string& input, bool resume = true) {
     const std::string in = tmp.file("in-" + std::to_string(runs++) + ".ndjson");
-    spit(in, input);
+    std::string rest = input;
+    if (resume && fs::exists(ckpt())) {
+      const std::int64_t c = sx::CheckpointDir(ckpt(), "sx-sink").last_committed();
+      const std::string mark = "{\"@sx\":\"epoch\",\"id\":" + std::to_string(c) + "}\n";
+      const std::size_t at = c < 0 ? std::string::npos : rest.find(mark);
+      if (at != std::string::npos) rest = rest.substr(at + mark.size());
+    }
+    spit(in, rest);
     sx::CheckpointDir ck(ckpt(), "sx-sink");
     sx::BadInputPolicy bad(on_error);
     sx::Output none(1);
@@ -232,15 +242,15 @@ TEST_CASE("dir sink: partitions, more than the open-file cap, plain and zstd") {
       const std::string rec = "{\"p\":" + std::to_string(i % 5) + ",\"q\":{\"r\":\"x" +
                               std::to_string(i % 5) + "\"},\"i\":" + std::to_string(i) + "}";
       in += rec + "\n";
-      want["p=" + std::to_string(i % 5) + "/q.r=x" + std::to_string(i % 5) + "/part-00000007" +
+      want["p=" + std::to_string(i % 5) + "/q.r=x" + std::to_string(i % 5) + "/part-00000000" +
            ext] += rec + "\n";
     }
-    s.run(in + epoch(7) + "{\"p\":9}\n");
+    s.run(in + epoch(0) + "{\"p\":9}\n");
     CHECK(visible(s.out()) == want);
     CHECK(s.staging_empty());
     if (zstd) {
       int frames = 0;
-      unzstd(slurp(s.out() + "/p=3/q.r=x3/part-00000007.ndjson.zst"), &frames);
+      unzstd(slurp(s.out() + "/p=3/q.r=x3/part-00000000.ndjson.zst"), &frames);
       CHECK(frames == 100);  // written out, closed and reopened at each record: one frame each
     }
   }
@@ -296,18 +306,38 @@ TEST_CASE("dir sink: records --partition-by cannot place go to --on-error") {
   CHECK(visible_text(u.out()) == "not json\n");
 }
 
-TEST_CASE("dir sink: append and update add files per epoch; a replay adds nothing") {
+TEST_CASE("dir sink: append and update add files per epoch; a restart adds nothing") {
   for (const auto mode : {sx::SinkMode::kAppend, sx::SinkMode::kUpdate}) {
     Sink s;
     s.opt.mode = mode;
     const std::string in =
         "{\"a\":1}\n" + epoch(0) + epoch(1) + "{\"a\":2}\n{\"a\":3}\n" + epoch(2);
     s.run(in);
-    s.run(in);  // the source replays what was committed
+    s.run(in);  // the source goes on after the commit: nothing new
     CHECK(visible(s.out()) ==
           std::map<std::string, std::string>{{"part-00000000.ndjson", "{\"a\":1}\n"},
                                              {"part-00000002.ndjson", "{\"a\":2}\n{\"a\":3}\n"}});
   }
+}
+
+TEST_CASE("issue 11 item 09: an epoch that does not follow the newest commit is refused") {
+  Sink s;
+  const std::string in = "{\"a\":1}\n" + epoch(0) + "{\"a\":2}\n" + epoch(1);
+  s.run(in);
+  // A source that starts over (sx-read without --checkpoint): refused, and
+  // the records of its epoch 0 are not taken for the committed ones.
+  CHECK(error_of([&] { s.run("{\"b\":1}\n" + epoch(0), false); }, sx::Error::Kind::kData)
+            .find("epoch 0 is already committed in " + s.ckpt() +
+                  " (the newest commit is epoch 1): the stream started over") != std::string::npos);
+  // A gap: the stages upstream resumed from another checkpoint.
+  CHECK(error_of([&] { s.run("{\"b\":1}\n" + epoch(3), false); }, sx::Error::Kind::kData)
+            .find("epoch 3 does not follow the newest commit in " + s.ckpt() +
+                  " (epoch 1: epoch 2 expected)") != std::string::npos);
+  CHECK(visible(s.out()) ==
+        std::map<std::string, std::string>{{"part-00000000.ndjson", "{\"a\":1}\n"},
+                                           {"part-00000001.ndjson", "{\"a\":2}\n"}});
+  s.run("{\"b\":1}\n" + epoch(2), false);
+  CHECK(visible(s.out()).size() == 3);
 }
 
 TEST_CASE("dir sink: complete mode shows only the last epoch's table") {
@@ -344,7 +374,7 @@ TEST_CASE("dir sink: complete mode recovers from a crash at every fault point") 
       s.opt.mode = sx::SinkMode::kComplete;
       s.opt.rename_exchange = exchange;
       s.run(e0);
-      // Epoch 0 is replayed and skipped; epoch 1 crashes at `point`.
+      // The restart goes on after epoch 0; epoch 1 crashes at `point`.
       CHECK(s.crash(e1, point));
       if (point == "commit-before-publish") {
         CHECK(visible_text(s.out()) == "{\"t\":0}\n");  // committed, not yet swapped

@@ -1,5 +1,7 @@
 // sx-dedup: streaming deduplication. Flags in, DedupOperator (lib/dedup.h) out.
 #include "cli.h"
+#include "run_lock.h"
+#include "signals.h"
 #include "dedup.h"
 
 namespace {
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
   sx::TimeFlags time;
   CLI::App* app_ptr = nullptr;
   std::string progress;
+  bool wait_lock = false;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
+        sx::add_lock_flag(app, wait_lock);
         sx::add_progress_flag(app, progress);
         sx::add_time_flags(app, time);
         sx::add_input_flags(app, input);
@@ -73,6 +77,8 @@ int main(int argc, char** argv) {
         std::unique_ptr<sx::ProgressWriter> writer;
         if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
         sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
+        sx::stop_on_signals();
+        const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
         sx::run_stage(in, op, out, bad);
         return sx::kExitOk;
       });

@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include "cli.h"
+#include "run_lock.h"
+#include "signals.h"
 #include "join.h"
 
 namespace {
@@ -31,6 +33,7 @@ constexpr sx::ToolInfo kInfo{
 
 int main(int argc, char** argv) {
   std::string progress;
+  bool wait_lock = false;
   std::vector<std::string> inputs;
   std::vector<std::string> on, select;
   std::string static_format, how = "inner", prefix;
@@ -77,6 +80,7 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
+        sx::add_lock_flag(app, wait_lock);
         app.add_flag("--reload", opt.reload,
                      "At each epoch record, read --static again if it changed (mtime, size, "
                      "inode); a file that does not load keeps the old table, with a warning");
@@ -101,6 +105,8 @@ int main(int argc, char** argv) {
         std::unique_ptr<sx::ProgressWriter> writer;
         if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
         sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
+        sx::stop_on_signals();
+        const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
         sx::run_stage(in, op, out, bad);
         return sx::kExitOk;
       });

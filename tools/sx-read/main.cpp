@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "cli.h"
+#include "run_lock.h"
+#include "signals.h"
 #include "duration.h"
 #include "output.h"
 #include "source.h"
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   std::string idle = "100ms";
   std::string trigger = "continuous";
   bool no_line = false;
+  bool wait_lock = false;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
+        sx::add_lock_flag(app, wait_lock);
         app.add_flag("--reset", opt.reset,
                      "Empty the --checkpoint directory first: start over from the beginning");
         app.add_option("--trigger", trigger,
@@ -128,6 +132,9 @@ int main(int argc, char** argv) {
         }
         opt.on_error = input.on_error;
         opt.max_line_bytes = input.max_line_bytes;
+        sx::stop_on_signals();
+        // Before --reset and before anything is read: one run at a time.
+        const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
         sx::Output out(1);
         sx::Source source(std::move(opt), out);
         source.run();

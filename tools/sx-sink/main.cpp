@@ -1,6 +1,8 @@
 // sx-sink: the end of an sx pipeline. Flags in, SinkOperator (lib/sink.h) out.
 #include "checkpoint.h"
 #include "cli.h"
+#include "run_lock.h"
+#include "signals.h"
 #include "dir_sink.h"
 #include "sink.h"
 
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   CLI::Option* mode_opt = nullptr;
   sx::SinkOptions opt;
   sx::InputFlags input;
+  bool wait_lock = false;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, name);
+        sx::add_lock_flag(app, wait_lock);
         app.add_option("--path", path,
                        "Write each epoch's records as files in DIR, visible only once the epoch "
                        "commits (exactly-once across restarts; needs --checkpoint)")
@@ -100,6 +104,9 @@ int main(int argc, char** argv) {
       },
       [&]() {
         opt.format = sx::parse_sink_format(format);
+        sx::stop_on_signals();
+        // The stage folder and the commit log, for the whole run (and --path below).
+        sx::RunLock lock(checkpoint, name, wait_lock, /*committer=*/true);
         std::unique_ptr<sx::CheckpointDir> ckpt;
         if (!checkpoint.empty()) ckpt = std::make_unique<sx::CheckpointDir>(checkpoint, name);
         if (path.empty() && (mode_opt->count() > 0 || !partition_by.empty() || !compress.empty() ||
@@ -133,6 +140,7 @@ int main(int argc, char** argv) {
                 "--path writes NDJSON files; it does not go with --output, "
                 "--format or --keep-control");
           }
+          lock.lock_directory(dir.path);
           sx::Output none(1);
           sx::BadInputPolicy bad(input.on_error);
           sx::DirSinkOperator sink(std::move(dir), *ckpt, bad, none);

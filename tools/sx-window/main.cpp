@@ -1,6 +1,8 @@
 // sx-window: event-time windowed and running aggregations. Flags in,
 // WindowOperator (lib/window_operator.h) out.
 #include "cli.h"
+#include "run_lock.h"
+#include "signals.h"
 #include "duration.h"
 #include "window_operator.h"
 
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   sx::InputFlags input;
   sx::TimeFlags time;
   CLI::App* app_ptr = nullptr;
+  bool wait_lock = false;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -145,6 +148,7 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
+        sx::add_lock_flag(app, wait_lock);
         sx::add_time_flags(app, time);
         sx::add_progress_flag(app, progress);
         sx::add_input_flags(app, input);
@@ -212,6 +216,8 @@ int main(int argc, char** argv) {
         std::unique_ptr<sx::ProgressWriter> writer;
         if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
         sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
+        sx::stop_on_signals();
+        const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
         sx::run_stage(in, op, out, bad);
         return sx::kExitOk;
       });
