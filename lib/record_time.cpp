@@ -93,6 +93,15 @@ bool EventTimeField::convert(const JsonValue& v, EventTime* t, BadKind* kind,
     return false;
   }
   t->us += shift_;
+  // The range is checked after the shift: a window result's end may be
+  // +10000-01-01T00:00:00Z, its time 1us before (time_parser.h).
+  if (t->us > kMaxEventTime || t->us < kMinEventTime) {
+    *kind = BadKind::kBadTime;
+    *why = "field \"" + path_.text() + "\" is " + format_time(*t) +
+           (shift_ != 0 ? " (after the stream's time shift)" : "") +
+           ", outside years 0001-9999 UTC";
+    return false;
+  }
   return true;
 }
 

@@ -489,14 +489,16 @@ struct Source::Impl {
   // file that an epoch ended in, in a file read to its end by an earlier run
   // (what was appended since), in a file tailed by --follow. A file replaced
   // or truncated since is read from its start, with a warning (open_at).
-  std::unique_ptr<LineReader> open_input(const std::string& path) {
+  // `rest`: see open_at.
+  std::unique_ptr<LineReader> open_input(const std::string& path,
+                                         std::unique_ptr<LineReader>* rest = nullptr) {
     const bool grow = may_grow(path);
     std::unique_ptr<LineReader> reader;
     if (resume && resume->path == path) {
-      reader = open_at(path, *resume, grow);
+      reader = open_at(path, *resume, grow, rest);
       resume.reset();
     } else if (const auto it = file_pos.find(path); it != file_pos.end()) {
-      reader = open_at(path, it->second, grow);
+      reader = open_at(path, it->second, grow, rest);
     } else {
       reader = LineReader::open(path, opt.max_line_bytes);
       reader->set_follow(grow);
@@ -562,7 +564,12 @@ struct Source::Impl {
   // stopped, or between two available-now runs) is read from its start
   // instead, with a warning: what the old file held after p.offset was not
   // read and will not be. `follow`: a partial last line waits for the rest.
-  std::unique_ptr<LineReader> open_at(const std::string& path, const Position& p, bool follow) {
+  // With `rest`, a file replaced by rotation whose old file is still in the
+  // same directory, with lines after p.offset not read yet, loses nothing:
+  // *rest is set to a reader of the old file from p.offset on (to be read to
+  // its end first), and no warning is given.
+  std::unique_ptr<LineReader> open_at(const std::string& path, const Position& p, bool follow,
+                                      std::unique_ptr<LineReader>* rest = nullptr) {
     auto reader = LineReader::open(path, opt.max_line_bytes);
     reader->set_follow(follow);
     struct stat st {};
@@ -610,6 +617,14 @@ struct Source::Impl {
       }
       ::closedir(d);
     }
+    if (rest != nullptr && !old_name.empty() && old_size > p.offset) {
+      auto old = LineReader::open(old_name, opt.max_line_bytes);
+      if (same_file(*old, p) && skip_to(*old, p.offset) &&
+          (p.tail.empty() || old->consumed_tail() == p.tail)) {
+        *rest = std::move(old);  // rotated: no longer written to, read to its end
+        return reader;
+      }
+    }
     if (old_name.empty()) {
       warn(path + " was replaced while sx-read was stopped, and the file it was is no longer in " +
            dir + ": what that file held after byte " + off +
@@ -649,7 +664,17 @@ struct Source::Impl {
       if (stop) break;
       // A file read to its end by an earlier run: read what was appended.
       if (done_files.count(path) && nothing_new(path)) continue;
-      auto reader = open_input(path);
+      std::unique_ptr<LineReader> rest;  // the rest of a rotated file, first
+      auto reader = open_input(path, &rest);
+      if (rest) {
+        // An epoch that ends in it saves its position (its inode, under
+        // `path`): a restart finds it again by its inode.
+        current = rest.get();
+        current_path = path;
+        drain(*rest);
+        if (stop) break;
+        bytes_done += rest->raw_bytes_read();
+      }
       current = reader.get();
       current_path = path;
       if (path == "-") {
@@ -780,6 +805,18 @@ struct Source::Impl {
     t.seen_mtime = {};
   }
 
+  // Takes the identity and position of t.reader, newly opened, and reads it.
+  void start_tail(Tail& t) {
+    struct stat fst {};
+    ::fstat(t.reader->fd(), &fst);
+    t.dev = static_cast<std::uint64_t>(fst.st_dev);
+    t.ino = static_cast<std::uint64_t>(fst.st_ino);
+    t.offset = t.reader->position();
+    t.seen_size = 0;
+    t.seen_mtime = {};
+    drain(*t.reader, &t.offset);
+  }
+
   // Reads what is new in a followed file. Returns true if records were read.
   bool poll_tail(Tail& t) {
     const std::uint64_t before = records;
@@ -808,19 +845,24 @@ struct Source::Impl {
       }
     }
     if (!t.reader && exists) {
+      std::unique_ptr<LineReader> rest;  // the rest of a file rotated while stopped
       if (t.pending) {
-        t.reader = open_at(t.path, *t.pending, true);
+        t.reader = open_at(t.path, *t.pending, true, &rest);
         t.pending.reset();
       } else {
         t.reader = LineReader::open(t.path, opt.max_line_bytes);
         t.reader->set_follow(true);
       }
-      struct stat fst {};
-      ::fstat(t.reader->fd(), &fst);
-      t.dev = static_cast<std::uint64_t>(fst.st_dev);
-      t.ino = static_cast<std::uint64_t>(fst.st_ino);
-      t.offset = t.reader->position();
-      drain(*t.reader, &t.offset);
+      if (rest) {
+        // Read it to its end first, as the tail (an epoch that ends in it
+        // saves its inode and offset: a restart finds it again), then the
+        // new file from its start.
+        auto fresh = std::move(t.reader);
+        t.reader = std::move(rest);
+        start_tail(t);
+        t.reader = std::move(fresh);
+      }
+      start_tail(t);
     }
     return records != before;
   }

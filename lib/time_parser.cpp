@@ -166,6 +166,7 @@ struct TimeParser::Impl {
   }
 
   bool parse_iso(std::string_view s, EventTime* out, std::string* why) const {
+    if (!s.empty() && s[0] == '+') return parse_expanded(s, out, why);
     unsigned y, mo, d, h = 0, mi = 0, sec = 0;
     if (s.size() < 10 || !digits(s, 0, 4, &y) || s[4] != '-' || !digits(s, 5, 2, &mo) ||
         s[7] != '-' || !digits(s, 8, 2, &d)) {
@@ -241,6 +242,29 @@ struct TimeParser::Impl {
     const Micros t = has_offset ? local - offset : local_to_utc(local);
     if (t < kMinEventTime || t > kMaxEventTime) return set_why(why, s, kOutOfRange), false;
     out->us = t;
+    return true;
+  }
+
+  // ISO 8601's expanded year, as format_time writes years past 9999
+  // (issue 11 item 7): of those only the end of sx's range is accepted,
+  // +10000-01-01T00:00:00Z, one microsecond past 9999-12-31T23:59:59.999999Z,
+  // which is the (exclusive) end of the last windows: a window result's time
+  // is its end minus 1us, inside the range (EventTimeField checks the range
+  // after that shift). Read through the year 2000, whose calendar is the same
+  // (20 whole 400-year cycles earlier).
+  bool parse_expanded(std::string_view s, EventTime* out, std::string* why) const {
+    constexpr Micros kCycles = 20 * 146097 * kMicrosPerDay;
+    if (s.size() < 7 || s[6] != '-') return set_not_time(why, s, kind != Kind::kIso), false;
+    for (std::size_t i = 1; i < 6; ++i) {
+      if (!is_digit(s[i])) return set_not_time(why, s, kind != Kind::kIso), false;
+    }
+    if (s.substr(1, 5) != "10000") return set_why(why, s, kOutOfRange), false;
+    EventTime proxy;
+    if (!parse_iso("2000" + std::string(s.substr(6)), &proxy, nullptr)) {
+      return set_not_time(why, s, kind != Kind::kIso), false;
+    }
+    if (proxy.us + kCycles != kMaxEventTime + 1) return set_why(why, s, kOutOfRange), false;
+    out->us = kMaxEventTime + 1;
     return true;
   }
 
@@ -374,7 +398,9 @@ bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) 
       return false;
     }
     case Kind::kAuto: {
-      if (text.size() >= 10 && text[4] == '-') return m.parse_iso(text, out, why);
+      if (text.size() >= 10 && (text[4] == '-' || (text[0] == '+' && text[6] == '-'))) {
+        return m.parse_iso(text, out, why);
+      }
       // The unit follows from the magnitude of the whole part: up to 11
       // significant digits (< 1e11) seconds, up to 14 milliseconds, else micros.
       std::size_t i = !text.empty() && (text[0] == '-' || text[0] == '+');

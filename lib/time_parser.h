@@ -27,8 +27,10 @@
 // Europe/Paris 2050-07-01 12:00 is read as +01:00, where GNU date says +02:00.
 //
 // Every result lies in 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z
-// (kMinEventTime..kMaxEventTime) after its offset or zone is applied;
-// anything else is refused.
+// (kMinEventTime..kMaxEventTime) after its offset or zone is applied, or is
+// the one instant after, +10000-01-01T00:00:00Z (ISO 8601's expanded year:
+// the end of the last windows, as format_time writes it; a window result's
+// time is 1us before, which EventTimeField checks); anything else is refused.
 #pragma once
 
 #include <cstdint>

@@ -4,8 +4,9 @@
 # line once: what was appended is read from where the last run stopped, and a
 # last line without its newline waits for the next run (it is not bad input
 # while the file may still grow). A file replaced or truncated between runs is
-# read from its start, with a warning. In a final (continuous) run, a last line
-# without a newline stays bad input.
+# read from its start, with a warning, after the rest of a rotated file when it
+# is still there. In a final (continuous) run, a last line without a newline
+# stays bad input.
 source "$(dirname "$0")/common.sh" "$1"
 run() {  # run [flags...] INPUT: the records the run commits; sx-read's stderr in err.txt
   sx-read --checkpoint ck --no-progress-line "$@" 2> err.txt | sx-sink --checkpoint ck
@@ -25,12 +26,20 @@ mv app.log app.log.1
 printf '{"n":6}\n' > app.log
 expect_eq "$(run --trigger available-now app.log | tr -d '\n')" '{"n":6}' "a replaced file"
 grep -q 'warning: app.log was replaced' err.txt && fail "a rotation that lost nothing warned: $(cat err.txt)"
-# Replaced while the old file had lines not read yet: they are reported.
+# Replaced while the old file had lines not read yet (logrotate between two
+# cron runs): the rest of the old file is read first, then the new file.
 printf '{"n":7}\n' >> app.log
 mv app.log app.log.2
 printf '{"n":8}\n' > app.log
-expect_eq "$(run --trigger available-now app.log | tr -d '\n')" '{"n":8}' "a replaced file, again"
-grep -q 'warning: app.log was replaced while sx-read was stopped: 8 bytes of the old file (now app.log.2)' err.txt ||
+expect_eq "$(run --trigger available-now app.log | tr -d '\n')" '{"n":7}{"n":8}' "a rotated file"
+expect_eq "$(cat err.txt)" "" "a rotation that lost nothing warns of nothing"
+# Replaced, and the old file with unread lines is gone: reported.
+printf '{"n":80}\n' >> app.log
+mv app.log gone.log
+printf '{"n":81}\n' > app.log
+rm gone.log
+expect_eq "$(run --trigger available-now app.log | tr -d '\n')" '{"n":81}' "a replaced file, the old one gone"
+grep -q 'warning: app.log was replaced while sx-read was stopped, and the file it was is no longer in' err.txt ||
   fail "no warning for the unread part of a replaced file: $(cat err.txt)"
 # Truncated in place (copytruncate), then written again with less.
 printf '{}\n' > app.log

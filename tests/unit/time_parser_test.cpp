@@ -535,3 +535,28 @@ TEST_CASE("a moved parser keeps its settings") {
   CHECK(c.zone() == "Europe/Paris");
   CHECK(p(c, "2023-07-30 12:00:00") == kT);
 }
+
+TEST_CASE("issue 11 item 7: the end of the range, +10000-01-01T00:00:00Z, reads back") {
+  const TimeParser tp;
+  const TimeParser iso("iso8601", "UTC");
+  EventTime t;
+  // What format_time writes for the end of the last day's windows.
+  CHECK(sx::format_time(EventTime{sx::kMaxEventTime + 1}) == "+10000-01-01T00:00:00Z");
+  for (const TimeParser* parser : {&tp, &iso}) {
+    REQUIRE(parser->parse("+10000-01-01T00:00:00Z", &t));
+    CHECK(t.us == sx::kMaxEventTime + 1);
+    REQUIRE(parser->parse("+10000-01-01T01:00:00.000+01:00", &t));
+    CHECK(t.us == sx::kMaxEventTime + 1);
+    // Nothing else past 9999.
+    std::string why;
+    CHECK(!parser->parse("+10000-01-01T00:00:00.000001Z", &t, &why));
+    CHECK(why.find("outside years 0001-9999") != std::string::npos);
+    CHECK(!parser->parse("+10001-01-01T00:00:00Z", &t));
+    CHECK(!parser->parse("+1000x-01-01T00:00:00Z", &t));
+    CHECK(!parser->parse("+10000-13-01T00:00:00Z", &t));
+  }
+  REQUIRE(tp.parse("9999-12-31T23:59:59.999999Z", &t));
+  CHECK(t.us == sx::kMaxEventTime);
+  REQUIRE(tp.parse("0001-01-01T00:00:00Z", &t));
+  CHECK(t.us == sx::kMinEventTime);
+}
