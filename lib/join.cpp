@@ -329,7 +329,7 @@ struct TableBuilder {
       }
     } else {
       for (std::size_t i = 0; i < header.size(); ++i) {
-        if (std::find(spec.keys.begin(), spec.keys.end(), header[i]) != spec.keys.end()) continue;
+        if (omitted(header[i])) continue;
         out_src.push_back(i);
         add_column(header[i]);
       }
@@ -371,6 +371,12 @@ struct TableBuilder {
     if (!header_done) throw data_error(spec.path + ": empty CSV file (expected a header line)");
   }
 
+  // A key column left out of the default output columns.
+  bool omitted(std::string_view name) const {
+    return std::find(spec.keys.begin(), spec.keys.end(), name) != spec.keys.end() &&
+           std::find(spec.kept_keys.begin(), spec.kept_keys.end(), name) == spec.kept_keys.end();
+  }
+
   // ---- NDJSON ----
 
   void ndjson_start() {
@@ -398,10 +404,7 @@ struct TableBuilder {
           }
           auto it = out_index.find(name);
           if (it == out_index.end()) {
-            if (!growing ||
-                std::find(spec.keys.begin(), spec.keys.end(), name) != spec.keys.end()) {
-              return;
-            }
+            if (!growing || omitted(name)) return;
             add_column(std::string(name));
             spans.emplace_back(kAbsent, kAbsent);
             it = out_index.find(name);
@@ -633,9 +636,16 @@ struct JoinOperator::Impl {
     }
     prefix = opt.prefix ? *opt.prefix : static_base_name(opt.table.path) + "_";
     opt.table.keys.clear();
+    opt.table.kept_keys.clear();
     for (const auto& k : opt.on) {
       key_paths.push_back(FieldPath::parse(k.stream));
       opt.table.keys.push_back(k.table);
+      if (k.stream != k.table) opt.table.kept_keys.push_back(k.table);
+    }
+    // A static column named as both a kept and a dropped key (--on a,b=a) is
+    // dropped: the record has it already.
+    for (const auto& k : opt.on) {
+      if (k.stream == k.table) std::erase(opt.table.kept_keys, k.table);
     }
     // Semi and anti joins write no static column: keep only the keys.
     if (!joins) opt.table.select = std::vector<std::string>{};

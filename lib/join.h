@@ -73,9 +73,13 @@ struct StaticSpec {
   std::string path;
   StaticFormat format = StaticFormat::kAuto;
   std::vector<std::string> keys;    // the static key columns, in --on order
-  // The output columns, in this order; nullopt: every column but the keys,
-  // in file order.
+  // The output columns, in this order; nullopt: every column in file order
+  // but the keys, except those listed in kept_keys.
   std::optional<std::vector<std::string>> select;
+  // Key columns that stay among the default output columns: STATIC_KEY of
+  // --on STREAM_KEY=STATIC_KEY with different names (Spark's join on an
+  // expression keeps both sides' columns; only join(static, "k") keeps one).
+  std::vector<std::string> kept_keys;
   std::size_t max_line_bytes = std::size_t{16} << 20;
 };
 

@@ -444,14 +444,15 @@ TEST_CASE("join operator: clashing names get the prefix, per record") {
   CHECK(run_join(o, {R"({"id":2,"tier":0})"}) == "{\"id\":2,\"tier\":0,\"name\":null,\"u_tier\":null}\n");
 }
 
-TEST_CASE("join operator: --on a=b omits b; dotted stream keys; spaces and {}") {
+// Spark's df.join(static, df.a == static.b) keeps both columns (issue 11 item 19).
+TEST_CASE("join operator: --on a=b keeps b; dotted stream keys; spaces and {}") {
   TempFile f("t.ndjson", "{\"uid\":7,\"name\":\"Gus\"}\n");
   auto o = options(f, "user.id=uid", sx::JoinHow::kLeft);
   CHECK(run_join(o, {R"({"user":{"id":7},"n":1})", R"(  { "user" : { "id" : "7" } }  )", "{}", " { } "}) ==
-        "{\"user\":{\"id\":7},\"n\":1,\"name\":\"Gus\"}\n"
-        "  { \"user\" : { \"id\" : \"7\" } ,\"name\":\"Gus\"}\n"
-        "{\"name\":null}\n"
-        " { \"name\":null}\n");
+        "{\"user\":{\"id\":7},\"n\":1,\"uid\":7,\"name\":\"Gus\"}\n"
+        "  { \"user\" : { \"id\" : \"7\" } ,\"uid\":7,\"name\":\"Gus\"}\n"
+        "{\"uid\":null,\"name\":null}\n"
+        " { \"uid\":null,\"name\":null}\n");
 }
 
 TEST_CASE("join operator: several static rows give several records in file order") {

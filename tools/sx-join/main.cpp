@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
             ->type_name("HOW");
         app.add_option("--select", select,
                        "Static columns to append, comma-separated, in this order (default: all "
-                       "but the key columns)")
+                       "but the key columns named as their stream key: --on a=b keeps b)")
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("COLUMNS");
