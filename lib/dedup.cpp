@@ -97,7 +97,8 @@ struct DedupOperator::Impl {
     ckpt->save(epoch, w.bytes(), names);
   }
 
-  void start(const StreamInfo* header) {
+  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
+             std::string_view first_line = {}) {
     started = true;
     // The checkpoint is read when the stream begins, not at launch: upstream,
     // sx-read --reset may still be emptying it (its header comes after that).
@@ -107,7 +108,8 @@ struct DedupOperator::Impl {
       if (opt.within_watermark) fp.emplace_back("within-watermark", "");
       ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
       if (const auto state = ckpt->load()) {
-        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        PayloadReader r(*state, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
+                                    std::to_string(ckpt->resumed()));
         wm.us = r.get_i64();
         std::vector<ExpiringKeySet::Piece> pieces(r.get_count(32));
         for (auto& p : pieces) {
@@ -129,11 +131,19 @@ struct DedupOperator::Impl {
     delay = header ? in_info.watermark_delay : -1;
     for (const auto& k : opt.keys) time_in_keys |= !in_info.time_field.empty() && k == in_info.time_field;
     if (opt.within_watermark && delay < 0) {
-      throw usage_error(std::string("--within-watermark needs a watermark: ") +
-                        (header ? "this stream has none; add --watermark DELAY to sx-read"
-                                : "the input has no sx stream header; read it through "
-                                  "'sx-read --time-field FIELD --watermark DELAY'") +
-                        " (or drop --within-watermark to keep every key for the life of the stream)");
+      if (!header) {
+        const std::string why =
+            "--within-watermark needs a watermark: " +
+            headerless_reason(how, first_line,
+                              "read it through 'sx-read --time-field FIELD --watermark DELAY' (or "
+                              "drop --within-watermark to keep every key for the life of the "
+                              "stream)");
+        if (how == HeaderlessStart::kEmpty) throw data_error(why);
+        throw usage_error(why);
+      }
+      throw usage_error(
+          "--within-watermark needs a watermark: this stream has none; add --watermark DELAY to "
+          "sx-read (or drop --within-watermark to keep every key for the life of the stream)");
     }
     // The watermark governs state (and makes records late) in these two cases only.
     if (delay >= 0 && (opt.within_watermark || time_in_keys)) {
@@ -152,7 +162,7 @@ struct DedupOperator::Impl {
   }
 
   void on_record(const Line& line, const std::string& source) {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
     if (barrier) {
       drain();
       pass_barrier(wm.us);
@@ -255,7 +265,7 @@ struct DedupOperator::Impl {
       out.write_line(raw);  // sx-dedup leaves event time alone
       return;
     }
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kControl);
     if (c.type == ControlType::kWatermark && c.watermark > wm) {
       wm = c.watermark;
       if (time) set.expire(wm.us);
@@ -274,7 +284,7 @@ struct DedupOperator::Impl {
   }
 
   void on_end() {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kEmpty);
     drain();
     pass_barrier(wm.us);
     if (duplicates_out) duplicates_out->flush();

@@ -287,8 +287,8 @@ struct TableBuilder {
     if (!is_valid_utf8(text)) throw data_error(where(line.number) + "invalid UTF-8");
     record_bytes += text.size() + 1;
     if (record_bytes > spec.max_line_bytes) {
-      throw data_error(where(record_line) + "record longer than --max-line-bytes (a quoted field "
-                       "that is never closed?)");
+      throw data_error(where(record_line) + too_long_reason(spec.max_line_bytes, "record") +
+                       " (or a quoted field that is never closed?)");
     }
     switch (csv.feed(text, &why)) {
       case CsvParser::Result::kMore: return;
@@ -502,7 +502,7 @@ std::unique_ptr<StaticTable> StaticTable::load(const StaticSpec& spec) {
   Line line;
   while (reader->next(&line)) {
     if (line.too_long) {
-      throw data_error(b.where(line.number) + "line longer than --max-line-bytes");
+      throw data_error(b.where(line.number) + too_long_reason(spec.max_line_bytes));
     }
     std::string_view text = line.text;
     if (line.number == 1 && text.starts_with(kBom)) text.remove_prefix(kBom.size());
@@ -585,7 +585,8 @@ struct JoinOperator::Impl {
                                                                      : "anti"));
       ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
       if (const auto state = ckpt->load()) {
-        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        PayloadReader r(*state, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
+                                    std::to_string(ckpt->resumed()));
         FileIdentity saved;
         saved.dev = r.get_u64();
         saved.ino = r.get_u64();

@@ -270,7 +270,8 @@ struct WindowOperator::Impl {
 
   // ---- start: from the input's stream header, or from the flags ----
 
-  void start(const StreamInfo* header) {
+  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
+             std::string_view first_line = {}) {
     // The checkpoint is read when the stream begins, not at launch: upstream,
     // sx-read --reset may still be emptying it (its header comes after that).
     if (!opt.checkpoint.empty()) {
@@ -285,10 +286,17 @@ struct WindowOperator::Impl {
     in_info = effective_time(header, opt.time);
     if (needs_time()) {
       if (in_info.time_field.empty()) {
-        throw usage_error(std::string(header ? "the input's stream header names no event-time field"
-                                             : "the input has no sx stream header") +
-                          ", so sx-window cannot place records in time; read it through "
-                          "'sx-read --time-field FIELD' or pass --time-field FIELD");
+        if (!header) {
+          const std::string why =
+              "sx-window cannot place records in time: " +
+              headerless_reason(how, first_line, "pass --time-field FIELD");
+          if (how == HeaderlessStart::kEmpty) throw data_error(why);
+          throw usage_error(why);
+        }
+        throw usage_error(
+            "the input's stream header names no event-time field, so sx-window cannot place "
+            "records in time; read it through 'sx-read --time-field FIELD' or pass --time-field "
+            "FIELD");
       }
       time = std::make_unique<EventTimeField>(in_info);
     }
@@ -329,7 +337,7 @@ struct WindowOperator::Impl {
   // ---- records ----
 
   void on_record(const Line& line, const std::string& source) {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
     ++records_in_epoch;
     if (!reader.read_fields(line.text, *fields, values.data(), &why)) {
       bad.handle(reader.open_failure(), source, line.number, why, line.text);
@@ -615,7 +623,7 @@ struct WindowOperator::Impl {
       if (!started) start(&c.stream);
       return;  // replaced by this stage's own header
     }
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kControl);
     if (c.type == ControlType::kWatermark) {
       advance(c.watermark);
       if (c.watermark == EventTime::end()) final_seen = true;
@@ -743,7 +751,7 @@ struct WindowOperator::Impl {
   }
 
   void on_end() {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kEmpty);
     if (!header_seen && !final_seen) {
       // Plain NDJSON is a finite batch: its end closes every window.
       if (mode == OutputMode::kUpdate) emit_changes();
