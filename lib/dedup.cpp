@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "error.h"
+#include "field_usage.h"
 #include "group_key.h"
 #include "json.h"
 #include "key_set.h"
@@ -30,6 +31,7 @@ struct DedupOperator::Impl {
   std::vector<FieldPath> keys;
 
   bool started = false;
+  FieldUsage usage;  // --key fields that no record had
   StreamInfo in_info;
   std::unique_ptr<EventTimeField> time;  // when a watermark governs state
   Micros delay = -1;                     // the input's watermark delay
@@ -159,6 +161,9 @@ struct DedupOperator::Impl {
     paths.insert(paths.end(), keys.begin(), keys.end());
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
+    // Field names no record has (misspelled?), in the order of `paths`.
+    if (time) usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
+    for (const auto& k : keys) usage.add("--key", k);
   }
 
   void on_record(const Line& line, const std::string& source) {
@@ -175,6 +180,7 @@ struct DedupOperator::Impl {
         bad.handle(reader.open_failure(), source, line.number, why, line.text);
         return;
       }
+      if (usage.pending()) usage.check_all(values.data(), reader);
       if (time) {
         BadKind kind;
         if (!time->convert(values[0], &t, &kind, &why)) {
@@ -285,6 +291,7 @@ struct DedupOperator::Impl {
 
   void on_end() {
     if (!started) start(nullptr, HeaderlessStart::kEmpty);
+    usage.warn_unseen();
     drain();
     pass_barrier(wm.us);
     if (duplicates_out) duplicates_out->flush();

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "csv_reader.h"
 #include "error.h"
+#include "field_usage.h"
 #include "line_reader.h"
 
 namespace sx {
@@ -547,6 +548,7 @@ struct JoinOperator::Impl {
   BadInputPolicy& bad;
   std::string prefix;
   std::vector<FieldPath> key_paths;
+  FieldUsage usage;  // --on stream keys that no record had
   const bool joins;  // inner or left: static columns are appended
 
   // What a table needs to probe and write: rebuilt with each table.
@@ -640,6 +642,7 @@ struct JoinOperator::Impl {
     opt.table.kept_keys.clear();
     for (const auto& k : opt.on) {
       key_paths.push_back(FieldPath::parse(k.stream));
+      usage.add("--on", key_paths.back());
       opt.table.keys.push_back(k.table);
       if (k.stream != k.table) opt.table.kept_keys.push_back(k.table);
     }
@@ -713,6 +716,9 @@ struct JoinOperator::Impl {
     if (!reader.read_fields(line.text, *p.fields, values.data(), &why)) {
       bad.handle(bad_kind(why), source, line.number, why, line.text);
       return;
+    }
+    if (usage.pending()) {
+      for (std::size_t i = 0; i < p.key_at.size(); ++i) usage.check(i, values[p.key_at[i]], reader);
     }
     key.clear();
     bool has_key = true;
@@ -879,6 +885,8 @@ void JoinOperator::on_record(const Line& line, const std::string& source) {
 void JoinOperator::on_control(const Control& control, std::string_view raw) {
   impl_->on_control(control, raw);
 }
+
+void JoinOperator::on_end() { impl_->usage.warn_unseen(); }
 
 StageStats JoinOperator::stats() const { return {0, impl_->plan->table->rows(), 0}; }
 

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "error.h"
+#include "field_usage.h"
 #include "group_key.h"
 
 namespace sx {
@@ -140,6 +141,7 @@ struct WindowOperator::Impl {
 
   // Stream state.
   bool started = false;
+  FieldUsage usage;  // fields named by flags that no record had
   bool header_seen = false;
   bool final_seen = false;
   StreamInfo in_info;
@@ -309,6 +311,11 @@ struct WindowOperator::Impl {
     other_at = paths.size();
     for (const auto& f : other_fields) paths.push_back(f.path);
     fields = std::make_unique<FieldSet>(paths);
+    // Field names no record has (misspelled?), in the order of `paths`.
+    if (time) usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
+    for (std::size_t i = 0; i < by.size(); ++i) usage.add("--by", by[i]);
+    for (const auto& f : num_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
+    for (const auto& f : other_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
     values.resize(paths.size());
     if (header && in_info.watermark_delay < 0) {
       if (windowed() && mode == OutputMode::kAppend) {
@@ -343,6 +350,7 @@ struct WindowOperator::Impl {
       bad.handle(reader.open_failure(), source, line.number, why, line.text);
       return;
     }
+    if (usage.pending()) usage.check_all(values.data(), reader);
     EventTime t{0};
     if (time) {
       BadKind k;
@@ -752,6 +760,7 @@ struct WindowOperator::Impl {
 
   void on_end() {
     if (!started) start(nullptr, HeaderlessStart::kEmpty);
+    usage.warn_unseen();
     if (!header_seen && !final_seen) {
       // Plain NDJSON is a finite batch: its end closes every window.
       if (mode == OutputMode::kUpdate) emit_changes();
