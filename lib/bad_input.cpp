@@ -6,6 +6,21 @@
 
 namespace sx {
 
+std::string too_long_reason(std::size_t limit, const char* what) {
+  std::string size;
+  if (limit % (std::size_t{1} << 30) == 0) {
+    size = std::to_string(limit >> 30) + "GiB";
+  } else if (limit % (std::size_t{1} << 20) == 0) {
+    size = std::to_string(limit >> 20) + "MiB";
+  } else if (limit % (std::size_t{1} << 10) == 0) {
+    size = std::to_string(limit >> 10) + "KiB";
+  } else {
+    size = std::to_string(limit) + " bytes";
+  }
+  return std::string(what) + " longer than --max-line-bytes (" + size +
+         "); raise it with --max-line-bytes if such lines are expected";
+}
+
 const char* bad_kind_name(BadKind k) {
   switch (k) {
     case BadKind::kMalformed: return "malformed JSON";

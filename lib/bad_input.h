@@ -26,6 +26,11 @@ enum class BadKind {
 };
 const char* bad_kind_name(BadKind k);  // "malformed JSON", ...
 
+// The reason for a line longer than the limit, with the limit:
+// "line longer than --max-line-bytes (16MiB); raise it with --max-line-bytes
+// if such lines are expected". `what` is "line" or "record".
+std::string too_long_reason(std::size_t limit, const char* what = "line");
+
 class BadInputPolicy {
  public:
   enum class Mode { kFail, kSkip, kDeadLetter };

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "error.h"
+#include "field_usage.h"
 #include "group_key.h"
 #include "json.h"
 #include "key_set.h"
@@ -31,6 +32,7 @@ struct DedupOperator::Impl {
   std::vector<FieldPath> keys;
 
   bool started = false;
+  FieldUsage usage;  // --key fields that no record had
   StreamInfo in_info;
   std::unique_ptr<EventTimeField> time;  // on a watermarked stream
   Micros delay = -1;                     // the input's watermark delay
@@ -107,7 +109,8 @@ struct DedupOperator::Impl {
     ckpt->save(epoch, w.bytes(), names);
   }
 
-  void start(const StreamInfo* header) {
+  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
+             std::string_view first_line = {}) {
     started = true;
     // The checkpoint is read when the stream begins, not at launch: upstream,
     // sx-read --reset may still be emptying it (its header comes after that).
@@ -117,7 +120,8 @@ struct DedupOperator::Impl {
       if (opt.within_watermark) fp.emplace_back("within-watermark", "");
       ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
       if (const auto state = ckpt->load()) {
-        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        PayloadReader r(*state, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
+                                    std::to_string(ckpt->resumed()));
         wm.us = r.get_i64();
         std::vector<ExpiringKeySet::Piece> pieces(r.get_count(32));
         for (auto& p : pieces) {
@@ -147,11 +151,19 @@ struct DedupOperator::Impl {
       key_time = std::make_unique<EventTimeField>(instant);
     }
     if (opt.within_watermark && delay < 0) {
-      throw usage_error(std::string("--within-watermark needs a watermark: ") +
-                        (header ? "this stream has none; add --watermark DELAY to sx-read"
-                                : "the input has no sx stream header; read it through "
-                                  "'sx-read --time-field FIELD --watermark DELAY'") +
-                        " (or drop --within-watermark to keep every key for the life of the stream)");
+      if (!header) {
+        const std::string why =
+            "--within-watermark needs a watermark: " +
+            headerless_reason(how, first_line,
+                              "read it through 'sx-read --time-field FIELD --watermark DELAY' (or "
+                              "drop --within-watermark to keep every key for the life of the "
+                              "stream)");
+        if (how == HeaderlessStart::kEmpty) throw data_error(why);
+        throw usage_error(why);
+      }
+      throw usage_error(
+          "--within-watermark needs a watermark: this stream has none; add --watermark DELAY to "
+          "sx-read (or drop --within-watermark to keep every key for the life of the stream)");
     }
     // On a watermarked stream a record at or before the watermark is late,
     // whatever the keys (Spark's dropDuplicates filters every row by the
@@ -178,10 +190,13 @@ struct DedupOperator::Impl {
     }
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
+    // Field names no record has (misspelled?), in the order of `paths`.
+    if (time) usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
+    for (const auto& k : keys) usage.add("--key", k);
   }
 
   void on_record(const Line& line, const std::string& source) {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
     if (barrier) {
       drain();
       pass_barrier(wm.us);
@@ -194,6 +209,7 @@ struct DedupOperator::Impl {
         bad.handle(reader.open_failure(), source, line.number, why, line.text);
         return;
       }
+      if (usage.pending()) usage.check_all(values.data(), reader);
       if (time) {
         BadKind kind;
         if (!time->convert(values[time_at], &t, &kind, &why)) {
@@ -295,7 +311,7 @@ struct DedupOperator::Impl {
       out.write_line(raw);  // sx-dedup leaves event time alone
       return;
     }
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kControl);
     if (c.type == ControlType::kWatermark && c.watermark > wm) {
       wm = c.watermark;
       if (expires) set.expire(wm.us);
@@ -314,7 +330,8 @@ struct DedupOperator::Impl {
   }
 
   void on_end() {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kEmpty);
+    usage.warn_unseen();
     drain();
     pass_barrier(wm.us);
     if (duplicates_out) duplicates_out->flush();

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "csv_reader.h"
 #include "error.h"
+#include "field_usage.h"
 #include "group_key.h"
 #include "line_reader.h"
 
@@ -290,8 +291,8 @@ struct TableBuilder {
     if (!is_valid_utf8(text)) throw data_error(where(line.number) + "invalid UTF-8");
     record_bytes += text.size() + 1;
     if (record_bytes > spec.max_line_bytes) {
-      throw data_error(where(record_line) + "record longer than --max-line-bytes (a quoted field "
-                       "that is never closed?)");
+      throw data_error(where(record_line) + too_long_reason(spec.max_line_bytes, "record") +
+                       " (or a quoted field that is never closed?)");
     }
     switch (csv.feed(text, &why)) {
       case CsvParser::Result::kMore: return;
@@ -505,7 +506,7 @@ std::unique_ptr<StaticTable> StaticTable::load(const StaticSpec& spec) {
   Line line;
   while (reader->next(&line)) {
     if (line.too_long) {
-      throw data_error(b.where(line.number) + "line longer than --max-line-bytes");
+      throw data_error(b.where(line.number) + too_long_reason(spec.max_line_bytes));
     }
     std::string_view text = line.text;
     if (line.number == 1 && text.starts_with(kBom)) text.remove_prefix(kBom.size());
@@ -550,6 +551,7 @@ struct JoinOperator::Impl {
   BadInputPolicy& bad;
   std::string prefix;
   std::vector<FieldPath> key_paths;
+  FieldUsage usage;  // --on stream keys that no record had
   const bool joins;  // inner or left: static columns are appended
 
   // What a table needs to probe and write: rebuilt with each table.
@@ -588,7 +590,8 @@ struct JoinOperator::Impl {
                                                                      : "anti"));
       ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, fp);
       if (const auto state = ckpt->load()) {
-        PayloadReader r(*state, opt.checkpoint + "/" + opt.name);
+        PayloadReader r(*state, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
+                                    std::to_string(ckpt->resumed()));
         FileIdentity saved;
         saved.dev = r.get_u64();
         saved.ino = r.get_u64();
@@ -642,6 +645,7 @@ struct JoinOperator::Impl {
     opt.table.kept_keys.clear();
     for (const auto& k : opt.on) {
       key_paths.push_back(FieldPath::parse(k.stream));
+      usage.add("--on", key_paths.back());
       opt.table.keys.push_back(k.table);
       if (k.stream != k.table) opt.table.kept_keys.push_back(k.table);
     }
@@ -715,6 +719,9 @@ struct JoinOperator::Impl {
     if (!reader.read_fields(line.text, *p.fields, values.data(), &why)) {
       bad.handle(bad_kind(why), source, line.number, why, line.text);
       return;
+    }
+    if (usage.pending()) {
+      for (std::size_t i = 0; i < p.key_at.size(); ++i) usage.check(i, values[p.key_at[i]], reader);
     }
     key.clear();
     bool has_key = true;
@@ -881,6 +888,8 @@ void JoinOperator::on_record(const Line& line, const std::string& source) {
 void JoinOperator::on_control(const Control& control, std::string_view raw) {
   impl_->on_control(control, raw);
 }
+
+void JoinOperator::on_end() { impl_->usage.warn_unseen(); }
 
 StageStats JoinOperator::stats() const { return {0, impl_->plan->table->rows(), 0}; }
 

@@ -189,6 +189,8 @@ class JoinOperator : public Operator {
   // the new table serves the records after that epoch record; a file that does
   // not load leaves the old table in place, with a warning.
   void on_control(const Control& control, std::string_view raw) override;
+  // Warns about --on stream keys that no record had (misspelled?).
+  void on_end() override;
   // The static table's rows are its state.
   StageStats stats() const override;
 

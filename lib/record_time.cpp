@@ -6,6 +6,35 @@
 
 namespace sx {
 
+std::string headerless_reason(HeaderlessStart how, std::string_view first_line,
+                              std::string_view plain) {
+  switch (how) {
+    case HeaderlessStart::kEmpty:
+      return "the input is empty, without even an sx stream header: the stage before this one "
+             "probably failed (see its error above)";
+    case HeaderlessStart::kControl:
+      return std::string("the input has sx control records but no stream header before them: a "
+                         "filter between the stages (grep, jq) probably dropped it; let control "
+                         "records through, e.g. ") +
+             kJqKeepControl + " (sx(7), KEEPING CONTROL RECORDS)";
+    case HeaderlessStart::kRecord: break;
+  }
+  std::string_view t = first_line;
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  if (t == "{" || t == "[") {
+    return std::string("the input is not one JSON object per line (its first line is '") +
+           std::string(t) +
+           "'): pretty-printed JSON, as jq writes without -c? Use jq -c and let control records "
+           "through, e.g. " + kJqKeepControl;
+  }
+  return std::string("the input has no sx stream header (its first line is a record): if a filter "
+                     "between the stages (jq, grep) dropped the control records, let them "
+                     "through, e.g. ") +
+         kJqKeepControl + " (sx(7), KEEPING CONTROL RECORDS); if it is plain NDJSON, " +
+         std::string(plain);
+}
+
 StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o) {
   StreamInfo info = header ? *header : StreamInfo{};
   if (o.field_given || !header) info.time_field = o.flags.time_field;

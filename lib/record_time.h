@@ -24,6 +24,25 @@ struct TimeOverride {
 // header's time shift.
 StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o);
 
+// How the input of a stage began when it had no stream header.
+enum class HeaderlessStart {
+  kEmpty,    // no line at all
+  kRecord,   // a data record came first
+  kControl,  // a control record other than the header came first
+};
+// What probably happened, for the message of a stage that needs the header:
+// an empty input means the stage before failed; records without a header, or
+// control records without their header, mean a filter between stages dropped
+// control records (the advice shows the jq idiom that keeps them); a first
+// line that is '{' alone means pretty-printed JSON (jq without -c).
+// `first_line` is the first line for kRecord; `plain` what to do when the
+// input is plain NDJSON after all ("pass --time-field FIELD").
+std::string headerless_reason(HeaderlessStart how, std::string_view first_line,
+                              std::string_view plain);
+// The jq idiom that lets control records through a filter.
+inline constexpr const char* kJqKeepControl =
+    "jq -c 'if has(\"@sx\") then . else select(COND) end'";
+
 class EventTimeField {
  public:
   // Throws usage_error for a bad field path, format or zone.

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "progress.h"
 #include "error.h"
+#include "field_usage.h"
 #include "json.h"
 #include "json_scan.h"
 #include "line_reader.h"
@@ -95,6 +96,7 @@ struct Source::Impl {
   BadInputPolicy bad;
   std::unique_ptr<EventTimeField> time;
   bool has_time = false;
+  FieldUsage usage;  // --time-field, when no record has it (misspelled?)
   LineReader* spliced = nullptr;  // the file drained, when its lines may be spliced
   JsonValidator validator;  // for lines the scanner is not sure of
   std::unique_ptr<FieldSet> time_set;  // the time field, or nothing
@@ -166,6 +168,7 @@ struct Source::Impl {
     if (!opt.stream.time_field.empty()) {
       time = std::make_unique<EventTimeField>(opt.stream);
       has_time = true;
+      usage.add("--time-field", time->path());
     } else if (opt.stream.watermark_delay >= 0) {
       throw usage_error("--watermark needs --time-field: the watermark follows event time");
     }
@@ -216,6 +219,7 @@ struct Source::Impl {
   }
 
   void finish_stream() {
+    usage.warn_unseen();
     end_epoch();
     // available-now and once end this run only: the stream goes on next time,
     // so no final watermark (open windows wait in their checkpoints). As
@@ -314,7 +318,13 @@ struct Source::Impl {
   bool extract_time(const JsonValue& value, const Line& line, const std::string& source,
                     EventTime* t) {
     BadKind kind;
+    if (usage.pending()) usage.check(0, value, line.text);  // until the field is seen once
     if (time->convert(value, t, &kind, &why)) return true;
+    if (value.type == JsonType::kMissing) {
+      // A misspelled --time-field: name the nearest key of the record.
+      const std::string near = usage.suggestion(0);
+      if (!near.empty()) why.insert(why.find('"', why.find('"') + 1) + 1, near);
+    }
     bad.handle(kind, source, line.number, why, line.text);
     return false;
   }

@@ -70,7 +70,7 @@ void run_stage(const StageInput& input, Operator& op, Output& out, BadInputPolic
       while (reader->next(&line)) {
         if (line.too_long) {
           bad.handle(BadKind::kTooLong, reader->name(), line.number,
-                     "line longer than --max-line-bytes", line.text);
+                     too_long_reason(input.max_line_bytes), line.text);
         } else if (line.unterminated) {
           bad.handle(BadKind::kUnterminated, reader->name(), line.number,
                      "last line has no final newline (a truncated stream?)", line.text);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "error.h"
+#include "field_usage.h"
 #include "group_key.h"
 #include "signals.h"
 
@@ -164,6 +165,7 @@ struct WindowOperator::Impl {
 
   // Stream state.
   bool started = false;
+  FieldUsage usage;  // fields named by flags that no record had
   bool header_seen = false;
   bool final_seen = false;
   StreamInfo in_info;
@@ -335,7 +337,8 @@ struct WindowOperator::Impl {
 
   // ---- start: from the input's stream header, or from the flags ----
 
-  void start(const StreamInfo* header) {
+  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
+             std::string_view first_line = {}) {
     // The checkpoint is read when the stream begins, not at launch: upstream,
     // sx-read --reset may still be emptying it (its header comes after that).
     if (!opt.checkpoint.empty()) {
@@ -363,10 +366,17 @@ struct WindowOperator::Impl {
     if (by_time && mode != OutputMode::kComplete) drop_late = true;
     if (needs_time()) {
       if (in_info.time_field.empty()) {
-        throw usage_error(std::string(header ? "the input's stream header names no event-time field"
-                                             : "the input has no sx stream header") +
-                          ", so sx-window cannot place records in time; read it through "
-                          "'sx-read --time-field FIELD' or pass --time-field FIELD");
+        if (!header) {
+          const std::string why =
+              "sx-window cannot place records in time: " +
+              headerless_reason(how, first_line, "pass --time-field FIELD");
+          if (how == HeaderlessStart::kEmpty) throw data_error(why);
+          throw usage_error(why);
+        }
+        throw usage_error(
+            "the input's stream header names no event-time field, so sx-window cannot place "
+            "records in time; read it through 'sx-read --time-field FIELD' or pass --time-field "
+            "FIELD");
       }
       time = std::make_unique<EventTimeField>(in_info);
     }
@@ -386,6 +396,11 @@ struct WindowOperator::Impl {
     other_at = paths.size();
     for (const auto& f : other_fields) paths.push_back(f.path);
     fields = std::make_unique<FieldSet>(paths);
+    // Field names no record has (misspelled?), in the order of `paths`.
+    if (time) usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
+    for (std::size_t i = 0; i < by.size(); ++i) usage.add("--by", by[i]);
+    for (const auto& f : num_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
+    for (const auto& f : other_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
     values.resize(paths.size());
     if (header && in_info.watermark_delay < 0) {
       if (by_time && mode == OutputMode::kAppend) {
@@ -457,12 +472,13 @@ struct WindowOperator::Impl {
   // ---- records ----
 
   void on_record(const Line& line, const std::string& source) {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
     ++records_in_epoch;
     if (!reader.read_fields(line.text, *fields, values.data(), &why)) {
       bad.handle(reader.open_failure(), source, line.number, why, line.text);
       return;
     }
+    if (usage.pending()) usage.check_all(values.data(), reader);
     EventTime t{0};
     if (time) {
       BadKind k;
@@ -835,7 +851,7 @@ struct WindowOperator::Impl {
       if (!started) start(&c.stream);
       return;  // replaced by this stage's own header
     }
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kControl);
     if (c.type == ControlType::kWatermark) {
       advance(c.watermark);
       if (c.watermark == EventTime::end()) final_seen = true;
@@ -976,7 +992,8 @@ struct WindowOperator::Impl {
   }
 
   void on_end() {
-    if (!started) start(nullptr);
+    if (!started) start(nullptr, HeaderlessStart::kEmpty);
+    usage.warn_unseen();
     if (!header_seen && !final_seen && !interrupted()) {
       // Plain NDJSON is a finite batch: its end closes every window (not
       // when a signal stopped the input before its end: signals.h).
