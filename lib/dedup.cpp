@@ -191,7 +191,9 @@ struct DedupOperator::Impl {
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
     // Field names no record has (misspelled?), in the order of `paths`.
-    if (time) usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
+    if (time && !time_in_keys) {
+      usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
+    }
     for (const auto& k : keys) usage.add("--key", k);
   }
 
