@@ -474,17 +474,38 @@ struct Source::Impl {
       if (resume) resume->tail = std::string(r.get_string());
     }
     first_epoch = epoch;
-    if (watermark == EventTime::end()) {
-      // Issue 11 item 12: the final watermark closed every window downstream;
-      // whatever comes now would be late everywhere and count for nothing.
-      throw usage_error(
-          "checkpoint " + ckpt->dir() + " holds a stream that has ended: an earlier run without "
-          "--trigger read its input to the end, and its final watermark closed every window, so "
-          "every record from now on would be late. Start over with --reset (and remove what the "
-          "sink wrote), or run the pipeline with --trigger available-now each time (the stream "
-          "then goes on from run to run)");
-    }
     r.expect_end();
+  }
+
+  // Issue 11 item 12: a stream that a run without --trigger ended (its final
+  // watermark, committed, closed every window downstream) takes no more
+  // input: every record would be late everywhere and count for nothing. A
+  // run with nothing new adds nothing, as any rerun of a finished pipeline
+  // (a retry after a crash, make), and succeeds; a run with new input, or
+  // one that would wait for it (--follow), is refused.
+  void check_ended() {
+    if (watermark != EventTime::end()) return;
+    std::string fresh;
+    if (opt.follow) {
+      fresh = "--follow";
+    } else if (resume) {
+      fresh = resume->path;
+    } else {
+      for (const auto& path : expand_inputs(opt.inputs)) {
+        if (path != "-" && (!done_files.count(path) || !nothing_new(path))) {
+          fresh = path;
+          break;
+        }
+      }
+    }
+    if (fresh.empty()) return;
+    throw usage_error(
+        "checkpoint " + ckpt->dir() + " holds a stream that has ended: an earlier run without "
+        "--trigger read its input to the end, and its final watermark closed every window, so " +
+        (fresh == "--follow" ? std::string("whatever --follow reads would be late")
+                             : "the records of " + fresh + " (new or grown since) would be late") +
+        ". Start over with --reset (and remove what the sink wrote), or run the pipeline with "
+        "--trigger available-now each time (the stream then goes on from run to run)");
   }
 
   // Whether a file may still grow when its reader reaches its end: yes in a
@@ -890,6 +911,7 @@ void Source::run() {
     if (s.opt.reset) CheckpointDir::reset(s.opt.checkpoint);
     s.ckpt = std::make_unique<CheckpointDir>(s.opt.checkpoint, s.opt.name);
     s.load_position();
+    s.check_ended();
   } else if (s.opt.trigger != SourceOptions::Trigger::kContinuous) {
     throw usage_error("--trigger available-now and once need --checkpoint DIR: the next run "
                       "goes on where this one stopped");
