@@ -12,3 +12,18 @@ trap cleanup EXIT
 cd "$WORK"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+# wait_until SECONDS COMMAND...: until COMMAND succeeds; 1 after SECONDS.
+wait_until() {
+  local n=$(( $1 * 10 ))
+  shift
+  until "$@"; do
+    n=$((n - 1))
+    [ "$n" -gt 0 ] || return 1
+    sleep 0.1
+  done
+}
+# wait_for_text FILE TEXT: up to 5 s for TEXT to appear in FILE, else fail.
+wait_for_text() {
+  for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  fail "timed out waiting for '$2' in $1"
+}

@@ -4,10 +4,6 @@
 # Timings leave 5x margins over the idle threshold.
 source "$(dirname "$0")/common.sh" "$1"
 
-wait_for() {  # wait_for FILE PATTERN: up to 5 s for PATTERN to appear in FILE
-  for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  fail "timed out waiting for '$2' in $1"
-}
 
 # 1. A stdin pipe that goes quiet: the first record gets its own epoch.
 { echo '{"ts":1}'; sleep 0.6; echo '{"ts":2}'; } \
@@ -32,13 +28,13 @@ expect_eq "$(cat n.out)" 2 "epochs with --idle-epoch 0 (data + final)"
 echo '{"ts":"2023-07-30T10:00:00Z","n":1}' > app.log
 sx-read --follow --time-field ts --idle-epoch 50ms app.log > tail.out &
 reader=$!
-wait_for tail.out '"n":1'
-wait_for tail.out '"epoch","id":0'
+wait_for_text tail.out '"n":1'
+wait_for_text tail.out '"epoch","id":0'
 echo '{"ts":"2023-07-30T10:00:01Z","n":2}' >> app.log
-wait_for tail.out '"n":2'
+wait_for_text tail.out '"n":2'
 mv app.log app.log.1
 echo '{"ts":"2023-07-30T10:00:02Z","n":3}' > app.log
-wait_for tail.out '"n":3'
+wait_for_text tail.out '"n":3'
 kill $reader; wait $reader 2>/dev/null || true
 expect_eq "$(grep -o '"n":[0-9]' tail.out | tr -d '\n')" '"n":1"n":2"n":3' "tailed records in order, once each"
 
@@ -47,12 +43,12 @@ mkdir in
 echo '{"ts":"2023-07-30T10:00:00Z","f":"a"}' > in/a.json
 sx-read --follow --time-field ts --watermark 0 --idle-epoch 50ms in > dir.out &
 reader=$!
-wait_for dir.out '"f":"a"'
+wait_for_text dir.out '"f":"a"'
 echo '{"ts":"2023-07-30T10:05:00Z","f":"b"}' > in/.b.json.tmp
 mv in/.b.json.tmp in/b.json
 echo '{bad' > in/_ignored
-wait_for dir.out '"f":"b"'
-wait_for dir.out '"t":"2023-07-30T10:05:00Z"'
+wait_for_text dir.out '"f":"b"'
+wait_for_text dir.out '"t":"2023-07-30T10:05:00Z"'
 touch in/a.json   # already read: not read again
 sleep 0.3
 kill $reader; wait $reader 2>/dev/null || true
@@ -64,7 +60,7 @@ expect_eq "$(grep -o '"f":"[ab]"' dir.out | tr -d '\n')" '"f":"a""f":"b"' "name 
 sx-read --follow --trigger interval=200ms --idle-epoch 1s --time-field ts live.ndjson > live.out &
 reader=$!
 for i in $(seq 1 30); do echo "{\"ts\":$i}" >> live.ndjson; sleep 0.04; done
-wait_for live.out '"ts":30'
+wait_for_text live.out '"ts":30'
 sleep 0.5
 kill $reader; wait $reader 2>/dev/null || true
 epochs=$(grep -c '"@sx":"epoch"' live.out)

@@ -17,20 +17,11 @@ pipeline() {  # pipeline [sx-read flags...] -- [flags for every stage...]
     | sx-sink --checkpoint ck --path out "$@"
 }
 visible() { find out -type f -not -path '*/_*' | sort | xargs -r cat | sort; }
-wait_for() {  # wait_for SECONDS COMMAND...: until COMMAND succeeds
-  local n=$(( $1 * 10 ))
-  shift
-  until "$@"; do
-    n=$((n - 1))
-    [ "$n" -gt 0 ] || return 1
-    sleep 0.1
-  done
-}
 
 mkdir in
 ev 1 1 > in/a.ndjson
 pipeline --follow -- 2> run1.err &
-wait_for 10 test -e out/part-00000000.ndjson || fail "the --follow run published nothing"
+wait_until 10 test -e out/part-00000000.ndjson || fail "the --follow run published nothing"
 # The first run's sx-read: the one running in this scenario's directory.
 read_pid=$(for p in $(pgrep -x sx-read); do
   [ "$(readlink "/proc/$p/cwd")" != "$PWD" ] || echo "$p"
@@ -55,7 +46,7 @@ run3=$!
 sleep 1
 kill -0 "$run3" 2> /dev/null || fail "the --wait-lock run did not wait: $(cat run3.err)"
 ev 2 2 > in/b.ndjson   # the first run reads it
-wait_for 10 test -e out/part-00000001.ndjson || fail "the --follow run did not publish b"
+wait_until 10 test -e out/part-00000001.ndjson || fail "the --follow run did not publish b"
 kill -TERM "$read_pid"
 wait "$run3" || fail "the --wait-lock run failed: $(cat run3.err)"
 ev 3 3 > in/c.ndjson
@@ -69,7 +60,7 @@ mkfifo feed
 setsid sx-sink --checkpoint ck --path out < feed 2> sink.err &
 sink=$!
 exec 3> feed
-wait_for 10 test -n "$(ls ck/_commits/LOCK 2> /dev/null)" || fail "no lock file"
+wait_until 10 test -n "$(ls ck/_commits/LOCK 2> /dev/null)" || fail "no lock file"
 sleep 0.5
 code=0
 sx-read --checkpoint ck --reset --time-field ts in/ > stream.txt 2> read.err || code=$?

@@ -6,23 +6,19 @@
 # 1. under --follow, live; 2. between checkpointed available-now runs (the
 # same check a --follow restart makes).
 source "$(dirname "$0")/common.sh" "$1"
-wait_for() {  # wait_for FILE PATTERN: up to 5 s for PATTERN to appear in FILE
-  for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  fail "timed out waiting for '$2' in $1"
-}
 ns() { grep -o '"n":[0-9]*' "$@" | tr -d '\n'; }
 
 # 1. --follow: rewritten with more bytes, then with as many.
 printf '{"n":1}\n{"n":2}\n' > app.log
 sx-read --follow --idle-epoch 50ms --no-progress-line app.log > tail.out 2> tail.err &
 reader=$!
-wait_for tail.out '"n":2'
+wait_for_text tail.out '"n":2'
 sleep 0.2
 printf '{"n":3}\n{"n":4}\n{"n":5}\n' > app.log
-wait_for tail.out '"n":5'
+wait_for_text tail.out '"n":5'
 sleep 0.2
 printf '{"n":6}\n{"n":7}\n{"n":8}\n' > app.log
-wait_for tail.out '"n":8'
+wait_for_text tail.out '"n":8'
 kill "$reader"; wait "$reader" 2>/dev/null || true
 expect_eq "$(ns tail.out)" '"n":1"n":2"n":3"n":4"n":5"n":6"n":7"n":8' "followed records, once each"
 # (A poll that falls between the truncation and the write sees a truncation.)

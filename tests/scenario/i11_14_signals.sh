@@ -6,15 +6,6 @@
 # committed, so a later run gives every record exactly once.
 source "$(dirname "$0")/common.sh" "$1"
 ev() { printf '{"id":%d,"ts":"2024-01-01T00:00:%02dZ"}\n' "$1" "$2"; }
-wait_for() {  # wait_for SECONDS COMMAND...
-  local n=$(( $1 * 10 ))
-  shift
-  until "$@"; do
-    n=$((n - 1))
-    [ "$n" -gt 0 ] || return 1
-    sleep 0.1
-  done
-}
 lines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
 mkdir in
 { ev 1 10; ev 1 10; ev 2 11; echo 'not json'; } > in/a.ndjson
@@ -30,12 +21,12 @@ setsid bash -c '
     | sx-sink --checkpoint ck --path out 2> sink.err
   echo "${PIPESTATUS[*]}" > status' &
 group=$!
-wait_for 10 test -e ck/_commits/0 || fail "epoch 0 was not committed"
+wait_until 10 test -e ck/_commits/0 || fail "epoch 0 was not committed"
 { ev 3 5; ev 2 11; ev 4 20; } > in/b.ndjson   # late (5s <= 9s), a duplicate, a new one
-wait_for 10 test -e ck/_commits/1 || fail "epoch 1 was not committed"
+wait_until 10 test -e ck/_commits/1 || fail "epoch 1 was not committed"
 sleep 0.3
 kill -TERM -- "-$group"
-wait_for 10 test -s status || fail "the pipeline did not stop"
+wait_until 10 test -s status || fail "the pipeline did not stop"
 [ "$(cat status)" = "130 130 130 130" ] || fail "exit statuses $(cat status), expected 130 each: $(cat ./*.err)"
 for s in read dedup window sink; do
   grep -q "^sx-[a-z]*: stopped by SIGTERM$" "$s.err" || fail "$s: no 'stopped by SIGTERM': $(cat "$s.err")"

@@ -9,6 +9,7 @@
 
 #include "aggregate.h"
 #include "error.h"
+#include "json_values.h"
 
 using sx::AggKind;
 using sx::CmpOp;
@@ -17,42 +18,7 @@ using sx::JsonValue;
 
 namespace {
 
-JsonValue i11_num(std::string_view text) {
-  JsonValue v;
-  v.text = text;
-  const char* b = text.data();
-  const char* e = b + text.size();
-  auto r = std::from_chars(b, e, v.i);
-  if (r.ec == std::errc() && r.ptr == e) {
-    v.type = JsonType::kInt;
-    return v;
-  }
-  v.type = JsonType::kDouble;
-  std::from_chars(b, e, v.d);
-  return v;
-}
-
-JsonValue i11_str(std::string_view text) {
-  JsonValue v;
-  v.type = JsonType::kString;
-  v.text = text;
-  return v;
-}
-
-JsonValue i11_bool(bool b) {
-  JsonValue v;
-  v.type = JsonType::kBool;
-  v.boolean = b;
-  v.text = b ? "true" : "false";
-  return v;
-}
-
-JsonValue i11_null() {
-  JsonValue v;
-  v.type = JsonType::kNull;
-  v.text = "null";
-  return v;
-}
+using namespace test_json;
 
 JsonValue i11_object() {
   JsonValue v;
@@ -115,8 +81,8 @@ TEST_CASE("issue 11 item 03: count_if parses every comparison operator") {
 }
 
 TEST_CASE("issue 11 item 03: count_if compares numbers numerically with every operator") {
-  const auto values = {i11_num("499"), i11_num("500"), i11_num("503"), i11_num("500.5"),
-                       i11_null()};
+  const auto values = {num("499"), num("500"), num("503"), num("500.5"),
+                       null()};
   CHECK(count("count_if(status>=500)", values) == 3);
   CHECK(count("count_if(status>500)", values) == 2);
   CHECK(count("count_if(status<=500)", values) == 2);
@@ -125,41 +91,41 @@ TEST_CASE("issue 11 item 03: count_if compares numbers numerically with every op
   CHECK(count("count_if(status==500)", values) == 1);
   CHECK(count("count_if(status!=500)", values) == 3);  // the null counts nowhere
   // 9 < 10 numerically, though "9" > "10" as text.
-  CHECK(count("count_if(n<10)", {i11_num("9"), i11_num("10"), i11_num("-1e3")}) == 2);
+  CHECK(count("count_if(n<10)", {num("9"), num("10"), num("-1e3")}) == 2);
 }
 
 TEST_CASE("issue 11 item 03: count_if casts like Spark between numbers and strings") {
   // A string holding a number compares as that number (9 < 10 numerically).
-  CHECK(count("count_if(n<10)", {i11_str("9"), i11_str("10"), i11_str("9.5")}) == 2);
+  CHECK(count("count_if(n<10)", {str("9"), str("10"), str("9.5")}) == 2);
   // A string holding no number is null after the cast: not counted, not even by !=.
-  CHECK(count("count_if(n!=10)", {i11_str("abc"), i11_str("11")}) == 1);
-  CHECK(count("count_if(n>=10)", {i11_str("abc")}) == 0);
+  CHECK(count("count_if(n!=10)", {str("abc"), str("11")}) == 1);
+  CHECK(count("count_if(n>=10)", {str("abc")}) == 0);
   // A quoted literal is a string: compared with numbers as a number...
-  CHECK(count("count_if(n>='10')", {i11_num("9"), i11_num("10"), i11_num("11")}) == 2);
+  CHECK(count("count_if(n>='10')", {num("9"), num("10"), num("11")}) == 2);
   // ...with strings byte-wise, as Spark compares two strings.
-  CHECK(count("count_if(n>='10')", {i11_str("9"), i11_str("10"), i11_str("100")}) == 3);
-  CHECK(count("count_if(n<'10')", {i11_str("09"), i11_str("1")}) == 2);
+  CHECK(count("count_if(n>='10')", {str("9"), str("10"), str("100")}) == 3);
+  CHECK(count("count_if(n<'10')", {str("09"), str("1")}) == 2);
   // A word literal and a number: never counted.
-  CHECK(count("count_if(n!=abc)", {i11_num("1")}) == 0);
+  CHECK(count("count_if(n!=abc)", {num("1")}) == 0);
 }
 
 TEST_CASE("issue 11 item 03: count_if orders strings, times and booleans") {
-  CHECK(count("count_if(kind>=m)", {i11_str("apple"), i11_str("m"), i11_str("zebra")}) == 2);
-  CHECK(count("count_if(kind<b)", {i11_str("B"), i11_str("a"), i11_str("b")}) == 2);
+  CHECK(count("count_if(kind>=m)", {str("apple"), str("m"), str("zebra")}) == 2);
+  CHECK(count("count_if(kind<b)", {str("B"), str("a"), str("b")}) == 2);
   // Two ISO-8601 times compare as instants (sx's min/max rule), not as text.
   CHECK(count("count_if(ts>=2024-01-01T10:00:00Z)",
-              {i11_str("2024-01-01T11:30:00+02:00"), i11_str("2024-01-01T10:00:00.5Z"),
-               i11_str("2024-01-01T09:59:59Z")}) == 1);
-  CHECK(count("count_if(ts<'2024-01-01T10:00:00Z')", {i11_str("2024-01-01T11:30:00+02:00")}) == 1);
+              {str("2024-01-01T11:30:00+02:00"), str("2024-01-01T10:00:00.5Z"),
+               str("2024-01-01T09:59:59Z")}) == 1);
+  CHECK(count("count_if(ts<'2024-01-01T10:00:00Z')", {str("2024-01-01T11:30:00+02:00")}) == 1);
   // Booleans: false < true; strings cast as Spark casts to boolean.
-  CHECK(count("count_if(ok=true)", {i11_bool(true), i11_str("yes"), i11_str("t"), i11_bool(false),
-                                    i11_str("maybe")}) == 3);
-  CHECK(count("count_if(ok>false)", {i11_bool(true), i11_bool(false)}) == 1);
+  CHECK(count("count_if(ok=true)", {boolean(true), str("yes"), str("t"), boolean(false),
+                                    str("maybe")}) == 3);
+  CHECK(count("count_if(ok>false)", {boolean(true), boolean(false)}) == 1);
   // Booleans and numbers, objects, nulls: no comparison, whatever the operator.
-  CHECK(count("count_if(ok!=1)", {i11_bool(true), i11_object(), i11_null()}) == 0);
+  CHECK(count("count_if(ok!=1)", {boolean(true), i11_object(), null()}) == 0);
   CHECK(count("count_if(ok!=x)", {i11_object()}) == 0);
   // null as the literal: Spark's x = NULL is null.
-  CHECK(count("count_if(x!=null)", {i11_num("1"), i11_str("a")}) == 0);
+  CHECK(count("count_if(x!=null)", {num("1"), str("a")}) == 0);
 }
 
 TEST_CASE("issue 11 item 03: several aggregates in one --agg split at top-level commas") {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "error.h"
+#include "json_values.h"
 
 using sx::AggKind;
 using sx::JsonType;
@@ -18,53 +19,7 @@ using sx::JsonValue;
 
 namespace {
 
-// JSON values built by hand, as RecordReader::get would return them. The text
-// views point at string literals, which outlive the tests.
-JsonValue num(std::string_view text) {
-  JsonValue v;
-  v.text = text;
-  const char* b = text.data();
-  const char* e = b + text.size();
-  auto r = std::from_chars(b, e, v.i);
-  if (r.ec == std::errc() && r.ptr == e) {
-    v.type = JsonType::kInt;
-    return v;
-  }
-  auto ru = std::from_chars(b, e, v.u);
-  if (ru.ec == std::errc() && ru.ptr == e) {
-    v.type = JsonType::kUint;
-    return v;
-  }
-  v.type = JsonType::kDouble;
-  auto rd = std::from_chars(b, e, v.d);
-  REQUIRE(rd.ec == std::errc());
-  REQUIRE(rd.ptr == e);
-  return v;
-}
-
-JsonValue str(std::string_view text) {
-  JsonValue v;
-  v.type = JsonType::kString;
-  v.text = text;
-  return v;
-}
-
-JsonValue boolean(bool b) {
-  JsonValue v;
-  v.type = JsonType::kBool;
-  v.boolean = b;
-  v.text = b ? "true" : "false";
-  return v;
-}
-
-JsonValue null() {
-  JsonValue v;
-  v.type = JsonType::kNull;
-  v.text = "null";
-  return v;
-}
-
-JsonValue missing() { return JsonValue{}; }
+using namespace test_json;
 
 // The state after applying `values` with arrival numbers first_seq, first_seq+1, ...
 sx::AggState state(const sx::AggSpec& spec, std::initializer_list<JsonValue> values,
