@@ -1037,7 +1037,7 @@ void WindowOperator::on_end() { impl_->on_end(); }
 
 StageStats WindowOperator::stats() const {
   // Memory: the estimate --max-state-bytes bounds (rows, keys, kept values).
-  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_bytes};
+  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_bytes, &impl_->usage};
 }
 
 }  // namespace sx
