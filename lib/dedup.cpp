@@ -139,6 +139,7 @@ struct DedupOperator::Impl {
       }
     }
 
+    check_time_flags(header, opt.time, "; otherwise drop it here");  // issue 11 item 5
     in_info = effective_time(header, opt.time);
     delay = header ? in_info.watermark_delay : -1;
     for (const auto& k : opt.keys) {
