@@ -139,6 +139,7 @@ struct DedupOperator::Impl {
       }
     }
 
+    check_time_flags(header, opt.time, "; otherwise drop it here");  // issue 11 item 5
     in_info = effective_time(header, opt.time);
     delay = header ? in_info.watermark_delay : -1;
     for (const auto& k : opt.keys) {
@@ -364,7 +365,7 @@ void DedupOperator::on_idle() { impl_->on_idle(); }
 void DedupOperator::on_end() { impl_->on_end(); }
 std::uint64_t DedupOperator::keys_held() const { return impl_->set.size(); }
 StageStats DedupOperator::stats() const {
-  return {impl_->late, impl_->set.size(), impl_->set.memory_bytes()};
+  return {impl_->late, impl_->set.size(), impl_->set.memory_bytes(), &impl_->usage};
 }
 
 }  // namespace sx

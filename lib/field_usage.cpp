@@ -86,6 +86,27 @@ std::vector<std::string> FieldUsage::unseen() const {
   return out;
 }
 
+void FieldUsage::append_progress(std::string& rec) const {
+  if (pending_ == 0 || samples_ == 0) return;
+  rec += ",\"unseenFields\":[";
+  bool first = true;
+  for (std::size_t i = 0; i < paths_.size(); ++i) {
+    if (seen_[i]) continue;
+    rec += first ? "{\"field\":" : ",{\"field\":";
+    first = false;
+    append_json_string(rec, paths_[i].text());
+    rec += ",\"namedBy\":";
+    append_json_string(rec, flags_[i]);
+    const std::string near = nearest(i);
+    if (!near.empty()) {
+      rec += ",\"didYouMean\":";
+      append_json_string(rec, near);
+    }
+    rec += '}';
+  }
+  rec += ']';
+}
+
 void FieldUsage::warn_unseen() const {
   for (const auto& m : unseen()) warn(m);
 }

@@ -59,6 +59,12 @@ class FieldUsage {
   std::vector<std::string> unseen() const;
   // warn() (cli.h) for each of unseen(): the end of a stage.
   void warn_unseen() const;
+  // The same fields for --progress (sx(7), PROGRESS): appends
+  // ,"unseenFields":[{"field":"user_idd","namedBy":"--by","didYouMean":"user_id"},...]
+  // to `rec` (didYouMean only when a key is near); nothing when every field
+  // was seen so far or no record was checked. Costs nothing once pending()
+  // is false.
+  void append_progress(std::string& rec) const;
 
  private:
   void sample(RecordReader& reader);

@@ -891,6 +891,6 @@ void JoinOperator::on_control(const Control& control, std::string_view raw) {
 
 void JoinOperator::on_end() { impl_->usage.warn_unseen(); }
 
-StageStats JoinOperator::stats() const { return {0, impl_->plan->table->rows(), 0}; }
+StageStats JoinOperator::stats() const { return {0, impl_->plan->table->rows(), 0, &impl_->usage}; }
 
 }  // namespace sx

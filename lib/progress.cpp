@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "field_usage.h"
 #include "json.h"
 
 namespace sx {
@@ -57,7 +58,9 @@ void ProgressWriter::epoch(std::int64_t id, std::uint64_t input_rows, std::uint6
   rec += ",\"numRowsDroppedByWatermark\":" + std::to_string(stats.late_rows - late_before_);
   late_before_ = stats.late_rows;
   rec += ",\"numRowsTotal\":" + std::to_string(stats.state_rows) +
-         ",\"memoryUsedBytes\":" + std::to_string(stats.state_bytes) + "}";
+         ",\"memoryUsedBytes\":" + std::to_string(stats.state_bytes);
+  if (stats.fields) stats.fields->append_progress(rec);
+  rec += '}';
   out_->write_line(rec);
   out_->flush();
 }

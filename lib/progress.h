@@ -6,7 +6,9 @@
 //    "numRowsDroppedByWatermark":0,"numRowsTotal":48,"memoryUsedBytes":9000}
 // numInputRows counts the data records the stage read in the epoch (bad ones
 // included), numOutputRows the data records it wrote; state and late counts
-// come from the stage (zero for stateless ones).
+// come from the stage (zero for stateless ones). "unseenFields" (only while
+// some field a flag names was in no record yet, issue 11 item 4) lists them:
+//   "unseenFields":[{"field":"user_idd","namedBy":"--by","didYouMean":"user_id"}]
 #pragma once
 
 #include <cstdint>
@@ -18,11 +20,14 @@
 
 namespace sx {
 
+class FieldUsage;
+
 // What a stage reports about its state at an epoch's end.
 struct StageStats {
   std::uint64_t late_rows = 0;    // dropped by the watermark (cumulative)
   std::uint64_t state_rows = 0;   // windows x groups, keys, ...
   std::uint64_t state_bytes = 0;  // an estimate of their memory
+  const FieldUsage* fields = nullptr;  // the fields its flags name (unseenFields)
 };
 
 class ProgressWriter {

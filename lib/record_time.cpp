@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "error.h"
 #include "swar.h"
 
 namespace sx {
@@ -42,6 +43,37 @@ StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o) {
   if (o.zone_given || !header) info.time_zone = o.flags.time_zone;
   if (o.field_given) info.time_shift = 0;
   return info;
+}
+
+void check_time_flags(const StreamInfo* header, const TimeOverride& o, std::string_view zone_advice) {
+  if (!header || o.field_given) return;
+  const std::string from = header->source.empty() ? "upstream" : header->source;
+  // Zones that read naive times alike are one: any spelling of UTC (Z, GMT,
+  // +00:00), and fixed offsets by their value (+0530 is +05:30).
+  const auto zone_key = [](const std::string& z) {
+    const TimeParser p("iso8601", z);
+    const bool fixed = !z.empty() && (z[0] == '+' || z[0] == '-');
+    if (p.is_utc() || (fixed && p.utc_offset(0) == 0)) return std::string("UTC");
+    return fixed ? "offset " + std::to_string(p.utc_offset(0)) : z;
+  };
+  const auto same_zone = [&zone_key](const std::string& a, const std::string& b) {
+    return a == b || zone_key(a) == zone_key(b);
+  };
+  if (o.zone_given && !same_zone(o.flags.time_zone, header->time_zone)) {
+    throw usage_error("--time-zone " + o.flags.time_zone +
+                      " would re-read the stream's times, but its header (from " + from +
+                      ") already says how to read them (time zone " + header->time_zone +
+                      "): how times are read is decided by sx-read. If the timestamps are " +
+                      o.flags.time_zone + " times, pass --time-zone " + o.flags.time_zone +
+                      " to sx-read" + std::string(zone_advice));
+  }
+  if (o.format_given && o.flags.time_format != header->time_format) {
+    throw usage_error("--time-format " + o.flags.time_format +
+                      " would re-read the stream's times, but its header (from " + from +
+                      ") already says how to read them (format " + header->time_format +
+                      "): pass --time-format to sx-read, or name the field too (--time-field) "
+                      "to read another field your own way");
+  }
 }
 
 EventTimeField::EventTimeField(const StreamInfo& info)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "bad_input.h"
 #include "control_record.h"
@@ -23,6 +24,16 @@ struct TimeOverride {
 // with the given flags applied. A --time-field of one's own drops the
 // header's time shift.
 StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o);
+// How times are read is sx-read's (the stream header, sx(7)): a stage's own
+// --time-zone or --time-format that differs from the header's would re-read
+// the header's field another way, every record moved by the difference, so
+// it throws usage_error saying where the flag goes (`zone_advice`, appended
+// to the zone message, names the stage's own zone flag when it has one,
+// e.g. sx-window's --window-time-zone). Allowed: no header (the flags stand
+// in for it), a --time-field of one's own (another field, read one's own
+// way), or flags equal to the header's (any two spellings of UTC are equal).
+void check_time_flags(const StreamInfo* header, const TimeOverride& o,
+                      std::string_view zone_advice = {});
 
 // How the input of a stage began when it had no stream header.
 enum class HeaderlessStart {

@@ -193,7 +193,7 @@ struct Source::Impl {
     if (ckpt) save_position();
     if (progress) {
       progress->epoch(epoch, records_in_epoch, records_in_epoch, in_force,
-                      StageStats{bad.count(), 0, 0});
+                      StageStats{bad.count(), 0, 0, &usage});
     }
     out.write_line(make_epoch_record(epoch));
     if (opt.trigger == SourceOptions::Trigger::kOnce) stop = true;
@@ -211,7 +211,7 @@ struct Source::Impl {
   void no_data_epoch() {
     wm_epoch = watermark;
     if (ckpt) save_position();
-    if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0});
+    if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0, &usage});
     out.write_line(make_epoch_record(epoch));
     ++epoch;
     epoch_started = steady_now();
@@ -244,7 +244,7 @@ struct Source::Impl {
       watermark = EventTime::end();
       wm_epoch = watermark;
       if (ckpt) save_position();  // a finished stream: a rerun adds nothing
-      if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0});
+      if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0, &usage});
       out.write_line(make_epoch_record(epoch));
       ++epoch;
     }

@@ -350,7 +350,9 @@ struct WindowOperator::Impl {
     }
     started = true;
     header_seen = header != nullptr;
-    if (header && !opt.time.field_given) check_time_flags(*header);
+    check_time_flags(header, opt.time,
+                     "; to align day windows to " + opt.time.flags.time_zone +
+                         " days, use --window-time-zone " + opt.time.flags.time_zone + " here");
     in_info = effective_time(header, opt.time);
     if (!windowed() && !in_info.time_field.empty()) {
       by_time = std::find(opt.by.begin(), opt.by.end(), in_info.time_field) != opt.by.end();
@@ -439,34 +441,6 @@ struct WindowOperator::Impl {
       info.time_shift = -1;
     }
     out.write_line(make_stream_record(info));
-  }
-
-  // How times are read is sx-read's (the stream header): a --time-zone or
-  // --time-format of this stage's own would re-read the header's field
-  // another way, every record moved by the difference. Refused, unless with a
-  // --time-field of one's own (another field, read one's own way).
-  void check_time_flags(const StreamInfo& header) const {
-    const TimeOverride& o = opt.time;
-    const std::string from = header.source.empty() ? "upstream" : header.source;
-    const auto same_zone = [](const std::string& a, const std::string& b) {
-      return a == b || (TimeParser("iso8601", a).is_utc() && TimeParser("iso8601", b).is_utc());
-    };
-    if (o.zone_given && !same_zone(o.flags.time_zone, header.time_zone)) {
-      throw usage_error(
-          "--time-zone " + o.flags.time_zone + " would re-read the stream's times, but its header "
-          "(from " + from + ") already says how to read them (time zone " +
-          header.time_zone + "): how times are read is decided by sx-read. If the timestamps are " +
-          o.flags.time_zone + " times, pass --time-zone " + o.flags.time_zone +
-          " to sx-read; to align day windows to " + o.flags.time_zone +
-          " days, use --window-time-zone " + o.flags.time_zone + " here");
-    }
-    if (o.format_given && o.flags.time_format != header.time_format) {
-      throw usage_error("--time-format " + o.flags.time_format +
-                        " would re-read the stream's times, but its header (from " + from +
-                        ") already says how to read them (format " + header.time_format +
-                        "): pass --time-format to sx-read, or name the field too (--time-field) "
-                        "to read another field your own way");
-    }
   }
 
   // ---- records ----
@@ -1037,7 +1011,7 @@ void WindowOperator::on_end() { impl_->on_end(); }
 
 StageStats WindowOperator::stats() const {
   // Memory: the estimate --max-state-bytes bounds (rows, keys, kept values).
-  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_bytes};
+  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_bytes, &impl_->usage};
 }
 
 }  // namespace sx
