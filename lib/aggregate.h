@@ -155,6 +155,10 @@ inline void agg_add_number(const AggSpec& spec, AggState& s, const JsonValue& n)
     if (__builtin_add_overflow(s.isum, n.i, &s.isum)) agg_sum_overflow(spec, s, n.i);
     return;
   }
+  if (n.type == JsonType::kDouble && s.is_double) {  // the common decimal, inline too
+    s.dsum += n.d;
+    return;
+  }
   agg_add_number_slow(spec, s, n);
 }
 // Folds `from` into `into` (session windows merging). Throws on overflow.

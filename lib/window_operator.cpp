@@ -172,6 +172,10 @@ struct WindowOperator::Impl {
   std::unique_ptr<EventTimeField> time;
   EventTime wm = EventTime::none();
   bool drop_late = false;
+  // Records later than this may have a window that ends past the end of the
+  // time range (+10000-01-01T00:00:00Z, the last instant a stage reads back):
+  // past_range() decides for them (issue 11 item 7).
+  Micros range_edge = kMaxEventTime;
   // A running aggregation grouped by the event-time field itself (Spark's
   // groupBy("eventTime") under a watermark): a group's time is its key, so
   // it is final once the watermark reaches it (time <= watermark), and a
@@ -249,6 +253,13 @@ struct WindowOperator::Impl {
     // (SessionWindowStateStoreRestoreExec filters by the watermark whatever
     // the mode); the other window kinds keep them in complete mode.
     drop_late = (windowed && mode != OutputMode::kComplete) || kind == WindowKind::kSession;
+    if (kind == WindowKind::kTumbling || kind == WindowKind::kSliding) {
+      // A window ends at most `size` after its records (a calendar day up to
+      // one more day, around a DST change or a zone's offset).
+      range_edge = kMaxEventTime + 1 - opt.window.size - 2 * kMicrosPerDay;
+    } else if (kind == WindowKind::kSession) {
+      range_edge = kMaxEventTime + 1 - opt.window.gap;
+    }
     if ((kind == WindowKind::kTumbling || kind == WindowKind::kSliding) && opt.time.zone_given &&
         !opt.window_zone_given && opt.window.size % kMicrosPerDay == 0 &&
         opt.window.slide % kMicrosPerDay == 0 &&
@@ -460,6 +471,14 @@ struct WindowOperator::Impl {
         bad.handle(k, source, line.number, why, line.text);
         return;
       }
+      if (t.us > range_edge && past_range(t.us)) {
+        bad.handle(BadKind::kBadTime, source, line.number,
+                   "event time " + time_text(t.us) +
+                       " falls in a window that ends after +10000-01-01T00:00:00Z, the end of "
+                       "sx's time range (sx(7), EVENT TIME): no stage could read that window back",
+                   line.text);
+        return;
+      }
     }
     for (std::size_t i = 0; i < num_fields.size(); ++i) {
       const JsonValue& v = values[num_at + i];
@@ -478,7 +497,10 @@ struct WindowOperator::Impl {
       return;
     }
     key.clear();
-    for (std::size_t i = 0; i < by.size(); ++i) {
+    for (std::size_t i = 0; i < by.size() && !by_instant_field; ++i) {
+      append_key_part(key, values[by_at + i], scratch);
+    }
+    for (std::size_t i = 0; i < by.size() && by_instant_field; ++i) {
       EventTime kt;
       BadKind kind;
       std::string unused;
@@ -610,6 +632,15 @@ struct WindowOperator::Impl {
                      " (open windows x groups, sessions or keys, with the values that "
                      "collect_list and count_distinct keep); raise --max-state-bytes, lower the "
                      "watermark delay, or add --ttl to a running aggregation");
+  }
+
+  // True when a window of a record at `t` would end after the end of the
+  // time range (kMaxEventTime + 1). REQUIRES: windowed.
+  bool past_range(Micros t) const {
+    if (kind == WindowKind::kSession) return t + opt.window.gap > kMaxEventTime + 1;
+    Micros last_end = kMinEventTime;
+    assigner.assign(t, [&](Micros, Micros e) { last_end = std::max(last_end, e); });
+    return last_end > kMaxEventTime + 1;
   }
 
   // One more row of state (a window's group, a session, a running key) of

@@ -22,5 +22,9 @@ for tool in "$BIN"/sx-*; do
   grep -q '^\.SH EXAMPLES' "$page" || fail "man/$name.1 has no EXAMPLES section"
   checked=$((checked + 1))
 done
+# Issue 11 item 21: sessions without --by are an sx extension; the page says
+# where that parts from Spark, whose streaming sessionWindow needs a key.
+grep -q 'Grouping key must be specified' "$ROOT/man/sx-window.1" \
+  || fail "sx-window(1) does not say that Spark refuses session windows without --by"
 [ "$checked" -ge 2 ] || fail "found only $checked tools in $BIN"
 echo "docs agree for $checked tools"
