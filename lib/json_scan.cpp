@@ -624,12 +624,6 @@ bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
   return true;
 }
 
-ScanResult FieldScanner::scan(std::string_view line, JsonValue* out) {
-  const ScanResult r = scan_set(line, out);
-  if (r == ScanResult::kOk && !set_.aliases().empty()) set_.apply_aliases(out);
-  return r;
-}
-
 ScanResult FieldScanner::scan_set(std::string_view line, JsonValue* out) {
   if (set_.overlap()) return ScanResult::kUnsure;
   const bool flat = set_.flat() && index(line);

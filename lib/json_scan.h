@@ -37,7 +37,11 @@ class FieldScanner {
   explicit FieldScanner(const FieldSet& set);
   // REQUIRES: kLinePadding readable bytes after `line` (see json.h).
   // out[i] for path i of the set, as RecordReader::get_fields.
-  ScanResult scan(std::string_view line, JsonValue* out);
+  ScanResult scan(std::string_view line, JsonValue* out) {
+    const ScanResult r = scan_set(line, out);
+    if (r == ScanResult::kOk && !set_.aliases().empty()) set_.apply_aliases(out);
+    return r;
+  }
 
  private:
   static constexpr std::size_t kBlocks = 8;  // the flat path: lines up to 512 bytes

@@ -497,18 +497,10 @@ struct WindowOperator::Impl {
       return;
     }
     key.clear();
-    for (std::size_t i = 0; i < by.size() && !by_instant_field; ++i) {
-      append_key_part(key, values[by_at + i], scratch);
-    }
-    for (std::size_t i = 0; i < by.size() && by_instant_field; ++i) {
-      EventTime kt;
-      BadKind kind;
-      std::string unused;
-      if (by_instant[i] && by_instant_field->convert(values[by_at + i], &kt, &kind, &unused)) {
-        group_key::append_time_part(key, kt.us);
-      } else {
-        append_key_part(key, values[by_at + i], scratch);
-      }
+    if (!by_instant_field) {
+      for (std::size_t i = 0; i < by.size(); ++i) append_key_part(key, values[by_at + i], scratch);
+    } else {
+      append_by_instant();
     }
 
     targets.clear();
@@ -632,6 +624,21 @@ struct WindowOperator::Impl {
                      " (open windows x groups, sessions or keys, with the values that "
                      "collect_list and count_distinct keep); raise --max-state-bytes, lower the "
                      "watermark delay, or add --ttl to a running aggregation");
+  }
+
+  // The --by key parts when one names the event-time field (item 25): that
+  // part as its instant, the others as values.
+  void append_by_instant() {
+    for (std::size_t i = 0; i < by.size(); ++i) {
+      EventTime kt;
+      BadKind bad_kind;
+      std::string unused;
+      if (by_instant[i] && by_instant_field->convert(values[by_at + i], &kt, &bad_kind, &unused)) {
+        group_key::append_time_part(key, kt.us);
+      } else {
+        append_key_part(key, values[by_at + i], scratch);
+      }
+    }
   }
 
   // True when a window of a record at `t` would end after the end of the
