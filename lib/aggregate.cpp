@@ -216,7 +216,7 @@ void add_double(AggState& s, double d) {
 
 }  // namespace
 
-bool to_number(const JsonValue& v, JsonValue* n) {
+bool to_number_slow(const JsonValue& v, JsonValue* n) {
   switch (v.type) {
     case JsonType::kInt: n->type = JsonType::kInt, n->i = v.i; return true;
     case JsonType::kUint:

@@ -99,7 +99,14 @@ void canonical_text(const JsonValue& v, std::string* out);
 // in n->text, exact, and n->d its nearest double; up to 2^127 in magnitude, a
 // longer one is kDouble) or kDouble, from a JSON number or a string holding
 // one ("12.5", as Miller and Spark's cast read it). False otherwise.
-bool to_number(const JsonValue& v, JsonValue* n);
+bool to_number_slow(const JsonValue& v, JsonValue* n);
+inline bool to_number(const JsonValue& v, JsonValue* n) {
+  // The common cases inline: an int64, and a double whose text is too short
+  // to be an integer beyond 64 bits (to_number_slow does the rest).
+  if (v.type == JsonType::kInt) return n->type = JsonType::kInt, n->i = v.i, true;
+  if (v.type == JsonType::kDouble && v.text.size() < 20) return n->type = JsonType::kDouble, n->d = v.d, true;
+  return to_number_slow(v, n);
+}
 
 // True when count_if's comparison holds for `v` (Spark's semantics, ANSI
 // mode off): a number and a string holding a number compare as numbers (a

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -205,6 +206,15 @@ void canonical_key_text(const JsonValue& v, std::string* out) {
 }
 
 void append_key_part(std::string& key, const JsonValue& v, std::string& scratch) {
+  if (v.type == JsonType::kInt) {  // the common number: its digits, as canonical_key_text writes them
+    char part[5 + 24];
+    const auto r = std::to_chars(part + 5, part + sizeof part, v.i);
+    const auto len = static_cast<std::uint32_t>(r.ptr - (part + 5));
+    part[0] = kTagNum;
+    std::memcpy(part + 1, &len, 4);
+    key.append(part, static_cast<std::size_t>(r.ptr - part));
+    return;
+  }
   char tag;
   switch (v.type) {
     case JsonType::kMissing:

@@ -215,6 +215,7 @@ struct WindowOperator::Impl {
   std::uint64_t state_bytes = 0;
   std::vector<std::uint64_t*> target_bytes;  // per target: the counter it adds to
   std::vector<std::size_t> growing_aggs;     // collect_list, count_distinct
+  bool track_bytes = false;                  // !growing_aggs.empty(), read per record
   std::vector<std::uint64_t> before_bytes;   // scratch: each target's value bytes before
   std::uint64_t records_in_epoch = 0;
 
@@ -326,6 +327,7 @@ struct WindowOperator::Impl {
     }
     for (std::size_t i = 0; i < aggs.size(); ++i) {
       if (agg_grows(aggs[i])) growing_aggs.push_back(i);
+      track_bytes = !growing_aggs.empty();
     }
     nums.resize(num_fields.size());
     if (opt.max_windows_per_record != 0 && assigner.max_windows() > opt.max_windows_per_record) {
@@ -504,7 +506,7 @@ struct WindowOperator::Impl {
     }
 
     targets.clear();
-    target_bytes.clear();
+    if (track_bytes) target_bytes.clear();
     switch (kind) {
       case WindowKind::kNone: {
         if (by_time && drop_late && t.us <= wm.us) {
@@ -521,7 +523,7 @@ struct WindowOperator::Impl {
         if (t.us > g.last) g.last = t.us;
         if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed_running.push_back(i);
         targets.push_back(g.aggs.data());
-        if (!growing_aggs.empty()) target_bytes.push_back(&g.bytes);
+        if (track_bytes) target_bytes.push_back(&g.bytes);
         break;
       }
       case WindowKind::kTumbling:
@@ -542,7 +544,7 @@ struct WindowOperator::Impl {
           Group& g = w.table.groups[i];
           if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed.emplace_back(&w, i);
           targets.push_back(g.aggs.data());
-          if (!growing_aggs.empty()) target_bytes.push_back(&w.bytes);
+          if (track_bytes) target_bytes.push_back(&w.bytes);
         });
         if (late_hits > 0) {
           std::string reason =
@@ -567,13 +569,13 @@ struct WindowOperator::Impl {
         }
         Session& x = session_add(t.us, source, line);
         targets.push_back(x.aggs.data());
-        if (!growing_aggs.empty()) target_bytes.push_back(&x.bytes);
+        if (track_bytes) target_bytes.push_back(&x.bytes);
         break;
       }
     }
     if (targets.empty()) return;
     ++seq;
-    if (!growing_aggs.empty()) note_growing_bytes();
+    if (track_bytes) note_growing_bytes();
     try {
       for (const std::size_t a : count_aggs) {
         for (AggState* s : targets) ++s[a].n;
@@ -593,7 +595,7 @@ struct WindowOperator::Impl {
     } catch (const Error& e) {
       throw data_error(source + ":" + std::to_string(line.number) + ": " + e.what());
     }
-    if (!growing_aggs.empty()) {
+    if (track_bytes) {
       // Charge each target's counter (a window, a session, a running key;
       // the targets of one record are distinct) with its values' growth.
       for (std::size_t j = 0; j < targets.size(); ++j) {
