@@ -468,6 +468,20 @@ JsonValue lookup(od::object obj, const std::vector<std::string>& parts, std::siz
   return found;
 }
 
+simdjson::error_code check_value(od::value v);
+
+// Every key (its escapes) and value of `obj`.
+simdjson::error_code check_fields(od::object obj) {
+  for (auto f : obj) {
+    od::field field;
+    if (auto err = std::move(f).get(field)) return err;
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key)) return err;
+    if (auto err = check_value(field.value())) return err;
+  }
+  return simdjson::SUCCESS;
+}
+
 // Every value below `v`, as the DOM would check it, but for numbers, which
 // only need the JSON grammar (see to_value).
 simdjson::error_code check_value(od::value v) {
@@ -487,14 +501,7 @@ simdjson::error_code check_value(od::value v) {
     case od::json_type::object: {
       od::object o;
       if (auto err = v.get_object().get(o)) return err;
-      for (auto f : o) {
-        od::field field;
-        if (auto err = std::move(f).get(field)) return err;
-        std::string_view key;
-        if (auto err = field.unescaped_key().get(key)) return err;
-        if (auto err = check_value(field.value())) return err;
-      }
-      return simdjson::SUCCESS;
+      return check_fields(o);
     }
     case od::json_type::string: {
       std::string_view s;
@@ -538,13 +545,7 @@ simdjson::error_code check_document(od::document& doc, od::json_type* type) {
   }
   od::object obj;
   if (auto err = doc.get_object().get(obj)) return err;
-  for (auto f : obj) {
-    od::field field;
-    if (auto err = std::move(f).get(field)) return err;
-    std::string_view key;
-    if (auto err = field.unescaped_key().get(key)) return err;
-    if (auto err = check_value(field.value())) return err;
-  }
+  if (auto err = check_fields(obj)) return err;
   const char* rest;
   return doc.current_location().get(rest) == simdjson::OUT_OF_BOUNDS ? simdjson::SUCCESS
                                                                      : simdjson::TRAILING_CONTENT;
