@@ -400,7 +400,6 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
     bad_agg(text, "unknown operator '" + std::string(op) + "'" + hint +
                       "; count_if compares with = != < <= > >=");
   }
-  spec.negate = spec.op == CmpOp::kNe;
   std::string_view value = trim(arg.substr(end));
   if (value.empty()) bad_agg(text, "count_if needs a value after '" + std::string(op) + "'");
   if (value.front() == '\'' || value.front() == '"') {

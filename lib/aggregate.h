@@ -67,7 +67,6 @@ struct AggSpec {
   bool lit_is_num = false;
   bool lit_is_time = false;
   Micros lit_time = 0;
-  bool negate = false;    // op == kNe (kept for older callers)
 };
 
 // Parses one --agg spec such as "sum(value)", "avg(price) as mean",

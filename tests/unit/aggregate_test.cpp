@@ -124,10 +124,10 @@ TEST_CASE("parse_agg: count_if") {
   CHECK(c.name == "count_if_event_type_purchase");
   CHECK(c.field.text() == "event_type");
   CHECK(c.match == "purchase");
-  CHECK_FALSE(c.negate);
+  CHECK(c.op == sx::CmpOp::kEq);
 
   auto n = sx::parse_agg("count_if(status!=ok)");
-  CHECK(n.negate);
+  CHECK(n.op == sx::CmpOp::kNe);
   CHECK(n.field.text() == "status");
   CHECK(n.match == "ok");
 
