@@ -9,11 +9,12 @@ namespace sx {
 void Operator::on_control(const Control&, std::string_view raw) { out_.write_line(raw); }
 
 void StreamOrder::check(const Control& control, const std::string& source, std::uint64_t line) {
-  const std::string at = source + ":" + std::to_string(line) + ": ";
+  // The message prefix, built only for an error.
+  const auto at = [&] { return source + ":" + std::to_string(line) + ": "; };
   switch (control.type) {
     case ControlType::kStream:
       if (header_seen_) {
-        throw data_error(at + "a second stream header (the first was at line " +
+        throw data_error(at() + "a second stream header (the first was at line " +
                          std::to_string(header_line_) +
                          "): two sx streams were joined into one input (cat of saved streams, "
                          "or two producers writing to one pipe); a stage reads one stream, so "
@@ -25,7 +26,7 @@ void StreamOrder::check(const Control& control, const std::string& source, std::
       break;
     case ControlType::kEpoch:
       if (control.epoch <= last_epoch_) {
-        throw data_error(at + "epoch " + std::to_string(control.epoch) +
+        throw data_error(at() + "epoch " + std::to_string(control.epoch) +
                          (control.epoch == last_epoch_ ? " again" : "") + " after epoch " +
                          std::to_string(last_epoch_) +
                          ": epoch ids must increase; two streams were joined into one input, "
@@ -36,7 +37,7 @@ void StreamOrder::check(const Control& control, const std::string& source, std::
       break;
     case ControlType::kWatermark:
       if (control.watermark < watermark_) {
-        throw data_error(at + "the watermark goes back, from " + format_time(watermark_) + " to " +
+        throw data_error(at() + "the watermark goes back, from " + format_time(watermark_) + " to " +
                          format_time(control.watermark) +
                          ": watermarks never decrease; two streams were joined into one input, "
                          "or a filter upstream reordered the lines (keep control records in "
