@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exactly-once across kill -9 (the checkpoint issue's crash test): the pipeline
 # sx-read | sx-dedup | sx-window | sx-sink --path, all with --checkpoint, over
-# 1000000 events (late and duplicate ones among them) in 100 files, epochs of
+# 2000000 events (late and duplicate ones among them) in 100 files, epochs of
 # 2000 records, killed at the fault-injection points (a checkpoint written but not
 # renamed, a commit written but its file not published, mid-output) and then
 # at random moments, one random stage at a time, restarted each time until a
@@ -9,8 +9,8 @@
 # for byte: nothing lost, nothing doubled.
 source "$(dirname "$0")/common.sh" "$1"
 mkdir in
-sx-gen --events 1000000 --seed 4 --late-fraction 0.02 --duplicate-fraction 0.01 > all.ndjson
-split -l 10000 -d -a 2 all.ndjson in/batch_
+sx-gen --events 2000000 --seed 4 --late-fraction 0.02 --duplicate-fraction 0.01 > all.ndjson
+split -l 20000 -d -a 2 all.ndjson in/batch_
 visible() { find "$1" -type f -not -path '*/_*' -not -path '*/.*' | sort | xargs cat; }
 
 run() {  # run DIR [env...]: one attempt of the pipeline; its status
