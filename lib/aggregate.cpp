@@ -1,8 +1,8 @@
 #include "aggregate.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -32,7 +32,8 @@ std::string default_name(std::string_view func, std::string_view arg) {
   if (arg.empty()) return name;
   name += '_';
   for (const char c : arg) {
-    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    const bool word =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     name += word ? c : '_';
   }
   return name;
@@ -61,7 +62,8 @@ using Wide = __int128;
 Wide wide_value(const AggState& s) {
   if (!s.is_wide) return s.isum;
   const auto lo = static_cast<unsigned __int128>(static_cast<std::uint64_t>(s.isum));
-  return static_cast<Wide>((static_cast<unsigned __int128>(static_cast<std::uint64_t>(s.ihi)) << 64) | lo);
+  return static_cast<Wide>(
+      (static_cast<unsigned __int128>(static_cast<std::uint64_t>(s.ihi)) << 64) | lo);
 }
 
 // Stores an exact integer sum: in isum alone while it fits 64 bits (the
@@ -88,7 +90,8 @@ bool parse_wide(std::string_view t, Wide* out) {
   Wide v = 0;
   for (const char c : t) {
     if (c < '0' || c > '9') return false;
-    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, neg ? -(c - '0') : c - '0', &v)) {
+    if (__builtin_mul_overflow(v, 10, &v) ||
+        __builtin_add_overflow(v, neg ? -(c - '0') : c - '0', &v)) {
       return false;
     }
   }
@@ -119,22 +122,33 @@ void append_wide(std::string& out, Wide v) {
 void append_value_json(const JsonValue& v, std::string& out) {
   switch (v.type) {
     case JsonType::kMissing:
-    case JsonType::kNull: out += "null"; break;
-    case JsonType::kBool: out += v.boolean ? "true" : "false"; break;
-    case JsonType::kString: append_json_string(out, v.text); break;
-    default: out += v.text;
+    case JsonType::kNull:
+      out += "null";
+      break;
+    case JsonType::kBool:
+      out += v.boolean ? "true" : "false";
+      break;
+    case JsonType::kString:
+      append_json_string(out, v.text);
+      break;
+    default:
+      out += v.text;
   }
 }
 
 // Ordering classes for min/max: booleans, numbers, strings, containers.
 int order_class(JsonType t) {
   switch (t) {
-    case JsonType::kBool: return 0;
+    case JsonType::kBool:
+      return 0;
     case JsonType::kInt:
     case JsonType::kUint:
-    case JsonType::kDouble: return 1;
-    case JsonType::kString: return 2;
-    default: return 3;
+    case JsonType::kDouble:
+      return 1;
+    case JsonType::kString:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -151,8 +165,10 @@ struct OrderKey {
 OrderKey order_key(const JsonValue& v) {
   OrderKey k{order_class(v.type), 0, false, 0, v.text};
   if (k.cls == 0) k.num = v.boolean ? 1 : 0;
-  if (k.cls == 1) k.num = v.type == JsonType::kInt ? static_cast<double>(v.i)
-                          : v.type == JsonType::kUint ? static_cast<double>(v.u) : v.d;
+  if (k.cls == 1)
+    k.num = v.type == JsonType::kInt    ? static_cast<double>(v.i)
+            : v.type == JsonType::kUint ? static_cast<double>(v.u)
+                                        : v.d;
   if (k.cls == 2 && v.text.size() >= 10 && v.text[4] == '-') {
     static const TimeParser iso("iso8601", "UTC");
     EventTime t;
@@ -218,7 +234,9 @@ void add_double(AggState& s, double d) {
 
 bool to_number_slow(const JsonValue& v, JsonValue* n) {
   switch (v.type) {
-    case JsonType::kInt: n->type = JsonType::kInt, n->i = v.i; return true;
+    case JsonType::kInt:
+      n->type = JsonType::kInt, n->i = v.i;
+      return true;
     case JsonType::kUint:
       n->type = JsonType::kUint, n->u = v.u, n->text = v.text, n->d = static_cast<double>(v.u);
       return true;
@@ -250,7 +268,8 @@ bool to_number_slow(const JsonValue& v, JsonValue* n) {
       }
       return false;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -352,7 +371,8 @@ std::string parse_alias(std::string_view text, std::string_view rest, std::strin
   const std::string_view name = trim(rest.substr(2));
   if (name.empty()) bad(text, "'as' needs a name");
   for (const char c : name) {
-    if (!is_word_char(c) && c != '.' && c != '-' && c != '@' && static_cast<unsigned char>(c) < 0x80) {
+    if (!is_word_char(c) && c != '.' && c != '-' && c != '@' &&
+        static_cast<unsigned char>(c) < 0x80) {
       bad(text, "'" + std::string(name) +
                     "' is not a name after 'as' (one word: letters, digits, '_', '-', '.')");
     }
@@ -362,12 +382,18 @@ std::string parse_alias(std::string_view text, std::string_view rest, std::strin
 
 const char* op_word(CmpOp op) {
   switch (op) {
-    case CmpOp::kEq: return "_";
-    case CmpOp::kNe: return "_ne_";
-    case CmpOp::kLt: return "_lt_";
-    case CmpOp::kLe: return "_le_";
-    case CmpOp::kGt: return "_gt_";
-    case CmpOp::kGe: return "_ge_";
+    case CmpOp::kEq:
+      return "_";
+    case CmpOp::kNe:
+      return "_ne_";
+    case CmpOp::kLt:
+      return "_lt_";
+    case CmpOp::kLe:
+      return "_le_";
+    case CmpOp::kGt:
+      return "_gt_";
+    case CmpOp::kGe:
+      return "_ge_";
   }
   return "_";
 }
@@ -377,8 +403,9 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
   static constexpr std::string_view kOpChars = "=!<>";
   const std::size_t at = find_unquoted(arg, kOpChars);
   if (at == std::string_view::npos) {
-    bad_agg(text, "count_if needs FIELD OP VALUE with OP one of = != < <= > >=, as in "
-                  "count_if(status>=500)");
+    bad_agg(text,
+            "count_if needs FIELD OP VALUE with OP one of = != < <= > >=, as in "
+            "count_if(status>=500)");
   }
   const std::string_view field = trim(arg.substr(0, at));
   if (field.empty()) bad_agg(text, "count_if needs a field before the operator");
@@ -386,15 +413,21 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
   std::size_t end = at;
   while (end < arg.size() && kOpChars.find(arg[end]) != std::string_view::npos) ++end;
   const std::string_view op = arg.substr(at, end - at);
-  if (op == "=" || op == "==") spec.op = CmpOp::kEq;
-  else if (op == "!=" || op == "<>") spec.op = CmpOp::kNe;
-  else if (op == "<") spec.op = CmpOp::kLt;
-  else if (op == "<=") spec.op = CmpOp::kLe;
-  else if (op == ">") spec.op = CmpOp::kGt;
-  else if (op == ">=") spec.op = CmpOp::kGe;
+  if (op == "=" || op == "==")
+    spec.op = CmpOp::kEq;
+  else if (op == "!=" || op == "<>")
+    spec.op = CmpOp::kNe;
+  else if (op == "<")
+    spec.op = CmpOp::kLt;
+  else if (op == "<=")
+    spec.op = CmpOp::kLe;
+  else if (op == ">")
+    spec.op = CmpOp::kGt;
+  else if (op == ">=")
+    spec.op = CmpOp::kGe;
   else {
-    const std::string hint = op == "=>" ? " (did you mean '>='?)"
-                             : op == "=<" ? " (did you mean '<='?)"
+    const std::string hint = op == "=>"                ? " (did you mean '>='?)"
+                             : op == "=<"              ? " (did you mean '<='?)"
                              : op == "=!" || op == "!" ? " (did you mean '!='?)"
                                                        : "";
     bad_agg(text, "unknown operator '" + std::string(op) + "'" + hint +
@@ -407,7 +440,8 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
     const std::size_t close = value.find(q, 1);
     if (close == std::string_view::npos) bad_agg(text, "unterminated quote in the value");
     if (close != value.size() - 1) {
-      bad_agg(text, "unexpected '" + std::string(value.substr(close + 1)) + "' after the quoted value");
+      bad_agg(text,
+              "unexpected '" + std::string(value.substr(close + 1)) + "' after the quoted value");
     }
     spec.match = std::string(value.substr(1, close - 1));
     spec.lit = JsonType::kString;
@@ -428,7 +462,8 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
       JsonValue s;
       s.type = JsonType::kString;
       s.text = value;
-      if (!to_number(s, &spec.lit_num)) bad_agg(text, "the number '" + std::string(value) + "' is out of range");
+      if (!to_number(s, &spec.lit_num))
+        bad_agg(text, "the number '" + std::string(value) + "' is out of range");
       spec.lit = spec.lit_num.type;
       spec.lit_is_num = true;
     } else {
@@ -474,11 +509,13 @@ AggSpec parse_agg(std::string_view text) {
       bad_agg(text, "unbalanced parentheses: no ')' closes '('");
     }
     if (rest[1 + close] == '(') {
-      bad_agg(text, "nested parentheses: a function takes one field (sx has no expressions here yet)");
+      bad_agg(text,
+              "nested parentheses: a function takes one field (sx has no expressions here yet)");
     }
     arg = trim(rest.substr(1, close));
     rest = rest.substr(close + 2);
-    if (find_unquoted(rest, ")") != std::string_view::npos && find_unquoted(rest, "(") == std::string_view::npos) {
+    if (find_unquoted(rest, ")") != std::string_view::npos &&
+        find_unquoted(rest, "(") == std::string_view::npos) {
       bad_agg(text, "unbalanced parentheses: a ')' closes nothing");
     }
   }
@@ -486,13 +523,17 @@ AggSpec parse_agg(std::string_view text) {
     const char* name;
     AggKind kind;
   };
-  static constexpr Func kFuncs[] = {
-      {"count", AggKind::kCount},   {"count_if", AggKind::kCountIf},
-      {"sum", AggKind::kSum},       {"avg", AggKind::kAvg},
-      {"mean", AggKind::kAvg},      {"min", AggKind::kMin},
-      {"max", AggKind::kMax},       {"count_distinct", AggKind::kCountDistinct},
-      {"first", AggKind::kFirst},   {"last", AggKind::kLast},
-      {"collect_list", AggKind::kCollectList}};
+  static constexpr Func kFuncs[] = {{"count", AggKind::kCount},
+                                    {"count_if", AggKind::kCountIf},
+                                    {"sum", AggKind::kSum},
+                                    {"avg", AggKind::kAvg},
+                                    {"mean", AggKind::kAvg},
+                                    {"min", AggKind::kMin},
+                                    {"max", AggKind::kMax},
+                                    {"count_distinct", AggKind::kCountDistinct},
+                                    {"first", AggKind::kFirst},
+                                    {"last", AggKind::kLast},
+                                    {"collect_list", AggKind::kCollectList}};
   const Func* found = nullptr;
   for (const Func& f : kFuncs) {
     if (func == f.name) found = &f;
@@ -508,16 +549,18 @@ AggSpec parse_agg(std::string_view text) {
     bad_agg(text, "unknown function '" + std::string(func) + "'" +
                       (near.empty() ? "" : " (did you mean " + near + "?)"));
   }
-  const std::string alias = parse_alias(text, rest, parens ? "')'" : "'" + std::string(func) + "'",
-                                        bad_agg_fn);
+  const std::string alias =
+      parse_alias(text, rest, parens ? "')'" : "'" + std::string(func) + "'", bad_agg_fn);
   spec.kind = found->kind;
   std::string name_func = found->kind == AggKind::kAvg ? "avg" : found->name;
   if (spec.kind == AggKind::kCount) {
-    if (!arg.empty() && arg != "*") bad_agg(text, "count takes no field (use count_if(F=V) or count_distinct(F))");
+    if (!arg.empty() && arg != "*")
+      bad_agg(text, "count takes no field (use count_if(F=V) or count_distinct(F))");
     spec.name = alias.empty() ? "count" : alias;
     return spec;
   }
-  if (arg.empty()) bad_agg(text, std::string(found->name) + " needs a field, as in " + found->name + "(value)");
+  if (arg.empty())
+    bad_agg(text, std::string(found->name) + " needs a field, as in " + found->name + "(value)");
   std::string_view field = arg;
   if (spec.kind == AggKind::kCountIf) {
     parse_condition(text, arg, spec);
@@ -589,15 +632,21 @@ void canonical_text(const JsonValue& v, std::string* out) {
   out->clear();
   switch (v.type) {
     case JsonType::kMissing:
-    case JsonType::kNull: *out = "null"; return;
-    case JsonType::kBool: *out = v.boolean ? "true" : "false"; return;
+    case JsonType::kNull:
+      *out = "null";
+      return;
+    case JsonType::kBool:
+      *out = v.boolean ? "true" : "false";
+      return;
     case JsonType::kInt: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof buf, v.i);
       out->assign(buf, r.ptr);
       return;
     }
-    case JsonType::kUint: *out = std::to_string(v.u); return;
+    case JsonType::kUint:
+      *out = std::to_string(v.u);
+      return;
     case JsonType::kDouble: {
       if (std::trunc(v.d) == v.d && std::fabs(v.d) < 9.2e18) {  // exact in int64
         char buf[24];
@@ -610,7 +659,8 @@ void canonical_text(const JsonValue& v, std::string* out) {
       out->assign(buf, r.ptr);
       return;
     }
-    default: out->assign(v.text);
+    default:
+      out->assign(v.text);
   }
 }
 
@@ -620,7 +670,8 @@ int sign(int c) { return c < 0 ? -1 : c > 0 ? 1 : 0; }
 
 // a <=> b for two numbers from to_number() (kInt or kDouble).
 int compare_numbers(const JsonValue& a, const JsonValue& b) {
-  if (a.type == JsonType::kInt && b.type == JsonType::kInt) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+  if (a.type == JsonType::kInt && b.type == JsonType::kInt)
+    return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
   const double x = a.type == JsonType::kInt ? static_cast<double>(a.i) : a.d;
   const double y = b.type == JsonType::kInt ? static_cast<double>(b.i) : b.d;
   return x < y ? -1 : x > y ? 1 : 0;
@@ -684,7 +735,8 @@ bool compare_with_literal(const AggSpec& spec, const JsonValue& v, int* c) {
       *c = sign(v.text.compare(spec.match));
       return true;
     }
-    default: return false;  // null, missing, objects and arrays
+    default:
+      return false;  // null, missing, objects and arrays
   }
 }
 
@@ -694,12 +746,18 @@ bool agg_matches(const AggSpec& spec, const JsonValue& v) {
   int c;
   if (!compare_with_literal(spec, v, &c)) return false;  // SQL: a null comparison is not true
   switch (spec.op) {
-    case CmpOp::kEq: return c == 0;
-    case CmpOp::kNe: return c != 0;
-    case CmpOp::kLt: return c < 0;
-    case CmpOp::kLe: return c <= 0;
-    case CmpOp::kGt: return c > 0;
-    case CmpOp::kGe: return c >= 0;
+    case CmpOp::kEq:
+      return c == 0;
+    case CmpOp::kNe:
+      return c != 0;
+    case CmpOp::kLt:
+      return c < 0;
+    case CmpOp::kLe:
+      return c <= 0;
+    case CmpOp::kGt:
+      return c > 0;
+    case CmpOp::kGe:
+      return c >= 0;
   }
   return false;
 }
@@ -708,7 +766,8 @@ void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i) {
   // isum holds the wrapped sum; unwrap it in unsigned arithmetic (no signed
   // overflow). A sum goes on in 128 bits, exact; avg never fails: it goes on
   // in floating point.
-  const auto before = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.isum) - static_cast<std::uint64_t>(i));
+  const auto before =
+      static_cast<std::int64_t>(static_cast<std::uint64_t>(s.isum) - static_cast<std::uint64_t>(i));
   if (spec.kind == AggKind::kSum) {
     set_wide(s, static_cast<Wide>(before) + i);
     return;
@@ -727,7 +786,9 @@ void agg_add_number_slow(const AggSpec& spec, AggState& s, const JsonValue& n) {
 
 void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq) {
   switch (spec.kind) {
-    case AggKind::kCount: ++s.n; return;
+    case AggKind::kCount:
+      ++s.n;
+      return;
     case AggKind::kCountIf:
       if (agg_matches(spec, v)) ++s.n;
       return;
@@ -745,7 +806,8 @@ void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint6
         append_value_json(v, s.text);
       }
       return;
-    default: break;
+    default:
+      break;
   }
   if (v.type == JsonType::kMissing || v.type == JsonType::kNull) return;
   switch (spec.kind) {
@@ -783,18 +845,23 @@ void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint6
       s.value_bytes += s.text.size() - before;
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
 void agg_merge(const AggSpec& spec, AggState& into, AggState&& from) {
   switch (spec.kind) {
     case AggKind::kCount:
-    case AggKind::kCountIf: into.n += from.n; return;
+    case AggKind::kCountIf:
+      into.n += from.n;
+      return;
     case AggKind::kSum:
     case AggKind::kAvg:
-      if (from.is_double) add_double(into, from.dsum);
-      else add_wide(spec, into, wide_value(from));
+      if (from.is_double)
+        add_double(into, from.dsum);
+      else
+        add_wide(spec, into, wide_value(from));
       into.n += from.n;
       return;
     case AggKind::kMin:
@@ -959,18 +1026,27 @@ void agg_result(const AggSpec& spec, const AggState& s, std::string& out) {
       }
       return;
     case AggKind::kAvg:
-      if (s.n == 0) out += "null";
-      else append_double(out, (s.is_double ? s.dsum : static_cast<double>(wide_value(s))) / static_cast<double>(s.n));
+      if (s.n == 0)
+        out += "null";
+      else
+        append_double(out, (s.is_double ? s.dsum : static_cast<double>(wide_value(s))) /
+                               static_cast<double>(s.n));
       return;
     case AggKind::kMin:
     case AggKind::kMax:
-      if (s.n == 0) out += "null";
-      else if (s.vtype == JsonType::kString) append_json_string(out, s.text);
-      else if (s.vtype == JsonType::kBool) out += s.num != 0 ? "true" : "false";
-      else out += s.text;
+      if (s.n == 0)
+        out += "null";
+      else if (s.vtype == JsonType::kString)
+        append_json_string(out, s.text);
+      else if (s.vtype == JsonType::kBool)
+        out += s.num != 0 ? "true" : "false";
+      else
+        out += s.text;
       return;
     case AggKind::kFirst:
-    case AggKind::kLast: out += s.seq == 0 ? std::string_view("null") : std::string_view(s.text); return;
+    case AggKind::kLast:
+      out += s.seq == 0 ? std::string_view("null") : std::string_view(s.text);
+      return;
     case AggKind::kCollectList:
       out += '[';
       out += s.text;

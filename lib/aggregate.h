@@ -51,9 +51,9 @@ enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe };
 
 struct AggSpec {
   AggKind kind = AggKind::kCount;
-  FieldPath field;        // empty for count
-  std::string name;       // output field name
-  std::string text;       // the spec as given, for messages and checkpoints
+  FieldPath field;   // empty for count
+  std::string name;  // output field name
+  std::string text;  // the spec as given, for messages and checkpoints
   // count_if: the operator and the literal compared with. `match` is the
   // literal's text (quotes removed); `lit` its type: kString, kInt or kDouble
   // (an unquoted number; lit_num holds it), kBool (unquoted true/false) or
@@ -103,7 +103,8 @@ inline bool to_number(const JsonValue& v, JsonValue* n) {
   // The common cases inline: an int64, and a double whose text is too short
   // to be an integer beyond 64 bits (to_number_slow does the rest).
   if (v.type == JsonType::kInt) return n->type = JsonType::kInt, n->i = v.i, true;
-  if (v.type == JsonType::kDouble && v.text.size() < 20) return n->type = JsonType::kDouble, n->d = v.d, true;
+  if (v.type == JsonType::kDouble && v.text.size() < 20)
+    return n->type = JsonType::kDouble, n->d = v.d, true;
   return to_number_slow(v, n);
 }
 
@@ -119,18 +120,18 @@ bool agg_matches(const AggSpec& spec, const JsonValue& v);
 // Running state of one aggregate for one group. Plain data, so that a group
 // keeps its aggregates in one vector.
 struct AggState {
-  std::int64_t n = 0;        // rows (count, count_if) or non-null values
-  std::int64_t isum = 0;     // exact integer sum
-  double dsum = 0;           // sum once a non-integer was seen (or for avg)
-  bool is_double = false;    // sum: a non-integer value was seen
-  bool is_wide = false;      // sum: the exact integer sum is ihi:isum (128 bits)
-  std::int64_t ihi = 0;      // its high 64 bits (isum: the low 64, as a bit pattern)
-  std::uint64_t seq = 0;     // first/last: arrival number of the kept value
+  std::int64_t n = 0;                   // rows (count, count_if) or non-null values
+  std::int64_t isum = 0;                // exact integer sum
+  double dsum = 0;                      // sum once a non-integer was seen (or for avg)
+  bool is_double = false;               // sum: a non-integer value was seen
+  bool is_wide = false;                 // sum: the exact integer sum is ihi:isum (128 bits)
+  std::int64_t ihi = 0;                 // its high 64 bits (isum: the low 64, as a bit pattern)
+  std::uint64_t seq = 0;                // first/last: arrival number of the kept value
   JsonType vtype = JsonType::kMissing;  // min/max/first/last: kept value's type
-  double num = 0;            // min/max: kept number
-  Micros time = 0;           // min/max: kept string's time, when it is one
+  double num = 0;                       // min/max: kept number
+  Micros time = 0;                      // min/max: kept string's time, when it is one
   bool is_time = false;
-  std::string text;          // min/max/first/last: kept value (JSON); list: items
+  std::string text;  // min/max/first/last: kept value (JSON); list: items
   std::unique_ptr<std::unordered_set<std::string>> distinct;
   // The bytes of the values this state keeps without bound (collect_list's
   // items, count_distinct's set, at kDistinctEntryBytes per entry plus the

@@ -23,15 +23,24 @@ std::string too_long_reason(std::size_t limit, const char* what) {
 
 const char* bad_kind_name(BadKind k) {
   switch (k) {
-    case BadKind::kMalformed: return "malformed JSON";
-    case BadKind::kNotObject: return "not an object";
-    case BadKind::kInvalidUtf8: return "invalid UTF-8";
-    case BadKind::kTooLong: return "too long";
-    case BadKind::kUnterminated: return "truncated last line";
-    case BadKind::kNoTime: return "no event time";
-    case BadKind::kBadTime: return "bad event time";
-    case BadKind::kBadValue: return "bad value";
-    case BadKind::kCount: break;
+    case BadKind::kMalformed:
+      return "malformed JSON";
+    case BadKind::kNotObject:
+      return "not an object";
+    case BadKind::kInvalidUtf8:
+      return "invalid UTF-8";
+    case BadKind::kTooLong:
+      return "too long";
+    case BadKind::kUnterminated:
+      return "truncated last line";
+    case BadKind::kNoTime:
+      return "no event time";
+    case BadKind::kBadTime:
+      return "bad event time";
+    case BadKind::kBadValue:
+      return "bad value";
+    case BadKind::kCount:
+      break;
   }
   return "bad input";
 }
@@ -51,8 +60,8 @@ BadInputPolicy::BadInputPolicy(const std::string& spec) {
   }
 }
 
-std::string make_reject_record(std::string_view source, std::uint64_t line,
-                               std::string_view reason, std::string_view raw, bool truncated) {
+std::string make_reject_record(std::string_view source, std::uint64_t line, std::string_view reason,
+                               std::string_view raw, bool truncated) {
   std::string rec = "{\"source\":";
   append_json_string(rec, is_valid_utf8(source) ? source : std::string_view("(binary name)"));
   rec += ",\"line\":" + std::to_string(line) + ",\"reason\":";
@@ -71,8 +80,7 @@ std::string make_reject_record(std::string_view source, std::uint64_t line,
 void BadInputPolicy::handle(BadKind kind, std::string_view source, std::uint64_t line,
                             std::string_view reason, std::string_view raw) {
   if (mode_ == Mode::kFail) {
-    throw data_error(std::string(source) + ":" + std::to_string(line) + ": " +
-                     std::string(reason) +
+    throw data_error(std::string(source) + ":" + std::to_string(line) + ": " + std::string(reason) +
                      " (pass --on-error skip or --on-error dead-letter=FILE to go on)");
   }
   ++counts_[static_cast<std::size_t>(kind)];

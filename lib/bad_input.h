@@ -14,14 +14,14 @@
 namespace sx {
 
 enum class BadKind {
-  kMalformed,    // not JSON, or not one JSON value
-  kNotObject,    // JSON, but not an object
+  kMalformed,  // not JSON, or not one JSON value
+  kNotObject,  // JSON, but not an object
   kInvalidUtf8,
-  kTooLong,      // longer than --max-line-bytes
-  kUnterminated, // last line without '\n' (a truncated file)
-  kNoTime,       // time field missing or null
-  kBadTime,      // time field present but not a time
-  kBadValue,     // a value an aggregate cannot use (sum of a non-number)
+  kTooLong,       // longer than --max-line-bytes
+  kUnterminated,  // last line without '\n' (a truncated file)
+  kNoTime,        // time field missing or null
+  kBadTime,       // time field present but not a time
+  kBadValue,      // a value an aggregate cannot use (sum of a non-number)
   kCount
 };
 const char* bad_kind_name(BadKind k);  // "malformed JSON", ...
@@ -68,7 +68,7 @@ std::string base64_encode(std::string_view bytes);
 // The record a dead-letter or --late file keeps for a rejected line:
 // {"source","line","reason","raw"} ("raw_base64" when the line is not UTF-8;
 // "raw_truncated":true when only its first bytes are kept).
-std::string make_reject_record(std::string_view source, std::uint64_t line,
-                               std::string_view reason, std::string_view raw, bool truncated);
+std::string make_reject_record(std::string_view source, std::uint64_t line, std::string_view reason,
+                               std::string_view raw, bool truncated);
 
 }  // namespace sx

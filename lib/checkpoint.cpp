@@ -75,7 +75,8 @@ std::optional<CheckpointFile> CheckpointDir::read(std::int64_t epoch) const {
 
 namespace {
 bool part_name(std::string_view name) {
-  return !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')) &&
+  return !name.empty() &&
+         ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')) &&
          name.find('/') == std::string_view::npos;
 }
 }  // namespace
@@ -129,17 +130,19 @@ void CheckpointDir::check_follows(std::int64_t epoch, std::int64_t committed) co
         std::to_string(committed) +
         "): the stream started over instead of going on after it. sx-read probably has no "
         "--checkpoint (or another directory), so every run starts at epoch 0: give sx-read "
-        "and every stage the same --checkpoint " + dir_ +
+        "and every stage the same --checkpoint " +
+        dir_ +
         ". A directory whose commits were made that way holds no sx-read position to go on "
-        "from: start over by removing the output and running sx-read --checkpoint " + dir_ +
-        " --reset");
+        "from: start over by removing the output and running sx-read --checkpoint " +
+        dir_ + " --reset");
   }
   throw data_error("epoch " + n + " does not follow the newest commit in " + dir_ + " (" +
                    (committed < 0 ? std::string("none: epoch 0 expected")
                                   : "epoch " + std::to_string(committed) + ": epoch " +
                                         std::to_string(committed + 1) + " expected") +
                    "): the stages upstream resumed from another checkpoint, so epochs would be "
-                   "missing here; give every stage the same --checkpoint " + dir_ +
+                   "missing here; give every stage the same --checkpoint " +
+                   dir_ +
                    ", or start over by removing the output and running sx-read --checkpoint " +
                    dir_ + " --reset");
 }
@@ -224,7 +227,8 @@ std::string StageCheckpoint::load_part(const std::string& name) {
   const std::string path = dir_.dir() + "/" + dir_.stage() + "/" + name;
   if (!file) {
     throw data_error("checkpoint " + dir_.dir() + ": epoch " + std::to_string(resumed_) + " of " +
-                     dir_.stage() + " uses " + path + ", which is missing; restore it, or "
+                     dir_.stage() + " uses " + path +
+                     ", which is missing; restore it, or "
                      "start over with sx-read --reset");
   }
   check_fingerprint(path, file->meta, fingerprint_, dir_.dir());

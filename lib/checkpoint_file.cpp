@@ -188,8 +188,8 @@ std::uint32_t crc32c_software(const unsigned char* p, std::size_t n, std::uint32
 // The SSE4.2 crc32 instruction computes the same CRC-32C, 8 bytes at a time:
 // about ten times the tables' speed, which matters for snapshots of
 // megabytes at every epoch.
-__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(const unsigned char* p,
-                                                             std::size_t n, std::uint32_t c) {
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(const unsigned char* p, std::size_t n,
+                                                             std::uint32_t c) {
   std::uint64_t c64 = c;
   for (; n >= 8; n -= 8, p += 8) {
     std::uint64_t v;
@@ -301,7 +301,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
   // would cost page faults and table setup on every snapshot.
   thread_local std::string image;
   thread_local std::unique_ptr<ZSTD_CCtx, std::size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(),
-                                                                              ZSTD_freeCCtx);
+                                                                            ZSTD_freeCCtx);
   if (!cctx) throw std::bad_alloc();
   image.clear();
   const std::size_t bound = ZSTD_compressBound(payload.size());

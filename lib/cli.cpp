@@ -175,12 +175,18 @@ std::size_t parse_byte_size(const std::string& flag, const std::string& text) {
   }
   const std::string unit = text.substr(digits);
   unsigned long long mult = 1;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "k" || unit == "K" || unit == "KiB" || unit == "KB") mult = 1ULL << 10;
-  else if (unit == "M" || unit == "MiB" || unit == "MB") mult = 1ULL << 20;
-  else if (unit == "G" || unit == "GiB" || unit == "GB") mult = 1ULL << 30;
-  else if (unit == "T" || unit == "TiB" || unit == "TB") mult = 1ULL << 40;
-  else throw usage_error(flag + ": unknown size unit in '" + text + "' (use B, KiB, MiB, GiB or TiB)");
+  if (unit.empty() || unit == "B")
+    mult = 1;
+  else if (unit == "k" || unit == "K" || unit == "KiB" || unit == "KB")
+    mult = 1ULL << 10;
+  else if (unit == "M" || unit == "MiB" || unit == "MB")
+    mult = 1ULL << 20;
+  else if (unit == "G" || unit == "GiB" || unit == "GB")
+    mult = 1ULL << 30;
+  else if (unit == "T" || unit == "TiB" || unit == "TB")
+    mult = 1ULL << 40;
+  else
+    throw usage_error(flag + ": unknown size unit in '" + text + "' (use B, KiB, MiB, GiB or TiB)");
   constexpr unsigned long long kMax = 1ULL << 40;
   unsigned long long value = 0;
   bool big = false;

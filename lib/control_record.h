@@ -20,14 +20,14 @@ inline bool is_control(std::string_view line) { return line.starts_with(kControl
 
 // Stream metadata announced by the `stream` record at the head of a stream.
 struct StreamInfo {
-  std::string time_field;     // empty: records carry no event time
+  std::string time_field;  // empty: records carry no event time
   std::string time_format = "auto";
   std::string time_zone = "UTC";
   Micros watermark_delay = -1;  // -1: no watermark
   // Added to the parsed time to get the event time: -1 for window results,
   // whose time field is the exclusive window_end (Spark's window_time).
   Micros time_shift = 0;
-  std::string source;           // the tool that wrote the header
+  std::string source;  // the tool that wrote the header
   // The data records' keys, when a stage knows them (sx-window's results);
   // a table sink shows them for a batch without rows.
   std::vector<std::string> columns;
@@ -37,10 +37,10 @@ enum class ControlType { kStream, kWatermark, kEpoch, kOther };
 
 struct Control {
   ControlType type = ControlType::kOther;
-  std::string type_name;             // as written, e.g. "epoch"
-  std::int64_t epoch = -1;           // kEpoch: the id
-  EventTime watermark;               // kWatermark: t (EventTime::end() for "+inf")
-  StreamInfo stream;                 // kStream
+  std::string type_name;    // as written, e.g. "epoch"
+  std::int64_t epoch = -1;  // kEpoch: the id
+  EventTime watermark;      // kWatermark: t (EventTime::end() for "+inf")
+  StreamInfo stream;        // kStream
 };
 
 // Parses a control record. Returns nullopt and sets *why when malformed (a

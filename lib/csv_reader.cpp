@@ -11,7 +11,9 @@ void CsvParser::reset() {
   spans_.clear();
 }
 
-void CsvParser::end_field(bool quoted) { spans_.push_back(Span{field_begin_, buf_.size(), quoted}); }
+void CsvParser::end_field(bool quoted) {
+  spans_.push_back(Span{field_begin_, buf_.size(), quoted});
+}
 
 CsvParser::Result CsvParser::feed(std::string_view line, std::string* why) {
   const char* p = line.data();
@@ -25,7 +27,8 @@ CsvParser::Result CsvParser::feed(std::string_view line, std::string* why) {
   auto complete = [this] {
     fields_.clear();
     for (const Span& s : spans_) {
-      fields_.push_back(CsvField{std::string_view(buf_).substr(s.begin, s.end - s.begin), s.quoted});
+      fields_.push_back(
+          CsvField{std::string_view(buf_).substr(s.begin, s.end - s.begin), s.quoted});
     }
     spans_.clear();
     state_ = State::kFieldStart;
@@ -40,7 +43,8 @@ CsvParser::Result CsvParser::feed(std::string_view line, std::string* why) {
           state_ = State::kQuoted;
           break;
         }
-        const auto* comma = static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+        const auto* comma =
+            static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
         const char* stop = comma ? comma : end;
         buf_.append(p, stop);
         end_field(false);
@@ -49,7 +53,8 @@ CsvParser::Result CsvParser::feed(std::string_view line, std::string* why) {
         break;
       }
       case State::kQuoted: {
-        const auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+        const auto* q =
+            static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
         if (!q) {
           buf_.append(p, end);
           return Result::kMore;

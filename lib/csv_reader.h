@@ -49,7 +49,7 @@ class CsvParser {
   void end_field(bool quoted);
 
   State state_ = State::kFieldStart;
-  std::string buf_;          // the current record's field texts, back to back
+  std::string buf_;  // the current record's field texts, back to back
   std::size_t field_begin_ = 0;
   std::vector<Span> spans_;  // the fields ended so far
   std::vector<CsvField> fields_;

@@ -63,8 +63,8 @@ std::string CsvWriter::finish() const {
   if (left_out_records_ == 0) return "";
   return std::to_string(left_out_records_) +
          " records had fields that are not in the CSV header, which comes from the first "
-         "record (first: \"" + first_left_out_ + "\" in record " +
-         std::to_string(first_left_out_record_) +
+         "record (first: \"" +
+         first_left_out_ + "\" in record " + std::to_string(first_left_out_record_) +
          "); those fields were left out. Use --format ndjson to keep every field";
 }
 

@@ -172,8 +172,9 @@ struct DedupOperator::Impl {
     // the event time, or with --within-watermark (below).
     if (delay >= 0 && (opt.within_watermark || !in_info.time_field.empty())) {
       if (in_info.time_field.empty()) {
-        throw usage_error("--within-watermark needs the event time; the stream header names no "
-                          "time field (pass --time-field FIELD)");
+        throw usage_error(
+            "--within-watermark needs the event time; the stream header names no "
+            "time field (pass --time-field FIELD)");
       }
       time = std::make_unique<EventTimeField>(in_info);
       expires = opt.within_watermark || time_in_keys || keys.empty();
@@ -186,8 +187,8 @@ struct DedupOperator::Impl {
     paths.insert(paths.end(), keys.begin(), keys.end());
     time_at = 0;
     if (time_in_keys) {
-      time_at = keys_at + static_cast<std::size_t>(std::find(time_key.begin(), time_key.end(), true) -
-                                                   time_key.begin());
+      time_at = keys_at + static_cast<std::size_t>(
+                              std::find(time_key.begin(), time_key.end(), true) - time_key.begin());
     }
     fields = std::make_unique<FieldSet>(paths);
     values.resize(paths.size());
@@ -224,11 +225,11 @@ struct DedupOperator::Impl {
           ++late;
           ++records;
           if (late_out) {
-            late_out->write_line(make_reject_record(
-                source, line.number,
-                "late: event time " + time_text(t.us) + " is at or before the watermark " +
-                    time_text(wm.us),
-                line.text, false));
+            late_out->write_line(make_reject_record(source, line.number,
+                                                    "late: event time " + time_text(t.us) +
+                                                        " is at or before the watermark " +
+                                                        time_text(wm.us),
+                                                    line.text, false));
           }
           return;
         }
@@ -271,17 +272,19 @@ struct DedupOperator::Impl {
     ++records;
     if (set.insert(p.key, p.hash, p.expiry, wm.us)) {
       if (opt.max_keys != 0 && set.size() > opt.max_keys) {
-        throw data_error(p.source + ":" + std::to_string(p.number) + ": more than " +
-                         std::to_string(opt.max_keys) +
-                         " keys held (--max-keys); raise it, or bound the state: put the event-time "
-                         "field among the keys or use --within-watermark, with a watermark");
+        throw data_error(
+            p.source + ":" + std::to_string(p.number) + ": more than " +
+            std::to_string(opt.max_keys) +
+            " keys held (--max-keys); raise it, or bound the state: put the event-time "
+            "field among the keys or use --within-watermark, with a watermark");
       }
       out.write_line(p.line);
       return;
     }
     ++duplicates;
     if (duplicates_out) {
-      duplicates_out->write_line(make_reject_record(p.source, p.number, "duplicate", p.line, false));
+      duplicates_out->write_line(
+          make_reject_record(p.source, p.number, "duplicate", p.line, false));
     }
   }
 

@@ -126,12 +126,15 @@ void make_parents(const std::string& base, std::string_view rel, std::set<std::s
   if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
     char target[4096];
     const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
-    what = "is a symbolic link" +
-           (n > 0 ? " (to " + std::string(target, static_cast<std::size_t>(n)) + ")" : std::string());
+    what =
+        "is a symbolic link" +
+        (n > 0 ? " (to " + std::string(target, static_cast<std::size_t>(n)) + ")" : std::string());
   }
   throw io_error(path + " " + what +
                  ": sx-sink never follows a link below the --path directory, where it could "
-                 "lead records outside it; remove " + path + " and run again (sx-sink makes "
+                 "lead records outside it; remove " +
+                 path +
+                 " and run again (sx-sink makes "
                  "the folders it needs, and publishes an epoch already committed)");
 }
 
@@ -315,9 +318,9 @@ class StagedFile {
 
   // Opens the file: created (truncated) the first time, appended to after.
   void open() {
-    fd_ = ::open(path_.c_str(),
-                 O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (created_ ? O_APPEND : O_TRUNC),
-                 0666);
+    fd_ =
+        ::open(path_.c_str(),
+               O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (created_ ? O_APPEND : O_TRUNC), 0666);
     if (fd_ < 0) throw io_error(errno_text("cannot create " + path_));
     created_ = true;
   }
@@ -659,7 +662,8 @@ struct DirSinkOperator::Impl {
         const std::string rel = slash == std::string::npos ? "" : final_path.substr(0, slash);
         const std::string name = final_path.substr(slash == std::string::npos ? 0 : slash + 1);
         auto it = folders.find(rel);
-        if (it == folders.end()) it = folders.emplace(rel, open_folder_below(out, rel, &dirs)).first;
+        if (it == folders.end())
+          it = folders.emplace(rel, open_folder_below(out, rel, &dirs)).first;
         const std::string src = staging + "/" + staged;
         if (exists(src) && ::renameat(AT_FDCWD, src.c_str(), it->second, name.c_str()) != 0) {
           throw io_error(errno_text("cannot rename " + src + " to " + out + "/" + final_path));

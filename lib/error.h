@@ -9,10 +9,10 @@
 namespace sx {
 
 // Exit codes, documented in sx(7).
-inline constexpr int kExitOk = 0;           // success, a broken pipe included
-inline constexpr int kExitError = 1;        // runtime or data error
-inline constexpr int kExitUsage = 2;        // bad flags or arguments
-inline constexpr int kExitLocked = 75;       // another run holds the checkpoint (EX_TEMPFAIL)
+inline constexpr int kExitOk = 0;             // success, a broken pipe included
+inline constexpr int kExitError = 1;          // runtime or data error
+inline constexpr int kExitUsage = 2;          // bad flags or arguments
+inline constexpr int kExitLocked = 75;        // another run holds the checkpoint (EX_TEMPFAIL)
 inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT or SIGTERM
 
 class Error : public std::runtime_error {
@@ -24,10 +24,14 @@ class Error : public std::runtime_error {
   Kind kind() const { return kind_; }
   int exit_code() const {
     switch (kind_) {
-      case Kind::kUsage: return kExitUsage;
-      case Kind::kLocked: return kExitLocked;
-      case Kind::kInterrupted: return kExitInterrupted;
-      default: return kExitError;
+      case Kind::kUsage:
+        return kExitUsage;
+      case Kind::kLocked:
+        return kExitLocked;
+      case Kind::kInterrupted:
+        return kExitInterrupted;
+      default:
+        return kExitError;
     }
   }
 

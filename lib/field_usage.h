@@ -20,7 +20,7 @@ namespace sx {
 class FieldUsage {
  public:
   static constexpr std::size_t kMaxSamples = 16;  // records whose keys are read
-  static constexpr std::size_t kMaxKeys = 256;     // distinct keys kept
+  static constexpr std::size_t kMaxKeys = 256;    // distinct keys kept
 
   // Registers the field `path` named by `flag` ("--by", "--agg 'sum(valu)'");
   // returns its index for check().

@@ -23,7 +23,8 @@ bool integer_literal(std::string_view text) {
 bool text_is(std::string_view text, double d) {
   double t;
   const auto r = std::from_chars(text.data(), text.data() + text.size(), t);
-  return integer_literal(text) && r.ec == std::errc() && r.ptr == text.data() + text.size() && t == d;
+  return integer_literal(text) && r.ec == std::errc() && r.ptr == text.data() + text.size() &&
+         t == d;
 }
 
 // A double as a key: an integral value as its exact digits (1.0 is 1, 1e20
@@ -91,8 +92,10 @@ class Canonical {
   bool value(std::string* out) {
     if (p_ >= end_) return false;
     switch (*p_) {
-      case '{': return object(out);
-      case '[': return array(out);
+      case '{':
+        return object(out);
+      case '[':
+        return array(out);
       case '"': {
         std::string text;
         if (!string(&text)) return false;
@@ -167,7 +170,8 @@ class Canonical {
     out->push_back('{');
     bool first = true;
     for (std::size_t i = 0; i < members.size(); ++i) {
-      if (i + 1 < members.size() && members[i + 1].first == members[i].first) continue;  // last wins
+      if (i + 1 < members.size() && members[i + 1].first == members[i].first)
+        continue;  // last wins
       if (!first) out->push_back(',');
       first = false;
       append_json_string(*out, members[i].first);
@@ -201,12 +205,14 @@ void canonical_key_text(const JsonValue& v, std::string* out) {
     case JsonType::kArray:
       if (!Canonical(v.text).run(out)) out->assign(v.text);
       return;
-    default: canonical_text(v, out);
+    default:
+      canonical_text(v, out);
   }
 }
 
 void append_key_part(std::string& key, const JsonValue& v, std::string& scratch) {
-  if (v.type == JsonType::kInt) {  // the common number: its digits, as canonical_key_text writes them
+  if (v.type ==
+      JsonType::kInt) {  // the common number: its digits, as canonical_key_text writes them
     char part[5 + 24];
     const auto r = std::to_chars(part + 5, part + sizeof part, v.i);
     const auto len = static_cast<std::uint32_t>(r.ptr - (part + 5));
@@ -218,13 +224,22 @@ void append_key_part(std::string& key, const JsonValue& v, std::string& scratch)
   char tag;
   switch (v.type) {
     case JsonType::kMissing:
-    case JsonType::kNull: tag = kTagNull; break;
-    case JsonType::kBool: tag = kTagBool; break;
+    case JsonType::kNull:
+      tag = kTagNull;
+      break;
+    case JsonType::kBool:
+      tag = kTagBool;
+      break;
     case JsonType::kInt:
     case JsonType::kUint:
-    case JsonType::kDouble: tag = kTagNum; break;
-    case JsonType::kString: tag = kTagStr; break;
-    default: tag = kTagJson;
+    case JsonType::kDouble:
+      tag = kTagNum;
+      break;
+    case JsonType::kString:
+      tag = kTagStr;
+      break;
+    default:
+      tag = kTagJson;
   }
   std::string_view text;
   if (tag == kTagStr) {
@@ -276,17 +291,23 @@ int compare_keys(std::string_view a, std::string_view b) {
 
 void append_key_value(std::string& out, const KeyPart& p) {
   switch (p.tag) {
-    case kTagNull: out += "null"; break;
-    case kTagStr: append_json_string(out, p.text); break;
+    case kTagNull:
+      out += "null";
+      break;
+    case kTagStr:
+      append_json_string(out, p.text);
+      break;
     case kTagTime: {
       std::uint64_t u = 0;
       for (const char c : p.text) u = u << 8 | static_cast<unsigned char>(c);
       char buf[kMaxTimeText];
-      const std::size_t n = format_time(EventTime{static_cast<Micros>(u ^ (std::uint64_t{1} << 63))}, buf);
+      const std::size_t n =
+          format_time(EventTime{static_cast<Micros>(u ^ (std::uint64_t{1} << 63))}, buf);
       append_json_string(out, std::string_view(buf, n));
       break;
     }
-    default: out += p.text;
+    default:
+      out += p.text;
   }
 }
 

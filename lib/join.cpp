@@ -13,9 +13,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "aggregate.h"
 #include "checkpoint.h"
 #include "checkpoint_file.h"
-#include "aggregate.h"
 #include "cli.h"
 #include "csv_reader.h"
 #include "error.h"
@@ -138,7 +138,8 @@ std::uint32_t StaticTable::find(std::string_view key) const {
     if (s.entry == 0) return kNoRow;
     if (s.hash != h) continue;
     const Entry& e = entries_[s.entry - 1];
-    if (e.key_len == key.size() && std::memcmp(key_text_.data() + e.key_off, key.data(), key.size()) == 0) {
+    if (e.key_len == key.size() &&
+        std::memcmp(key_text_.data() + e.key_off, key.data(), key.size()) == 0) {
       return e.first;
     }
   }
@@ -167,7 +168,8 @@ void StaticTable::index_row(std::string_view key, std::uint32_t row) {
     if (s.entry == 0) break;
     if (s.hash != h) continue;
     const Entry& e = entries_[s.entry - 1];
-    if (e.key_len == key.size() && std::memcmp(key_text_.data() + e.key_off, key.data(), key.size()) == 0) {
+    if (e.key_len == key.size() &&
+        std::memcmp(key_text_.data() + e.key_off, key.data(), key.size()) == 0) {
       next_[last_[s.entry - 1]] = row;
       last_[s.entry - 1] = row;
       return;
@@ -215,7 +217,7 @@ struct TableBuilder {
   StaticTable& t;
 
   // Output columns.
-  bool growing = false;  // NDJSON without --select: columns appear as rows name them
+  bool growing = false;                // NDJSON without --select: columns appear as rows name them
   std::vector<std::string> name_json;  // ,"name":
   std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> out_index;
   std::vector<std::uint32_t> row_columns;  // growing: output columns known at each row
@@ -231,15 +233,15 @@ struct TableBuilder {
   std::uint64_t record_line = 0;
   std::size_t record_bytes = 0;
   std::vector<std::string> header;
-  std::vector<std::size_t> key_src;                // header index of each key part
-  std::vector<std::size_t> out_src;                // header index of each output column
+  std::vector<std::size_t> key_src;  // header index of each key part
+  std::vector<std::size_t> out_src;  // header index of each output column
   std::string why;
 
   // NDJSON.
   RecordReader reader;
   std::vector<std::string> seen;  // every key of every row, in order of first appearance
   std::unordered_set<std::string, Hash, std::equal_to<>> seen_set;
-  std::string cells;                                         // this row's value texts
+  std::string cells;                                           // this row's value texts
   std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;  // per output column: begin, end
   static constexpr std::uint32_t kAbsent = UINT32_MAX;
 
@@ -248,7 +250,9 @@ struct TableBuilder {
     part_ok.resize(spec.keys.size());
   }
 
-  std::string where(std::uint64_t line) const { return spec.path + ":" + std::to_string(line) + ": "; }
+  std::string where(std::uint64_t line) const {
+    return spec.path + ":" + std::to_string(line) + ": ";
+  }
 
   void add_column(const std::string& name) {
     out_index.emplace(name, t.columns_.size());
@@ -262,8 +266,8 @@ struct TableBuilder {
 
   Error missing_column(const std::string& flag, const std::string& name,
                        const std::vector<std::string>& have) const {
-    return usage_error(flag + ": " + spec.path + " has no column \"" + name + "\" (its columns: " +
-                       join_names(have) + ")");
+    return usage_error(flag + ": " + spec.path + " has no column \"" + name +
+                       "\" (its columns: " + join_names(have) + ")");
   }
 
   // Ends the row whose fragment was written at the end of text_.
@@ -295,9 +299,12 @@ struct TableBuilder {
                        " (or a quoted field that is never closed?)");
     }
     switch (csv.feed(text, &why)) {
-      case CsvParser::Result::kMore: return;
-      case CsvParser::Result::kError: throw data_error(where(record_line) + why);
-      case CsvParser::Result::kRecord: break;
+      case CsvParser::Result::kMore:
+        return;
+      case CsvParser::Result::kError:
+        throw data_error(where(record_line) + why);
+      case CsvParser::Result::kRecord:
+        break;
     }
     if (!header_done) {
       csv_header();
@@ -415,10 +422,17 @@ struct TableBuilder {
           }
           const auto begin = static_cast<std::uint32_t>(cells.size());
           switch (v.type) {
-            case JsonType::kNull: cells += "null"; break;
-            case JsonType::kBool: cells += v.boolean ? "true" : "false"; break;
-            case JsonType::kString: append_json_string(cells, v.text); break;
-            default: cells += v.text;
+            case JsonType::kNull:
+              cells += "null";
+              break;
+            case JsonType::kBool:
+              cells += v.boolean ? "true" : "false";
+              break;
+            case JsonType::kString:
+              append_json_string(cells, v.text);
+              break;
+            default:
+              cells += v.text;
           }
           spans[it->second] = {begin, static_cast<std::uint32_t>(cells.size())};
         },
@@ -501,7 +515,8 @@ std::unique_ptr<StaticTable> StaticTable::load(const StaticSpec& spec) {
     id.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   }
   TableBuilder b(spec, *table);
-  StaticFormat format = spec.format == StaticFormat::kAuto ? static_format_from_name(spec.path) : spec.format;
+  StaticFormat format =
+      spec.format == StaticFormat::kAuto ? static_format_from_name(spec.path) : spec.format;
   if (format == StaticFormat::kNdjson) b.ndjson_start();
   Line line;
   while (reader->next(&line)) {
@@ -512,7 +527,8 @@ std::unique_ptr<StaticTable> StaticTable::load(const StaticSpec& spec) {
     if (line.number == 1 && text.starts_with(kBom)) text.remove_prefix(kBom.size());
     if (format == StaticFormat::kAuto) {
       if (blank(text)) continue;
-      format = text[text.find_first_not_of(" \t")] == '{' ? StaticFormat::kNdjson : StaticFormat::kCsv;
+      format =
+          text[text.find_first_not_of(" \t")] == '{' ? StaticFormat::kNdjson : StaticFormat::kCsv;
       if (format == StaticFormat::kNdjson) b.ndjson_start();
     }
     if (format == StaticFormat::kCsv) {
@@ -599,7 +615,8 @@ struct JoinOperator::Impl {
         saved.mtime_ns = r.get_i64();
         r.expect_end();
         if (!(saved == plan->table->identity())) {
-          warn(opt.table.path + " is not the version the checkpoint's epochs were joined with "
+          warn(opt.table.path +
+               " is not the version the checkpoint's epochs were joined with "
                "(it changed since); the replayed epochs join with the file as it is now");
         }
       }
@@ -618,15 +635,17 @@ struct JoinOperator::Impl {
 
   Impl(const JoinOptions& o, Output& output, BadInputPolicy& b)
       : opt(o), out(output), bad(b), joins(o.how == JoinHow::kInner || o.how == JoinHow::kLeft) {
-    if (opt.on.empty()) throw usage_error("give the join key with --on KEY or --on STREAM_KEY=STATIC_KEY");
+    if (opt.on.empty())
+      throw usage_error("give the join key with --on KEY or --on STREAM_KEY=STATIC_KEY");
     if (!joins && (opt.table.select || opt.prefix)) {
       throw usage_error(std::string(opt.table.select ? "--select" : "--prefix") +
                         " goes with --how inner or left: semi and anti joins write the stream "
                         "records unchanged");
     }
     if (opt.prefix && opt.prefix->empty()) {
-      throw usage_error("--prefix must not be empty (a clashing static column would repeat a "
-                        "stream field's name)");
+      throw usage_error(
+          "--prefix must not be empty (a clashing static column would repeat a "
+          "stream field's name)");
     }
     if (opt.reload && opt.table.path == "-") {
       throw usage_error("--reload needs a file (--static -, stdin, cannot be read again)");
@@ -743,7 +762,8 @@ struct JoinOperator::Impl {
       case JoinHow::kInner:
         if (row == StaticTable::kNoRow) return;
         break;
-      case JoinHow::kLeft: break;
+      case JoinHow::kLeft:
+        break;
     }
     // The record without its closing brace; is it {}?
     std::string_view body = line.text;
@@ -760,7 +780,8 @@ struct JoinOperator::Impl {
     bool any_clash = false;
     for (std::size_t c = 0; c < clash.size(); ++c) {
       clash[c] = p.header_clash[c] ||
-                 (p.clash_at[c] >= 0 && values[static_cast<std::size_t>(p.clash_at[c])].type != JsonType::kMissing);
+                 (p.clash_at[c] >= 0 &&
+                  values[static_cast<std::size_t>(p.clash_at[c])].type != JsonType::kMissing);
       any_clash |= clash[c] != 0;
     }
     if (p.slow_clash) {
@@ -858,8 +879,9 @@ struct JoinOperator::Impl {
     const auto id = file_identity(opt.table.path);
     if (!id) {
       if (!missing_warned) {
-        warn(errno_text(opt.table.path) + "; keeping the table read before (checked again at "
-                                          "each epoch)");
+        warn(errno_text(opt.table.path) +
+             "; keeping the table read before (checked again at "
+             "each epoch)");
       }
       missing_warned = true;
       return;

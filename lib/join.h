@@ -72,7 +72,7 @@ std::optional<FileIdentity> file_identity(const std::string& path);
 struct StaticSpec {
   std::string path;
   StaticFormat format = StaticFormat::kAuto;
-  std::vector<std::string> keys;    // the static key columns, in --on order
+  std::vector<std::string> keys;  // the static key columns, in --on order
   // The output columns, in this order; nullopt: every column in file order
   // but the keys, except those listed in kept_keys.
   std::optional<std::vector<std::string>> select;
@@ -160,12 +160,12 @@ class StaticTable {
   std::string key_text_;
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
-  std::vector<std::uint32_t> next_;   // per row
-  std::vector<std::uint32_t> last_;   // per entry, while loading
+  std::vector<std::uint32_t> next_;  // per row
+  std::vector<std::uint32_t> last_;  // per entry, while loading
 };
 
 struct JoinOptions {
-  StaticSpec table;          // table.keys are filled from `on`
+  StaticSpec table;  // table.keys are filled from `on`
   std::vector<JoinKey> on;
   JoinHow how = JoinHow::kInner;
   // Put before a static column's name when the stream record has a field of

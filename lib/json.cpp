@@ -1,13 +1,13 @@
 #include "json.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cstring>
 #include <limits>
 #include <system_error>
-
-#include <simdjson.h>
 
 #include "error.h"
 #include "json_scan.h"
@@ -26,7 +26,8 @@ FieldPath FieldPath::parse(std::string_view dotted) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t dot = dotted.find('.', start);
-    std::string_view part = dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
+    std::string_view part =
+        dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
     if (part.empty()) {
       throw usage_error("field path '" + p.text_ + "' has an empty component (write a.b.c)");
     }
@@ -39,15 +40,22 @@ FieldPath FieldPath::parse(std::string_view dotted) {
 
 const char* json_type_name(JsonType t) {
   switch (t) {
-    case JsonType::kMissing: return "missing";
-    case JsonType::kNull: return "null";
-    case JsonType::kBool: return "a boolean";
+    case JsonType::kMissing:
+      return "missing";
+    case JsonType::kNull:
+      return "null";
+    case JsonType::kBool:
+      return "a boolean";
     case JsonType::kInt:
     case JsonType::kUint:
-    case JsonType::kDouble: return "a number";
-    case JsonType::kString: return "a string";
-    case JsonType::kObject: return "an object";
-    case JsonType::kArray: return "an array";
+    case JsonType::kDouble:
+      return "a number";
+    case JsonType::kString:
+      return "a string";
+    case JsonType::kObject:
+      return "an object";
+    case JsonType::kArray:
+      return "an array";
   }
   return "unknown";
 }
@@ -74,14 +82,30 @@ bool append_unescaped(std::string& out, const char*& p) {
     const char e = p[1];
     p += 2;
     switch (e) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '/': out.push_back('/'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '/':
+        out.push_back('/');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
       case 'u': {
         std::uint32_t cp;
         if (!hex4(p, &cp)) return false;
@@ -99,7 +123,8 @@ bool append_unescaped(std::string& out, const char*& p) {
         append_utf8(out, cp);
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 }
@@ -134,9 +159,12 @@ bool hex4(const char* p, std::uint32_t* v) {
   for (int i = 0; i < 4; ++i) {
     const char c = p[i];
     std::uint32_t d;
-    if (c >= '0' && c <= '9') d = static_cast<std::uint32_t>(c - '0');
-    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') d = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
-    else return false;
+    if (c >= '0' && c <= '9')
+      d = static_cast<std::uint32_t>(c - '0');
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+      d = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
+    else
+      return false;
     *v = *v << 4 | d;
   }
   return true;
@@ -219,11 +247,11 @@ bool JsonValidator::validate_object(std::string_view line, std::string* why) {
   impl_->root = result.value_unsafe();
   if (!impl_->root.is_object()) {
     dom::element_type t = impl_->root.type();
-    const char* name = t == dom::element_type::ARRAY    ? "an array"
-                       : t == dom::element_type::STRING ? "a string"
+    const char* name = t == dom::element_type::ARRAY        ? "an array"
+                       : t == dom::element_type::STRING     ? "a string"
                        : t == dom::element_type::NULL_VALUE ? "null"
-                       : t == dom::element_type::BOOL   ? "a boolean"
-                                                        : "a number";
+                       : t == dom::element_type::BOOL       ? "a boolean"
+                                                            : "a number";
     *why = std::string("not a JSON object but ") + name;
     return false;
   }
@@ -254,12 +282,29 @@ JsonValue JsonValidator::get(const FieldPath& path) {
     e = last;
   }
   switch (e.type()) {
-    case dom::element_type::NULL_VALUE: v.type = JsonType::kNull; break;
-    case dom::element_type::BOOL: v.type = JsonType::kBool; v.boolean = e.get_bool().value_unsafe(); break;
-    case dom::element_type::INT64: v.type = JsonType::kInt; v.i = e.get_int64().value_unsafe(); break;
-    case dom::element_type::UINT64: v.type = JsonType::kUint; v.u = e.get_uint64().value_unsafe(); break;
-    case dom::element_type::DOUBLE: v.type = JsonType::kDouble; v.d = e.get_double().value_unsafe(); break;
-    case dom::element_type::STRING: v.type = JsonType::kString; v.text = e.get_string().value_unsafe(); break;
+    case dom::element_type::NULL_VALUE:
+      v.type = JsonType::kNull;
+      break;
+    case dom::element_type::BOOL:
+      v.type = JsonType::kBool;
+      v.boolean = e.get_bool().value_unsafe();
+      break;
+    case dom::element_type::INT64:
+      v.type = JsonType::kInt;
+      v.i = e.get_int64().value_unsafe();
+      break;
+    case dom::element_type::UINT64:
+      v.type = JsonType::kUint;
+      v.u = e.get_uint64().value_unsafe();
+      break;
+    case dom::element_type::DOUBLE:
+      v.type = JsonType::kDouble;
+      v.d = e.get_double().value_unsafe();
+      break;
+    case dom::element_type::STRING:
+      v.type = JsonType::kString;
+      v.text = e.get_string().value_unsafe();
+      break;
     case dom::element_type::ARRAY:
     case dom::element_type::OBJECT:
       v.type = e.is_array() ? JsonType::kArray : JsonType::kObject;
@@ -276,13 +321,13 @@ struct RecordReader::Impl {
   od::parser parser;
   od::document doc;
   std::unique_ptr<FieldScanner> scanner;  // for read_fields' last set
-  std::uint64_t scanner_set = 0;  // its id
+  std::uint64_t scanner_set = 0;          // its id
   // The record read last, and whether `doc` is open on it: read_fields' fast
   // path leaves it closed, and get(), get_fields() and for_each_field() open
   // it when they need it.
   std::string_view line;
   bool doc_open = false;
-  std::vector<std::string> copies;  // get_fields with nesting paths
+  std::vector<std::string> copies;           // get_fields with nesting paths
   std::unique_ptr<JsonValidator> validator;  // error messages for non-objects
 };
 
@@ -293,7 +338,8 @@ bool RecordReader::open(std::string_view line, std::string* why) {
   failure_ = BadKind::kMalformed;
   impl_->line = line;
   impl_->doc_open = false;
-  auto err = impl_->parser.iterate(line.data(), line.size(), line.size() + kLinePadding).get(impl_->doc);
+  auto err =
+      impl_->parser.iterate(line.data(), line.size(), line.size() + kLinePadding).get(impl_->doc);
   if (err) {
     if (err == simdjson::UTF8_ERROR) failure_ = BadKind::kInvalidUtf8;
     *why = parse_reason(err);
@@ -374,7 +420,9 @@ JsonValue to_value(od::value val) {
   od::json_type t;
   if (val.type().get(t)) return v;
   switch (t) {
-    case od::json_type::null: v.type = JsonType::kNull; break;
+    case od::json_type::null:
+      v.type = JsonType::kNull;
+      break;
     case od::json_type::boolean: {
       bool b;
       if (!val.get_bool().get(b)) v.type = JsonType::kBool, v.boolean = b;
@@ -566,8 +614,9 @@ FieldSet::FieldSet(const std::vector<FieldPath>& paths) : paths_(paths) {
   static std::atomic<std::uint64_t> next_id{1};
   id_ = next_id++;
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    const auto same = std::find_if(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(i),
-                                   [&](const FieldPath& p) { return p.parts() == paths[i].parts(); });
+    const auto same =
+        std::find_if(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(i),
+                     [&](const FieldPath& p) { return p.parts() == paths[i].parts(); });
     if (same != paths.begin() + static_cast<std::ptrdiff_t>(i)) {
       aliases_.push_back({i, static_cast<std::size_t>(same - paths.begin())});
       continue;
@@ -575,7 +624,8 @@ FieldSet::FieldSet(const std::vector<FieldPath>& paths) : paths_(paths) {
     std::vector<Node>* level = &roots_;
     const auto& parts = paths[i].parts();
     for (std::size_t k = 0; k < parts.size(); ++k) {
-      auto it = std::find_if(level->begin(), level->end(), [&](const Node& n) { return n.name == parts[k]; });
+      auto it = std::find_if(level->begin(), level->end(),
+                             [&](const Node& n) { return n.name == parts[k]; });
       if (it == level->end()) {
         level->push_back(Node{parts[k], -1, {}});
         it = level->end() - 1;
@@ -611,7 +661,8 @@ namespace {
 
 // One pass over `obj`: fills out[] for the paths under `nodes`; stops once
 // every node of this level was seen.
-simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Node>& nodes, JsonValue* out);
+simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Node>& nodes,
+                                 JsonValue* out);
 
 }  // namespace
 
@@ -651,7 +702,8 @@ void clear_leaves(const std::vector<FieldSet::Node>& nodes, JsonValue* out) {
   }
 }
 
-simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Node>& nodes, JsonValue* out) {
+simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Node>& nodes,
+                                 JsonValue* out) {
   // Keys are compared as unescaped text, and a key repeated in one object
   // takes its last value (sx(7)): every field is looked at. (The fast path,
   // json_scan, leaves both cases to this one.)
@@ -683,8 +735,8 @@ simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Nod
 
 }  // namespace
 
-bool RecordReader::for_each_field(
-    const std::function<void(std::string_view, const JsonValue&)>& fn, std::string* why) {
+bool RecordReader::for_each_field(const std::function<void(std::string_view, const JsonValue&)>& fn,
+                                  std::string* why) {
   if (!ensure_doc(why)) return false;
   impl_->doc.rewind();
   od::object obj;
@@ -727,11 +779,21 @@ void append_json_string(std::string& out, std::string_view s) {
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";

@@ -1,8 +1,5 @@
 #include "key_set.h"
 
-#include "checkpoint_file.h"
-#include "error.h"
-
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -11,6 +8,9 @@
 #include <functional>
 #include <limits>
 #include <new>
+
+#include "checkpoint_file.h"
+#include "error.h"
 
 namespace sx {
 
@@ -95,7 +95,8 @@ bool ExpiringKeySet::insert(std::string_view key, std::uint64_t h, Micros expiry
   Segment* seg = nullptr;
   if ((n >> kSegmentBits) < first_segment_ + segments_.size()) {
     seg = segments_[(n >> kSegmentBits) - first_segment_].get();
-    if (seg && seg->bytes.size() + key.size() > std::numeric_limits<std::uint32_t>::max()) seg = nullptr;
+    if (seg && seg->bytes.size() + key.size() > std::numeric_limits<std::uint32_t>::max())
+      seg = nullptr;
     if (!seg) n = ((n >> kSegmentBits) + 1) << kSegmentBits;  // skip to the next segment's ids
   }
   if (!seg) {
@@ -216,8 +217,8 @@ void ExpiringKeySet::rehash(std::size_t capacity) {
 }
 
 std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoch,
-                                                                Micros expired_at,
-                                                                const PieceWriter& write) {
+                                                               Micros expired_at,
+                                                               const PieceWriter& write) {
   // More pieces than this in one segment (tiny epochs): write it whole once
   // instead, so that a restart does not read thousands of small files.
   constexpr std::size_t kMaxPieces = 64;
@@ -268,7 +269,8 @@ std::vector<ExpiringKeySet::Piece> ExpiringKeySet::save_pieces(std::int64_t epoc
         previous = static_cast<std::uint64_t>(e.expiry);
       }
       const std::uint64_t varint_bytes = bytes.size() - varints_at;
-      for (int i = 0; i < 8; ++i) bytes[varints_at - 8 + i] = static_cast<char>(varint_bytes >> (8 * i));
+      for (int i = 0; i < 8; ++i)
+        bytes[varints_at - 8 + i] = static_cast<char>(varint_bytes >> (8 * i));
       fixed(key_bytes);
       for (std::size_t j = piece.from; j < piece.to; ++j) {
         const Entry& e = seg->entries[j];

@@ -37,9 +37,10 @@ struct LineReader::Zstd {
   ~Zstd() { ZSTD_freeDStream(stream); }
 };
 
-
 LineReader::LineReader(int fd, std::string name, std::size_t max_line_bytes, bool owns_fd)
-    : fd_(fd), owns_fd_(owns_fd), name_(name == "-" ? "stdin" : std::move(name)),
+    : fd_(fd),
+      owns_fd_(owns_fd),
+      name_(name == "-" ? "stdin" : std::move(name)),
       max_line_(max_line_bytes) {
   cap_ = kBlock * 2;
   buf_.reset(new char[cap_ + kLinePadding]);
@@ -235,7 +236,8 @@ bool LineReader::unchanged_before_position() const {
   const std::string tail = consumed_tail();
   if (tail.empty()) return true;
   char now[kTailBytes];
-  const auto at = static_cast<off_t>(static_cast<std::uint64_t>(start_offset_) + consumed_ - tail.size());
+  const auto at =
+      static_cast<off_t>(static_cast<std::uint64_t>(start_offset_) + consumed_ - tail.size());
   const ssize_t r = ::pread(fd_, now, tail.size(), at);
   return r == static_cast<ssize_t>(tail.size()) && std::memcmp(now, tail.data(), tail.size()) == 0;
 }

@@ -19,11 +19,11 @@ namespace sx {
 inline constexpr std::size_t kLinePadding = 64;  // >= SIMDJSON_PADDING
 
 struct Line {
-  std::string_view text;       // without '\n' and a '\r' before it
-  std::uint64_t number = 0;    // 1-based line number in this input
-  std::uint64_t offset = 0;    // byte offset of the line start (decompressed stream)
-  bool too_long = false;       // longer than max_line_bytes: `text` is only its first bytes
-  bool unterminated = false;   // last line of the input had no final '\n'
+  std::string_view text;      // without '\n' and a '\r' before it
+  std::uint64_t number = 0;   // 1-based line number in this input
+  std::uint64_t offset = 0;   // byte offset of the line start (decompressed stream)
+  bool too_long = false;      // longer than max_line_bytes: `text` is only its first bytes
+  bool unterminated = false;  // last line of the input had no final '\n'
 };
 
 class LineReader {
@@ -79,7 +79,7 @@ class LineReader {
 
  private:
   struct Zstd;
-  bool fill();                          // false at EOF (nothing more now)
+  bool fill();  // false at EOF (nothing more now)
   void take_line(Line* line, std::size_t stop, bool terminated);
   std::size_t read_raw(char* dst, std::size_t n);
   std::size_t read_fd(char* dst, std::size_t n);

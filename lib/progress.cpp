@@ -26,7 +26,9 @@ EventTime wall_now() {
 }  // namespace
 
 ProgressWriter::ProgressWriter(const std::string& path, std::string stage)
-    : out_(Output::open_file(path, /*append=*/true)), stage_(std::move(stage)), last_(steady_us()) {}
+    : out_(Output::open_file(path, /*append=*/true)),
+      stage_(std::move(stage)),
+      last_(steady_us()) {}
 
 ProgressWriter::~ProgressWriter() = default;
 

@@ -24,9 +24,9 @@ class FieldUsage;
 
 // What a stage reports about its state at an epoch's end.
 struct StageStats {
-  std::uint64_t late_rows = 0;    // dropped by the watermark (cumulative)
-  std::uint64_t state_rows = 0;   // windows x groups, keys, ...
-  std::uint64_t state_bytes = 0;  // an estimate of their memory
+  std::uint64_t late_rows = 0;         // dropped by the watermark (cumulative)
+  std::uint64_t state_rows = 0;        // windows x groups, keys, ...
+  std::uint64_t state_bytes = 0;       // an estimate of their memory
   const FieldUsage* fields = nullptr;  // the fields its flags name (unseenFields)
 };
 
@@ -39,8 +39,8 @@ class ProgressWriter {
   // The end of epoch `id`: rows read and written in it, the watermark in
   // force (EventTime::none(): none yet), the stage's stats. Written and
   // flushed at once, so `tail -f` shows it.
-  void epoch(std::int64_t id, std::uint64_t input_rows, std::uint64_t output_rows, EventTime watermark,
-             const StageStats& stats);
+  void epoch(std::int64_t id, std::uint64_t input_rows, std::uint64_t output_rows,
+             EventTime watermark, const StageStats& stats);
 
  private:
   std::unique_ptr<Output> out_;

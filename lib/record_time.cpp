@@ -14,24 +14,29 @@ std::string headerless_reason(HeaderlessStart how, std::string_view first_line,
       return "the input is empty, without even an sx stream header: the stage before this one "
              "probably failed (see its error above)";
     case HeaderlessStart::kControl:
-      return std::string("the input has sx control records but no stream header before them: a "
-                         "filter between the stages (grep, jq) probably dropped it; let control "
-                         "records through, e.g. ") +
+      return std::string(
+                 "the input has sx control records but no stream header before them: a "
+                 "filter between the stages (grep, jq) probably dropped it; let control "
+                 "records through, e.g. ") +
              kJqKeepControl + " (sx(7), KEEPING CONTROL RECORDS)";
-    case HeaderlessStart::kRecord: break;
+    case HeaderlessStart::kRecord:
+      break;
   }
   std::string_view t = first_line;
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r'))
+    t.remove_suffix(1);
   while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
   if (t == "{" || t == "[") {
     return std::string("the input is not one JSON object per line (its first line is '") +
            std::string(t) +
            "'): pretty-printed JSON, as jq writes without -c? Use jq -c and let control records "
-           "through, e.g. " + kJqKeepControl;
+           "through, e.g. " +
+           kJqKeepControl;
   }
-  return std::string("the input has no sx stream header (its first line is a record): if a filter "
-                     "between the stages (jq, grep) dropped the control records, let them "
-                     "through, e.g. ") +
+  return std::string(
+             "the input has no sx stream header (its first line is a record): if a filter "
+             "between the stages (jq, grep) dropped the control records, let them "
+             "through, e.g. ") +
          kJqKeepControl + " (sx(7), KEEPING CONTROL RECORDS); if it is plain NDJSON, " +
          std::string(plain);
 }
@@ -45,7 +50,8 @@ StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o) {
   return info;
 }
 
-void check_time_flags(const StreamInfo* header, const TimeOverride& o, std::string_view zone_advice) {
+void check_time_flags(const StreamInfo* header, const TimeOverride& o,
+                      std::string_view zone_advice) {
   if (!header || o.field_given) return;
   const std::string from = header->source.empty() ? "upstream" : header->source;
   // Zones that read naive times alike are one: any spelling of UTC (Z, GMT,
@@ -135,9 +141,15 @@ bool EventTimeField::convert(const JsonValue& v, EventTime* t, BadKind* kind,
         }
       }
       break;
-    case JsonType::kInt: ok = parser_.parse_number(v.i, t, why); break;
-    case JsonType::kDouble: ok = parser_.parse_number(v.d, t, why); break;
-    case JsonType::kUint: *why = "time value " + std::to_string(v.u) + " is out of range"; break;
+    case JsonType::kInt:
+      ok = parser_.parse_number(v.i, t, why);
+      break;
+    case JsonType::kDouble:
+      ok = parser_.parse_number(v.d, t, why);
+      break;
+    case JsonType::kUint:
+      *why = "time value " + std::to_string(v.u) + " is out of range";
+      break;
     case JsonType::kMissing:
     case JsonType::kNull:
       *kind = BadKind::kNoTime;

@@ -36,8 +36,7 @@ std::string held_message(const std::string& path, pid_t pid) {
 
 }  // namespace
 
-RunLock::RunLock(const std::string& checkpoint, const std::string& stage, bool wait,
-                 bool committer)
+RunLock::RunLock(const std::string& checkpoint, const std::string& stage, bool wait, bool committer)
     : wait_(wait) {
   if (checkpoint.empty()) return;
   const CheckpointDir dir(checkpoint, stage);  // creates the folders, checks the name

@@ -37,7 +37,9 @@ void stop_on_signals() {
 Error interrupted_error() {
   const int sig = stop_signal();
   return Error(Error::Kind::kInterrupted,
-               std::string("stopped by ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal"));
+               std::string("stopped by ") + (sig == SIGINT    ? "SIGINT"
+                                             : sig == SIGTERM ? "SIGTERM"
+                                                              : "a signal"));
 }
 
 }  // namespace sx

@@ -7,7 +7,6 @@
 #include <cstdlib>
 
 #include "checkpoint.h"
-
 #include "cli.h"
 #include "error.h"
 #include "signals.h"
@@ -24,8 +23,9 @@ SinkFormat parse_sink_format(const std::string& name) {
 SinkOperator::SinkOperator(const SinkOptions& options, Output& out, BadInputPolicy& bad)
     : Operator(out), opt_(options), bad_(bad) {
   if (opt_.keep_control && opt_.format != SinkFormat::kNdjson) {
-    throw usage_error("--keep-control goes with --format ndjson only (tables and CSV are for "
-                      "people and other programs; keep the stream with --format ndjson)");
+    throw usage_error(
+        "--keep-control goes with --format ndjson only (tables and CSV are for "
+        "people and other programs; keep the stream with --format ndjson)");
   }
   if (opt_.checkpoint) {
     // The spill file of the held output: unlinked from the start, so that
@@ -66,9 +66,9 @@ void SinkOperator::release_held() {
     const std::uint64_t size = held_->bytes_written() - held_mark_;
     std::string chunk(std::min<std::uint64_t>(size, std::uint64_t{1} << 20), '\0');
     for (std::uint64_t off = 0; off < size;) {
-      const ssize_t n = ::pread(held_fd_, chunk.data(),
-                                std::min<std::uint64_t>(chunk.size(), size - off),
-                                static_cast<off_t>(off));
+      const ssize_t n =
+          ::pread(held_fd_, chunk.data(), std::min<std::uint64_t>(chunk.size(), size - off),
+                  static_cast<off_t>(off));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) throw io_error(errno_text("cannot read back the held rows"));
       out_.write({chunk.data(), static_cast<std::size_t>(n)});
@@ -96,9 +96,14 @@ bool SinkOperator::fields(const Line& line, const std::string& source, Emit&& em
                   reader_.for_each_field(
                       [&](std::string_view key, const JsonValue& v) {
                         switch (v.type) {
-                          case JsonType::kNull: emit(key, opt_.format == SinkFormat::kCsv ? "" : "null"); break;
-                          case JsonType::kBool: emit(key, v.boolean ? "true" : "false"); break;
-                          default: emit(key, v.text);
+                          case JsonType::kNull:
+                            emit(key, opt_.format == SinkFormat::kCsv ? "" : "null");
+                            break;
+                          case JsonType::kBool:
+                            emit(key, v.boolean ? "true" : "false");
+                            break;
+                          default:
+                            emit(key, v.text);
                         }
                       },
                       &why_);
@@ -116,12 +121,14 @@ void SinkOperator::on_record(const Line& line, const std::string& source) {
       target().write_line(line.text);
       break;
     case SinkFormat::kTable:
-      if (fields(line, source, [&](std::string_view k, std::string_view v) { table_->cell(k, v); })) {
+      if (fields(line, source,
+                 [&](std::string_view k, std::string_view v) { table_->cell(k, v); })) {
         table_->end_row();
       }
       break;
     case SinkFormat::kCsv:
-      if (fields(line, source, [&](std::string_view k, std::string_view v) { csv_->field(k, v); })) {
+      if (fields(line, source,
+                 [&](std::string_view k, std::string_view v) { csv_->field(k, v); })) {
         csv_->end_record(records_);
       }
       break;

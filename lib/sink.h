@@ -60,10 +60,10 @@ class SinkOperator : public Operator {
   SinkOptions opt_;
   BadInputPolicy& bad_;
   std::unique_ptr<Output> held_;
-  int held_fd_ = -1;                 // the spill file (unlinked) behind held_
-  std::uint64_t held_mark_ = 0;      // held_->bytes_written() at the last release
-  std::uint64_t held_rows_ = 0;      // data records held since the last epoch record
-  std::int64_t committed_ = -2;      // newest commit (-1: none; -2: not read yet)
+  int held_fd_ = -1;             // the spill file (unlinked) behind held_
+  std::uint64_t held_mark_ = 0;  // held_->bytes_written() at the last release
+  std::uint64_t held_rows_ = 0;  // data records held since the last epoch record
+  std::int64_t committed_ = -2;  // newest commit (-1: none; -2: not read yet)
   bool header_seen_ = false, final_seen_ = false;
   RecordReader reader_;
   std::string why_;

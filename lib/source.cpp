@@ -17,12 +17,12 @@
 #include "bad_input.h"
 #include "checkpoint.h"
 #include "cli.h"
-#include "progress.h"
 #include "error.h"
 #include "field_usage.h"
 #include "json.h"
 #include "json_scan.h"
 #include "line_reader.h"
+#include "progress.h"
 #include "record_time.h"
 #include "signals.h"
 #include "time_parser.h"
@@ -96,9 +96,9 @@ struct Source::Impl {
   BadInputPolicy bad;
   std::unique_ptr<EventTimeField> time;
   bool has_time = false;
-  FieldUsage usage;  // --time-field, when no record has it (misspelled?)
-  LineReader* spliced = nullptr;  // the file drained, when its lines may be spliced
-  JsonValidator validator;  // for lines the scanner is not sure of
+  FieldUsage usage;                    // --time-field, when no record has it (misspelled?)
+  LineReader* spliced = nullptr;       // the file drained, when its lines may be spliced
+  JsonValidator validator;             // for lines the scanner is not sure of
   std::unique_ptr<FieldSet> time_set;  // the time field, or nothing
   std::unique_ptr<FieldScanner> scanner;
   std::string why;
@@ -116,7 +116,7 @@ struct Source::Impl {
   // watermark, so that what it closes is committed (Spark's no-data batch).
   EventTime wm_epoch = EventTime::none();
   std::int64_t first_epoch = 0;  // the first epoch of this run
-  Micros last_data = 0;  // steady clock of the last record (follow idleness)
+  Micros last_data = 0;          // steady clock of the last record (follow idleness)
 
   // Checkpoints (--checkpoint): the position after each epoch, so a restart
   // goes on after the last committed one.
@@ -153,7 +153,7 @@ struct Source::Impl {
     timespec seen_mtime{};
   };
   std::vector<Tail> tails;
-  bool stop = false;             // --trigger once: the epoch is done
+  bool stop = false;  // --trigger once: the epoch is done
 
   // --progress, and the live line on a terminal.
   std::unique_ptr<ProgressWriter> progress;
@@ -161,10 +161,7 @@ struct Source::Impl {
   Micros line_started = 0, line_last = 0;
   Micros epoch_started = 0;  // steady clock when the current epoch began (--trigger interval)
 
-  Impl(SourceOptions o, Output& output)
-      : opt(std::move(o)),
-        out(output),
-        bad(opt.on_error) {
+  Impl(SourceOptions o, Output& output) : opt(std::move(o)), out(output), bad(opt.on_error) {
     if (!opt.stream.time_field.empty()) {
       time = std::make_unique<EventTimeField>(opt.stream);
       has_time = true;
@@ -309,7 +306,8 @@ struct Source::Impl {
     ++records;
     ++records_in_epoch;
     if (opt.progress_line && (records & 0xFFFF) == 0) show_progress(false);
-    if (opt.interval > 0 && (records & 0x3FF) == 0 && steady_now() - epoch_started >= opt.interval) {
+    if (opt.interval > 0 && (records & 0x3FF) == 0 &&
+        steady_now() - epoch_started >= opt.interval) {
       end_epoch();
     }
     if (max_records != 0 && records_in_epoch >= max_records) end_epoch();
@@ -357,10 +355,12 @@ struct Source::Impl {
     const double bps = secs > 0 ? static_cast<double>(done) / secs : 0;
     char buf[200];
     if (bytes_total > 0) {
-      const double left = bps > 0 ? static_cast<double>(bytes_total - std::min(done, bytes_total)) / bps : 0;
-      std::snprintf(buf, sizeof buf, "\rsx-read: %.1f of %.1f MB (%.0f%%), %.0f records/s, ETA %.0fs   ",
-                    static_cast<double>(done) / 1e6, static_cast<double>(bytes_total) / 1e6,
-                    100.0 * static_cast<double>(done) / static_cast<double>(bytes_total), rate, left);
+      const double left =
+          bps > 0 ? static_cast<double>(bytes_total - std::min(done, bytes_total)) / bps : 0;
+      std::snprintf(
+          buf, sizeof buf, "\rsx-read: %.1f of %.1f MB (%.0f%%), %.0f records/s, ETA %.0fs   ",
+          static_cast<double>(done) / 1e6, static_cast<double>(bytes_total) / 1e6,
+          100.0 * static_cast<double>(done) / static_cast<double>(bytes_total), rate, left);
     } else {
       std::snprintf(buf, sizeof buf, "\rsx-read: %.1f MB, %.0f records/s   ",
                     static_cast<double>(done) / 1e6, rate);
@@ -408,7 +408,11 @@ struct Source::Impl {
     for (const auto& t : tails) {
       if (t.reader) {
         file_pos[t.path] =
-            Position{t.path, t.dev, t.ino, t.offset, t.reader->raw_bytes_read(),
+            Position{t.path,
+                     t.dev,
+                     t.ino,
+                     t.offset,
+                     t.reader->raw_bytes_read(),
                      t.reader->position() == t.offset ? t.reader->consumed_tail() : std::string()};
       } else if (!t.pending) {
         file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
@@ -436,7 +440,8 @@ struct Source::Impl {
     const auto file = ckpt->read(c);
     if (!file) {
       throw data_error("checkpoint " + ckpt->dir() + ": epoch " + std::to_string(c) +
-                       " is committed but " + ckpt->stage() + "'s position for it is missing; "
+                       " is committed but " + ckpt->stage() +
+                       "'s position for it is missing; "
                        "was the checkpoint made with another --name? Start over with --reset");
     }
     check_fingerprint(ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c), file->meta,
@@ -464,7 +469,7 @@ struct Source::Impl {
         file_pos[p.path] = p;
       }
     }
-    wm_epoch = watermark;  // an older sx owes no epoch
+    wm_epoch = watermark;     // an older sx owes no epoch
     if (r.remaining() > 0) {  // the trailer; none in a position an older sx wrote
       for (auto& [path, p] : file_pos) p.raw = r.get_u64();
       wm_epoch.us = r.get_i64();
@@ -500,7 +505,8 @@ struct Source::Impl {
     }
     if (fresh.empty()) return;
     throw usage_error(
-        "checkpoint " + ckpt->dir() + " holds a stream that has ended: an earlier run without "
+        "checkpoint " + ckpt->dir() +
+        " holds a stream that has ended: an earlier run without "
         "--trigger read its input to the end, and its final watermark closed every window, so " +
         (fresh == "--follow" ? std::string("whatever --follow reads would be late")
                              : "the records of " + fresh + " (new or grown since) would be late") +
@@ -570,9 +576,12 @@ struct Source::Impl {
   static Position position_of(const std::string& path, const LineReader& reader) {
     struct stat st {};
     ::fstat(reader.fd(), &st);
-    return Position{path, static_cast<std::uint64_t>(st.st_dev),
-                    static_cast<std::uint64_t>(st.st_ino), reader.position(),
-                    reader.raw_bytes_read(), reader.consumed_tail()};
+    return Position{path,
+                    static_cast<std::uint64_t>(st.st_dev),
+                    static_cast<std::uint64_t>(st.st_ino),
+                    reader.position(),
+                    reader.raw_bytes_read(),
+                    reader.consumed_tail()};
   }
 
   // Whether `reader` reads the file `p` was saved for (device and inode).
@@ -619,8 +628,8 @@ struct Source::Impl {
       }
       // Shorter than the position, or no line ends there: truncated (and
       // perhaps written again) while sx-read was stopped.
-      warn(path + " was truncated while sx-read was stopped (it has " +
-           std::to_string(st.st_size) + " bytes now, and no line of it ends at byte " + off +
+      warn(path + " was truncated while sx-read was stopped (it has " + std::to_string(st.st_size) +
+           " bytes now, and no line of it ends at byte " + off +
            ", where the checkpoint had read it to): what it held after byte " + off +
            " before the truncation was not read (an unknown number of bytes); reading it from "
            "its start");
@@ -660,12 +669,15 @@ struct Source::Impl {
       warn(path + " was replaced while sx-read was stopped, and the file it was is no longer in " +
            dir + ": what that file held after byte " + off +
            ", where the checkpoint had read it to, was not read (an unknown number of bytes); "
-           "reading the new " + path + " from its start");
+           "reading the new " +
+           path + " from its start");
     } else if (old_size > p.offset) {
-      warn(path + " was replaced while sx-read was stopped: " +
-           std::to_string(old_size - p.offset) + " bytes of the old file (now " + old_name +
-           "), after byte " + off + " where the checkpoint had read it to, were not read; "
-           "reading the new " + path + " from its start");
+      warn(path +
+           " was replaced while sx-read was stopped: " + std::to_string(old_size - p.offset) +
+           " bytes of the old file (now " + old_name + "), after byte " + off +
+           " where the checkpoint had read it to, were not read; "
+           "reading the new " +
+           path + " from its start");
     }  // else the old file was read to its end: nothing is missed
     return reader;
   }
@@ -679,8 +691,9 @@ struct Source::Impl {
     const std::vector<std::string> files =
         expand_inputs(opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs);
     if (ckpt && std::find(files.begin(), files.end(), "-") != files.end()) {
-      throw usage_error("--checkpoint needs files or directories: a position in stdin cannot be "
-                        "found again after a restart");
+      throw usage_error(
+          "--checkpoint needs files or directories: a position in stdin cannot be "
+          "found again after a restart");
     }
     if (opt.progress_line) {
       for (const auto& path : files) {
@@ -825,7 +838,8 @@ struct Source::Impl {
     t.seen_mtime = st.st_mtim;
     if (t.reader->unchanged_before_position()) return;
     const std::string off = std::to_string(t.reader->position());
-    warn(t.path + " was rewritten in place (the bytes before byte " + off + ", where sx-read had "
+    warn(t.path + " was rewritten in place (the bytes before byte " + off +
+         ", where sx-read had "
          "read it to, changed" +
          (t.reader->raw_bytes_read() > t.reader->position()
               ? ", and the partial line after them was dropped"
@@ -867,7 +881,8 @@ struct Source::Impl {
         // then read the new one from its start.
         if (truncated) {
           warn(t.path + " was truncated (to " + std::to_string(st.st_size) + " bytes, below byte " +
-               std::to_string(t.reader->raw_bytes_read()) + " where sx-read had read it to): "
+               std::to_string(t.reader->raw_bytes_read()) +
+               " where sx-read had read it to): "
                "reading it from its start");
         }
         t.reader->set_follow(false);
@@ -913,10 +928,12 @@ void Source::run() {
     s.load_position();
     s.check_ended();
   } else if (s.opt.trigger != SourceOptions::Trigger::kContinuous) {
-    throw usage_error("--trigger available-now and once need --checkpoint DIR: the next run "
-                      "goes on where this one stopped");
+    throw usage_error(
+        "--trigger available-now and once need --checkpoint DIR: the next run "
+        "goes on where this one stopped");
   }
-  if (!s.opt.progress.empty()) s.progress = std::make_unique<ProgressWriter>(s.opt.progress, s.opt.name);
+  if (!s.opt.progress.empty())
+    s.progress = std::make_unique<ProgressWriter>(s.opt.progress, s.opt.name);
   StreamInfo header = s.opt.stream;
   header.source = "sx-read";
   s.out.write_line(make_stream_record(header));

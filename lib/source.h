@@ -22,7 +22,7 @@ struct SourceOptions {
   // file is one epoch and stdin cuts an epoch every kDefaultStdinRecords.
   std::uint64_t max_files_per_trigger = 0;
   std::uint64_t max_records_per_trigger = 0;
-  bool follow = false;                 // keep reading appended lines and new files
+  bool follow = false;                        // keep reading appended lines and new files
   Micros idle_epoch = 100 * kMicrosPerMilli;  // 0 = never end an epoch on idleness
   std::string on_error = "fail";
   std::size_t max_line_bytes = std::size_t{16} << 20;
@@ -33,7 +33,7 @@ struct SourceOptions {
   // --trigger: continuous (the default: the input's end ends the stream),
   // available-now (read what is there in epochs, checkpoint, stop without
   // ending the stream), once (one epoch, then the same).
-  std::string progress;  // --progress FILE (empty: none)
+  std::string progress;        // --progress FILE (empty: none)
   bool progress_line = false;  // a live progress line on stderr (a terminal)
   enum class Trigger { kContinuous, kAvailableNow, kOnce };
   Trigger trigger = Trigger::kContinuous;

@@ -37,8 +37,8 @@ void StreamOrder::check(const Control& control, const std::string& source, std::
       break;
     case ControlType::kWatermark:
       if (control.watermark < watermark_) {
-        throw data_error(at() + "the watermark goes back, from " + format_time(watermark_) + " to " +
-                         format_time(control.watermark) +
+        throw data_error(at() + "the watermark goes back, from " + format_time(watermark_) +
+                         " to " + format_time(control.watermark) +
                          ": watermarks never decrease; two streams were joined into one input, "
                          "or a filter upstream reordered the lines (keep control records in "
                          "place: see sx(7), KEEPING CONTROL RECORDS THROUGH FOREIGN FILTERS)");

@@ -57,7 +57,8 @@ void TableWriter::end_batch(std::int64_t batch_id) {
   out_.write("-------------------------------------------\nBatch: ");
   out_.write(std::to_string(batch_id));
   out_.write("\n-------------------------------------------\n");
-  const std::vector<std::string>& columns = rows_.empty() && columns_.empty() ? last_columns_ : columns_;
+  const std::vector<std::string>& columns =
+      rows_.empty() && columns_.empty() ? last_columns_ : columns_;
   std::vector<std::size_t> width(columns.size(), 3);
   for (std::size_t c = 0; c < columns.size(); ++c) {
     width[c] = std::max(width[c], display_width(columns[c]));

@@ -38,8 +38,8 @@ class TableWriter {
   Output& out_;
   std::size_t num_rows_;
   std::size_t truncate_;
-  std::vector<std::string> columns_;       // this batch's
-  std::vector<std::string> last_columns_;  // the last batch with rows
+  std::vector<std::string> columns_;            // this batch's
+  std::vector<std::string> last_columns_;       // the last batch with rows
   std::vector<std::vector<std::string>> rows_;  // cells by column index
   std::vector<std::string> current_;
   bool row_open_ = false;

@@ -104,14 +104,18 @@ Micros unit_for_magnitude(double v) {
 // iso8601); 0 when the format takes no numbers (a pattern).
 Micros number_unit(Kind kind, double magnitude) {
   switch (kind) {
-    case Kind::kPattern: return 0;
-    case Kind::kEpochS: return kMicrosPerSecond;
-    case Kind::kEpochMs: return kMicrosPerMilli;
-    case Kind::kEpochUs: return 1;
-    default: return unit_for_magnitude(magnitude);
+    case Kind::kPattern:
+      return 0;
+    case Kind::kEpochS:
+      return kMicrosPerSecond;
+    case Kind::kEpochMs:
+      return kMicrosPerMilli;
+    case Kind::kEpochUs:
+      return 1;
+    default:
+      return unit_for_magnitude(magnitude);
   }
 }
-
 
 }  // namespace
 

@@ -18,7 +18,8 @@ OutputMode parse_output_mode(const std::string& name) {
   if (name == "append") return OutputMode::kAppend;
   if (name == "update") return OutputMode::kUpdate;
   if (name == "complete") return OutputMode::kComplete;
-  throw usage_error("--mode: '" + name + "' is not an output mode (use append, update or complete)");
+  throw usage_error("--mode: '" + name +
+                    "' is not an output mode (use append, update or complete)");
 }
 
 namespace {
@@ -62,7 +63,8 @@ struct Table {
 
   std::uint32_t add(std::string_view key, std::size_t naggs) {
     const auto i = static_cast<std::uint32_t>(groups.size());
-    groups.push_back(Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false, 0});
+    groups.push_back(
+        Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false, 0});
     index.emplace(std::string(key), i);
     return i;
   }
@@ -195,7 +197,7 @@ struct WindowOperator::Impl {
   Micros min_session_end = kMaxEventTime;
   Table running;
   std::vector<std::pair<WindowState*, std::uint32_t>> changed;  // update mode, windows
-  std::vector<std::uint32_t> changed_running;                    // update mode, running
+  std::vector<std::uint32_t> changed_running;                   // update mode, running
 
   // Scratch (no allocation per record once warm).
   RecordReader reader;
@@ -227,11 +229,7 @@ struct WindowOperator::Impl {
   std::unique_ptr<StageCheckpoint> ckpt;
 
   Impl(const WindowOptions& o, Output& output, BadInputPolicy& b)
-      : opt(o),
-        out(output),
-        bad(b),
-        assigner(o.window),
-        kind(o.window.kind) {
+      : opt(o), out(output), bad(b), assigner(o.window), kind(o.window.kind) {
     const bool windowed = kind != WindowKind::kNone;
     mode = opt.mode.value_or(windowed ? OutputMode::kAppend : OutputMode::kUpdate);
     if (kind == WindowKind::kSession && mode == OutputMode::kUpdate) {
@@ -271,8 +269,8 @@ struct WindowOperator::Impl {
       throw usage_error("--time-zone " + z +
                         " no longer aligns day windows: it only says how to read timestamps "
                         "without an offset in plain NDJSON (no sx stream header). For days "
-                        "aligned to " + z + " give --window-time-zone " + z +
-                        " (and keep --time-zone " + z +
+                        "aligned to " +
+                        z + " give --window-time-zone " + z + " (and keep --time-zone " + z +
                         " only if the input is plain NDJSON with naive local times); for UTC "
                         "days, --window-time-zone UTC");
     }
@@ -284,7 +282,8 @@ struct WindowOperator::Impl {
       by.push_back(std::move(g.field));
       names.push_back(std::move(g.name));
     }
-    const std::vector<std::string> specs = opt.aggs.empty() ? std::vector<std::string>{"count"} : opt.aggs;
+    const std::vector<std::string> specs =
+        opt.aggs.empty() ? std::vector<std::string>{"count"} : opt.aggs;
     for (const auto& s : specs) {
       for (AggSpec& a : parse_aggs(s)) {
         names.push_back(a.name);
@@ -337,8 +336,9 @@ struct WindowOperator::Impl {
           std::to_string(assigner.max_windows()) + " windows (size / slide), more than the " +
           std::to_string(opt.max_windows_per_record) +
           " allowed: each record would update that many rows of state. Use a longer --slide "
-          "(at least " + format_duration((opt.window.size + opt.max_windows_per_record - 1) /
-                                         opt.max_windows_per_record) +
+          "(at least " +
+          format_duration((opt.window.size + opt.max_windows_per_record - 1) /
+                          opt.max_windows_per_record) +
           "), or raise --max-windows-per-record if that many windows are meant");
     }
     cache.resize(assigner.max_windows());
@@ -374,7 +374,8 @@ struct WindowOperator::Impl {
       throw usage_error(
           "--mode append needs windows: a running aggregation (no --tumbling, --window or "
           "--session) never finishes a row, unless it is grouped by the event-time field itself "
-          "(--by " + (in_info.time_field.empty() ? std::string("TIMEFIELD") : in_info.time_field) +
+          "(--by " +
+          (in_info.time_field.empty() ? std::string("TIMEFIELD") : in_info.time_field) +
           ", a row final once the watermark passes it); use --mode update (the changed rows each "
           "epoch) or --mode complete (the whole table each epoch), or add a window");
     }
@@ -382,9 +383,8 @@ struct WindowOperator::Impl {
     if (needs_time()) {
       if (in_info.time_field.empty()) {
         if (!header) {
-          const std::string why =
-              "sx-window cannot place records in time: " +
-              headerless_reason(how, first_line, "pass --time-field FIELD");
+          const std::string why = "sx-window cannot place records in time: " +
+                                  headerless_reason(how, first_line, "pass --time-field FIELD");
           if (how == HeaderlessStart::kEmpty) throw data_error(why);
           throw usage_error(why);
         }
@@ -400,7 +400,8 @@ struct WindowOperator::Impl {
     by_at = paths.size();
     paths.insert(paths.end(), by.begin(), by.end());
     by_instant.clear();
-    for (const auto& b : by) by_instant.push_back(!in_info.time_field.empty() && b.text() == in_info.time_field);
+    for (const auto& b : by)
+      by_instant.push_back(!in_info.time_field.empty() && b.text() == in_info.time_field);
     if (std::find(by_instant.begin(), by_instant.end(), true) != by_instant.end()) {
       StreamInfo instant = in_info;
       instant.time_shift = 0;
@@ -519,9 +520,11 @@ struct WindowOperator::Impl {
         const std::size_t before = running.groups.size();
         const std::uint32_t i = running.find_or_add(key, aggs.size());
         Group& g = running.groups[i];
-        if (running.groups.size() != before) grew(source, line, row_bytes(key.size(), aggs.size()), &g.bytes);
+        if (running.groups.size() != before)
+          grew(source, line, row_bytes(key.size(), aggs.size()), &g.bytes);
         if (t.us > g.last) g.last = t.us;
-        if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed_running.push_back(i);
+        if (mode == OutputMode::kUpdate && !g.changed)
+          g.changed = true, changed_running.push_back(i);
         targets.push_back(g.aggs.data());
         if (track_bytes) target_bytes.push_back(&g.bytes);
         break;
@@ -540,22 +543,23 @@ struct WindowOperator::Impl {
           WindowState& w = window_at(s, e, k, source, line);
           const std::size_t before = w.table.groups.size();
           const std::uint32_t i = w.table.find_or_add(key, aggs.size());
-          if (w.table.groups.size() != before) grew(source, line, row_bytes(key.size(), aggs.size()), &w.bytes);
+          if (w.table.groups.size() != before)
+            grew(source, line, row_bytes(key.size(), aggs.size()), &w.bytes);
           Group& g = w.table.groups[i];
-          if (mode == OutputMode::kUpdate && !g.changed) g.changed = true, changed.emplace_back(&w, i);
+          if (mode == OutputMode::kUpdate && !g.changed)
+            g.changed = true, changed.emplace_back(&w, i);
           targets.push_back(g.aggs.data());
           if (track_bytes) target_bytes.push_back(&w.bytes);
         });
         if (late_hits > 0) {
-          std::string reason =
-              late_hits == hits
-                  ? "late: the watermark " + time_text(wm.us) + " had closed " +
-                        (hits == 1 ? "its window" : "all its windows") + " (event time " +
-                        time_text(t.us) + ")"
-                  : "partly late: the watermark " + time_text(wm.us) + " had closed " +
-                        std::to_string(late_hits) + " of its " + std::to_string(hits) +
-                        " windows (those ending by " + time_text(late_end) +
-                        "); applied to the others";
+          std::string reason = late_hits == hits
+                                   ? "late: the watermark " + time_text(wm.us) + " had closed " +
+                                         (hits == 1 ? "its window" : "all its windows") +
+                                         " (event time " + time_text(t.us) + ")"
+                                   : "partly late: the watermark " + time_text(wm.us) +
+                                         " had closed " + std::to_string(late_hits) + " of its " +
+                                         std::to_string(hits) + " windows (those ending by " +
+                                         time_text(late_end) + "); applied to the others";
           note_late(late_hits == hits, source, line, reason);
         }
         break;
@@ -603,7 +607,8 @@ struct WindowOperator::Impl {
         *target_bytes[j] += grown;
         state_bytes += grown;
       }
-      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0)
+        too_many_bytes(source, line);
     }
   }
 
@@ -654,7 +659,8 @@ struct WindowOperator::Impl {
 
   // One more row of state (a window's group, a session, a running key) of
   // `bytes`, charged to *counter as well.
-  void grew(const std::string& source, const Line& line, std::uint64_t bytes, std::uint64_t* counter) {
+  void grew(const std::string& source, const Line& line, std::uint64_t bytes,
+            std::uint64_t* counter) {
     *counter += bytes;
     state_bytes += bytes;
     if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
@@ -665,12 +671,15 @@ struct WindowOperator::Impl {
                      "lower the watermark delay, or add --ttl to a running aggregation");
   }
 
-  void note_late(bool whole, const std::string& source, const Line& line, const std::string& reason) {
+  void note_late(bool whole, const std::string& source, const Line& line,
+                 const std::string& reason) {
     ++(whole ? late : partly_late);
-    if (late_out) late_out->write_line(make_reject_record(source, line.number, reason, line.text, false));
+    if (late_out)
+      late_out->write_line(make_reject_record(source, line.number, reason, line.text, false));
   }
 
-  WindowState& window_at(Micros s, Micros e, std::size_t k, const std::string& source, const Line& line) {
+  WindowState& window_at(Micros s, Micros e, std::size_t k, const std::string& source,
+                         const Line& line) {
     CacheEntry& c = cache[k];
     if (c.w && c.start == s && c.end == e) return *c.w;
     auto [it, inserted] = windows.try_emplace({e, s});
@@ -678,7 +687,8 @@ struct WindowOperator::Impl {
       it->second.start = s, it->second.end = e;
       it->second.bytes = kWindowBytes;
       state_bytes += kWindowBytes;
-      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0)
+        too_many_bytes(source, line);
     }
     c = {s, e, &it->second};
     return it->second;
@@ -702,7 +712,8 @@ struct WindowOperator::Impl {
       Session& into = list[first];
       into.start = std::min(into.start, x.start);
       into.end = std::max(into.end, x.end);
-      for (std::size_t a = 0; a < aggs.size(); ++a) agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
+      for (std::size_t a = 0; a < aggs.size(); ++a)
+        agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
       into.bytes += x.bytes;  // the merged row's fixed part stays counted, an overestimate
       list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
       --state_rows;
@@ -718,7 +729,8 @@ struct WindowOperator::Impl {
 
   // ---- output ----
 
-  void write_row(const Micros* start, Micros end, std::string_view k, const std::vector<AggState>& a) {
+  void write_row(const Micros* start, Micros end, std::string_view k,
+                 const std::vector<AggState>& a) {
     row.assign("{");
     if (start) {
       char buf[kMaxTimeText];
@@ -791,7 +803,8 @@ struct WindowOperator::Impl {
     if (w <= wm && w != EventTime::end()) return;
     wm = std::max(wm, w);
     if (mode == OutputMode::kComplete) return;
-    if (mode == OutputMode::kUpdate && (!changed.empty() || !changed_running.empty())) emit_changes();
+    if (mode == OutputMode::kUpdate && (!changed.empty() || !changed_running.empty()))
+      emit_changes();
     while (!windows.empty() && windows.begin()->first.first <= wm.us) {
       if (mode == OutputMode::kAppend) emit_window(windows.begin()->second);
       state_rows -= windows.begin()->second.table.groups.size();
@@ -807,8 +820,8 @@ struct WindowOperator::Impl {
         if (running.groups[i].last + opt.ttl < wm.us) {
           state_bytes -= running.groups[i].bytes;
           running.remove(i), --state_rows;
-        }
-        else ++i;
+        } else
+          ++i;
       }
     }
   }
@@ -821,7 +834,8 @@ struct WindowOperator::Impl {
     for (std::uint32_t i = 0; i < running.groups.size();) {
       Group& g = running.groups[i];
       if (g.last <= wm.us) {
-        if (mode == OutputMode::kAppend) closed.push_back(Group{g.key, std::move(g.aggs), g.last, false, 0});
+        if (mode == OutputMode::kAppend)
+          closed.push_back(Group{g.key, std::move(g.aggs), g.last, false, 0});
         state_bytes -= g.bytes;
         running.remove(i);
         --state_rows;

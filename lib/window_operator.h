@@ -28,11 +28,11 @@ OutputMode parse_output_mode(const std::string& name);
 
 struct WindowOptions {
   WindowSpec window;
-  std::vector<std::string> by;       // group key paths
-  std::vector<std::string> aggs;     // --agg specs; none: count
-  std::optional<OutputMode> mode;    // not given: append (update for running aggregations)
-  Micros ttl = -1;                   // running aggregations: drop a key after this silence
-  std::string late_file;             // --late FILE
+  std::vector<std::string> by;              // group key paths
+  std::vector<std::string> aggs;            // --agg specs; none: count
+  std::optional<OutputMode> mode;           // not given: append (update for running aggregations)
+  Micros ttl = -1;                          // running aggregations: drop a key after this silence
+  std::string late_file;                    // --late FILE
   std::uint64_t max_state_rows = 10000000;  // 0: no limit
   // --max-state-bytes: the state's estimated bytes (rows, keys, the values of
   // collect_list and count_distinct); 0: no limit.

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
-  tzdata zstd jq man-db groff-base
+  tzdata zstd jq man-db groff-base clang-format
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(miller datamash time hyperfine)

@@ -60,15 +60,17 @@ TEST_CASE("issue 11 item 03: count_if parses every comparison operator") {
     const char* match;
     const char* name;
   };
-  for (const Case& c : {Case{"count_if(status>=500)", CmpOp::kGe, "status", "500", "count_if_status_ge_500"},
-                        Case{"count_if(status > 500)", CmpOp::kGt, "status", "500", "count_if_status_gt_500"},
-                        Case{"count_if(status<=499)", CmpOp::kLe, "status", "499", "count_if_status_le_499"},
-                        Case{"count_if(status<499)", CmpOp::kLt, "status", "499", "count_if_status_lt_499"},
-                        Case{"count_if(status==500)", CmpOp::kEq, "status", "500", "count_if_status_500"},
-                        Case{"count_if(status=500)", CmpOp::kEq, "status", "500", "count_if_status_500"},
-                        Case{"count_if(status!=500)", CmpOp::kNe, "status", "500", "count_if_status_ne_500"},
-                        Case{"count_if(status<>500)", CmpOp::kNe, "status", "500", "count_if_status_ne_500"},
-                        Case{"count_if(http.code >= '5')", CmpOp::kGe, "http.code", "5", "count_if_http_code_ge_5"}}) {
+  for (const Case& c :
+       {Case{"count_if(status>=500)", CmpOp::kGe, "status", "500", "count_if_status_ge_500"},
+        Case{"count_if(status > 500)", CmpOp::kGt, "status", "500", "count_if_status_gt_500"},
+        Case{"count_if(status<=499)", CmpOp::kLe, "status", "499", "count_if_status_le_499"},
+        Case{"count_if(status<499)", CmpOp::kLt, "status", "499", "count_if_status_lt_499"},
+        Case{"count_if(status==500)", CmpOp::kEq, "status", "500", "count_if_status_500"},
+        Case{"count_if(status=500)", CmpOp::kEq, "status", "500", "count_if_status_500"},
+        Case{"count_if(status!=500)", CmpOp::kNe, "status", "500", "count_if_status_ne_500"},
+        Case{"count_if(status<>500)", CmpOp::kNe, "status", "500", "count_if_status_ne_500"},
+        Case{"count_if(http.code >= '5')", CmpOp::kGe, "http.code", "5",
+             "count_if_http_code_ge_5"}}) {
     CAPTURE(c.spec);
     const auto s = sx::parse_agg(c.spec);
     CHECK(s.kind == AggKind::kCountIf);
@@ -81,8 +83,7 @@ TEST_CASE("issue 11 item 03: count_if parses every comparison operator") {
 }
 
 TEST_CASE("issue 11 item 03: count_if compares numbers numerically with every operator") {
-  const auto values = {num("499"), num("500"), num("503"), num("500.5"),
-                       null()};
+  const auto values = {num("499"), num("500"), num("503"), num("500.5"), null()};
   CHECK(count("count_if(status>=500)", values) == 3);
   CHECK(count("count_if(status>500)", values) == 2);
   CHECK(count("count_if(status<=500)", values) == 2);
@@ -118,8 +119,8 @@ TEST_CASE("issue 11 item 03: count_if orders strings, times and booleans") {
                str("2024-01-01T09:59:59Z")}) == 1);
   CHECK(count("count_if(ts<'2024-01-01T10:00:00Z')", {str("2024-01-01T11:30:00+02:00")}) == 1);
   // Booleans: false < true; strings cast as Spark casts to boolean.
-  CHECK(count("count_if(ok=true)", {boolean(true), str("yes"), str("t"), boolean(false),
-                                    str("maybe")}) == 3);
+  CHECK(count("count_if(ok=true)",
+              {boolean(true), str("yes"), str("t"), boolean(false), str("maybe")}) == 3);
   CHECK(count("count_if(ok>false)", {boolean(true), boolean(false)}) == 1);
   // Booleans and numbers, objects, nulls: no comparison, whatever the operator.
   CHECK(count("count_if(ok!=1)", {boolean(true), i11_object(), null()}) == 0);

@@ -152,9 +152,9 @@ TEST_CASE("parse_agg: 'as NAME' renames") {
 }
 
 TEST_CASE("parse_agg: bad specs are usage errors") {
-  for (const char* bad : {"median(x)", "", "sum", "sum()", "sum(x", "count(x)", "count_if(x)",
-                          "count_if(=1)", "sum(a..b)", "sum(.a)", "avg()", "first", "frist(x)",
-                          "sum(x) as"}) {
+  for (const char* bad :
+       {"median(x)", "", "sum", "sum()", "sum(x", "count(x)", "count_if(x)", "count_if(=1)",
+        "sum(a..b)", "sum(.a)", "avg()", "first", "frist(x)", "sum(x) as"}) {
     CAPTURE(bad);
     CHECK(error_kind([&] { sx::parse_agg(bad); }) == sx::Error::Kind::kUsage);
   }
@@ -235,8 +235,7 @@ constexpr const char* kMin128 = "-170141183460469231731687303715884105728";
 TEST_CASE("integer sum overflow is a data error") {
   CHECK(error_kind([] { run("sum(v)", {str(kMax128), num("1")}); }) == sx::Error::Kind::kData);
   CHECK(error_kind([] { run("sum(v)", {str(kMin128), num("-1")}); }) == sx::Error::Kind::kData);
-  CHECK(error_kind([] { merged("sum(v)", {str(kMax128)}, {num("1")}); }) ==
-        sx::Error::Kind::kData);
+  CHECK(error_kind([] { merged("sum(v)", {str(kMax128)}, {num("1")}); }) == sx::Error::Kind::kData);
   try {
     run("sum(v)", {str(kMax128), num("1")});
     FAIL("no error");
@@ -440,7 +439,7 @@ TEST_CASE("collect_list keeps non-null values in arrival order") {
 
 TEST_CASE("count_if compares numbers numerically") {
   // 7 matches 7, 7.0 and "7"; 8, null and a missing field do not.
-  const std::initializer_list<JsonValue> values = {num("7"), str("7"), num("7.0"), num("8"),
+  const std::initializer_list<JsonValue> values = {num("7"), str("7"),  num("7.0"), num("8"),
                                                    null(),   missing(), num("70")};
   CHECK(run("count_if(x=7)", values) == "3");
   CHECK(run("count_if(x=7.0)", {num("7"), num("7.0"), num("7.5")}) == "2");
@@ -451,9 +450,8 @@ TEST_CASE("count_if compares numbers numerically") {
 }
 
 TEST_CASE("count_if compares other values by text") {
-  CHECK(run("count_if(event_type=purchase)",
-            {str("purchase"), str("view"), str("purchase"), null(), missing(), str("Purchase")}) ==
-        "2");
+  CHECK(run("count_if(event_type=purchase)", {str("purchase"), str("view"), str("purchase"), null(),
+                                              missing(), str("Purchase")}) == "2");
   CHECK(run("count_if(flag=true)", {boolean(true), str("true"), boolean(false), null()}) == "2");
   CHECK(run("count_if(kind!=view)", {str("purchase"), str("view"), str("cart")}) == "2");
   // A null never equals anything, not even the word null.

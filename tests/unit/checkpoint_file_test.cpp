@@ -16,8 +16,8 @@
 #include <random>
 #include <string>
 
-#include "test_files.h"
 #include "error.h"
+#include "test_files.h"
 
 namespace fs = std::filesystem;
 using sx::CheckpointMeta;
@@ -28,9 +28,6 @@ namespace {
 using sx_test::slurp;
 using sx_test::spit;
 using sx_test::TempDir;
-
-
-
 
 CheckpointMeta sample_meta() {
   return {"sx-window", 42, {{"tumbling", "5m"}, {"by", "event_type"}, {"agg", "count"}}};

@@ -45,8 +45,9 @@ TEST_CASE("writers and parser agree") {
   info.watermark_delay = 10 * sx::kMicrosPerMinute;
   info.source = "sx-read";
   const std::string rec = sx::make_stream_record(info);
-  CHECK(rec ==
-        R"({"@sx":"stream","v":1,"source":"sx-read","time_field":"ts","time_format":"auto","time_zone":"UTC","watermark_delay":"10m"})");
+  CHECK(
+      rec ==
+      R"({"@sx":"stream","v":1,"source":"sx-read","time_field":"ts","time_format":"auto","time_zone":"UTC","watermark_delay":"10m"})");
   auto s = parse(rec, &why);
   REQUIRE(s);
   CHECK(s->type == ControlType::kStream);

@@ -19,10 +19,10 @@
 #include <random>
 #include <string>
 
-#include "test_files.h"
 #include "bad_input.h"
 #include "checkpoint.h"
 #include "error.h"
+#include "test_files.h"
 
 namespace fs = std::filesystem;
 
@@ -31,9 +31,6 @@ namespace {
 using sx_test::slurp;
 using sx_test::spit;
 using sx_test::TempDir;
-
-
-
 
 std::string unzstd(const std::string& bytes, int* frames = nullptr) {
   std::string out;

@@ -1,11 +1,10 @@
 // issue 11 item 4: fields named by flags that no record had.
-#include "field_usage.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "field_usage.h"
 #include "json.h"
 
 namespace {
@@ -35,14 +34,16 @@ std::vector<std::string> unseen_after(const std::vector<std::string>& paths,
 
 TEST_CASE("issue 11 item 04: FieldUsage reports fields no record had, with a did-you-mean") {
   CHECK(unseen_after({"user_idd"}, {R"({"user_id":1})"}) ==
-        std::vector<std::string>{"--by: no record had the field \"user_idd\" (did you mean \"user_id\"?)"});
+        std::vector<std::string>{
+            "--by: no record had the field \"user_idd\" (did you mean \"user_id\"?)"});
   // Seen in a later record, or null: not reported.
   CHECK(unseen_after({"a"}, {R"({"b":1})", R"({"b":2})", R"({"a":null})"}).empty());
   // No record at all: nothing to say.
   CHECK(unseen_after({"a"}, {}).empty());
   // A nested path with a misspelled first key; a dotted name for a flat key.
   CHECK(unseen_after({"devv.os"}, {R"({"dev":{"os":"ios"}})"}) ==
-        std::vector<std::string>{"--by: no record had the field \"devv.os\" (did you mean \"dev.os\"?)"});
+        std::vector<std::string>{
+            "--by: no record had the field \"devv.os\" (did you mean \"dev.os\"?)"});
   CHECK(unseen_after({"dev.oss"}, {R"({"dev":{"os":"ios"}})"}) ==
         std::vector<std::string>{"--by: no record had the field \"dev.oss\""});
   // Nothing near: the keys the records have.

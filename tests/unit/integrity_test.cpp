@@ -48,7 +48,8 @@ TEST_CASE("issue 11 item 09: a stage refuses a stream out of order") {
   sx::StreamOrder a = order, b = order, c = order, d = order;
   CHECK(order_error(a, R"({"@sx":"stream","v":1})", 7)
             .starts_with("in:7: a second stream header (the first was at line 1)"));
-  CHECK(order_error(b, R"({"@sx":"epoch","id":2})", 7).starts_with("in:7: epoch 2 again after epoch 2"));
+  CHECK(order_error(b, R"({"@sx":"epoch","id":2})", 7)
+            .starts_with("in:7: epoch 2 again after epoch 2"));
   CHECK(order_error(c, R"({"@sx":"epoch","id":1})", 7).starts_with("in:7: epoch 1 after epoch 2"));
   CHECK(order_error(d, R"({"@sx":"watermark","t":"2024-01-01T00:00:04Z"})", 7)
             .starts_with("in:7: the watermark goes back, from 2024-01-01T00:00:05Z to "

@@ -1,4 +1,6 @@
 // sx-join: the CSV parser, key equality, the static table and the operator.
+#include "join.h"
+
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -7,14 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "test_files.h"
 #include "bad_input.h"
 #include "control_record.h"
 #include "csv_reader.h"
 #include "error.h"
-#include "join.h"
 #include "json.h"
 #include "output.h"
+#include "test_files.h"
 
 namespace {
 
@@ -113,7 +114,8 @@ std::string run_join(const sx::JoinOptions& opt, const std::vector<std::string>&
   return s;
 }
 
-sx::JoinOptions options(const TempFile& f, const std::string& on, sx::JoinHow how = sx::JoinHow::kInner) {
+sx::JoinOptions options(const TempFile& f, const std::string& on,
+                        sx::JoinHow how = sx::JoinHow::kInner) {
   sx::JoinOptions o;
   o.table.path = f.path;
   o.on.push_back(sx::parse_join_key(on));
@@ -291,7 +293,9 @@ TEST_CASE("join static table: CSV columns, values and the index") {
 }
 
 TEST_CASE("join static table: --select, composite keys, a byte order mark") {
-  TempFile f("t.csv", "\xEF\xBB\xBF" "a,b,c,d\n1,x,2,p\n1,y,2,q\n1,x,3,r\n");
+  TempFile f("t.csv",
+             "\xEF\xBB\xBF"
+             "a,b,c,d\n1,x,2,p\n1,y,2,q\n1,x,3,r\n");
   auto spec = spec_for(f, {"a", "c"});
   spec.select = std::vector<std::string>{"d", "a"};
   auto t = sx::StaticTable::load(spec);
@@ -345,7 +349,8 @@ TEST_CASE("join static table: malformed files name the file and line") {
   TempFile b("b.csv", "id,x\n1,\"open\n2,3\n");
   CHECK(load_error(spec_for(b, {"id"})).starts_with(b.path + ":2: unterminated quoted field"));
   TempFile c("c.csv", "id,x\n1,\"a\"b\n");
-  CHECK(load_error(spec_for(c, {"id"})).starts_with(c.path + ":2: field 2: text after a closing quote"));
+  CHECK(load_error(spec_for(c, {"id"}))
+            .starts_with(c.path + ":2: field 2: text after a closing quote"));
   TempFile d("d.csv", "id,x,id\n");
   CHECK(load_error(spec_for(d, {"id"})) == d.path + ":1: the header names column \"id\" twice");
   TempFile e("e.csv", "id,,x\n");
@@ -362,8 +367,9 @@ TEST_CASE("join static table: malformed files name the file and line") {
   TempFile k("k.csv", "id,x\n1,0123456789\n");
   auto spec = spec_for(k, {"id"});
   spec.max_line_bytes = 8;
-  CHECK(load_error(spec) == k.path + ":2: line longer than --max-line-bytes (8 bytes); raise it with "
-                              "--max-line-bytes if such lines are expected");
+  CHECK(load_error(spec) == k.path +
+                                ":2: line longer than --max-line-bytes (8 bytes); raise it with "
+                                "--max-line-bytes if such lines are expected");
 }
 
 TEST_CASE("join static table: a missing key or --select column is a usage error") {
@@ -374,7 +380,8 @@ TEST_CASE("join static table: a missing key or --select column is a usage error"
   CHECK(kind == sx::Error::Kind::kUsage);
   auto spec = spec_for(a, {"user_id"});
   spec.select = std::vector<std::string>{"tier"};
-  CHECK(load_error(spec, &kind) == "--select: " + a.path + " has no column \"tier\" (its columns: user_id, name)");
+  CHECK(load_error(spec, &kind) ==
+        "--select: " + a.path + " has no column \"tier\" (its columns: user_id, name)");
   CHECK(kind == sx::Error::Kind::kUsage);
   TempFile b("users.ndjson", "{\"user_id\":1}\n{\"name\":\"x\"}\n");
   CHECK(load_error(spec_for(b, {"uid"}), &kind) ==
@@ -400,8 +407,9 @@ TEST_CASE("join static table: many rows and keys") {
 
 TEST_CASE("join operator: inner, left, semi and anti (the seed's fruit example)") {
   TempFile f("categories.csv", "id,category\n1,fruit\n2,fruit\n4,vegetable\n");
-  const std::vector<std::string> in = {
-      R"({"id":"1","value":"apple"})", R"({"id":"2","value":"banana"})", R"({"id":"3","value":"carrot"})"};
+  const std::vector<std::string> in = {R"({"id":"1","value":"apple"})",
+                                       R"({"id":"2","value":"banana"})",
+                                       R"({"id":"3","value":"carrot"})"};
   CHECK(run_join(options(f, "id"), in) ==
         "{\"id\":\"1\",\"value\":\"apple\",\"category\":\"fruit\"}\n"
         "{\"id\":\"2\",\"value\":\"banana\",\"category\":\"fruit\"}\n");
@@ -415,9 +423,9 @@ TEST_CASE("join operator: inner, left, semi and anti (the seed's fruit example)"
 
 TEST_CASE("join operator: 1, 1.0, \"1\" and true match; null and missing keys never do") {
   TempFile f("t.csv", "k,v\n1,one\ntrue,yes\n,nothing\n");
-  const std::vector<std::string> in = {
-      R"({"k":1})", R"({"k":1.0})", R"({"k":"1"})", R"({"k":1e0})", R"({"k":true})",
-      R"({"k":"01"})", R"({"k":null})", R"({"x":1})", R"({"k":""})"};
+  const std::vector<std::string> in = {R"({"k":1})",    R"({"k":1.0})",  R"({"k":"1"})",
+                                       R"({"k":1e0})",  R"({"k":true})", R"({"k":"01"})",
+                                       R"({"k":null})", R"({"x":1})",    R"({"k":""})"};
   CHECK(run_join(options(f, "k", sx::JoinHow::kLeft), in) ==
         "{\"k\":1,\"v\":\"one\"}\n"
         "{\"k\":1.0,\"v\":\"one\"}\n"
@@ -436,20 +444,23 @@ TEST_CASE("join operator: clashing names get the prefix, per record") {
   TempFile f("users.csv", "id,name,tier\n1,Alice,gold\n");
   const std::vector<std::string> in = {R"({"id":1,"name":"a1"})", R"({"id":1})",
                                        R"({"name":"x","id":1,"tier":null})"};
-  CHECK(run_join(options(f, "id"), in) ==
-        "{\"id\":1,\"name\":\"a1\",\"users_name\":\"Alice\",\"tier\":\"gold\"}\n"
-        "{\"id\":1,\"name\":\"Alice\",\"tier\":\"gold\"}\n"
-        "{\"name\":\"x\",\"id\":1,\"tier\":null,\"users_name\":\"Alice\",\"users_tier\":\"gold\"}\n");
+  CHECK(
+      run_join(options(f, "id"), in) ==
+      "{\"id\":1,\"name\":\"a1\",\"users_name\":\"Alice\",\"tier\":\"gold\"}\n"
+      "{\"id\":1,\"name\":\"Alice\",\"tier\":\"gold\"}\n"
+      "{\"name\":\"x\",\"id\":1,\"tier\":null,\"users_name\":\"Alice\",\"users_tier\":\"gold\"}\n");
   auto o = options(f, "id", sx::JoinHow::kLeft);
   o.prefix = "u_";
-  CHECK(run_join(o, {R"({"id":2,"tier":0})"}) == "{\"id\":2,\"tier\":0,\"name\":null,\"u_tier\":null}\n");
+  CHECK(run_join(o, {R"({"id":2,"tier":0})"}) ==
+        "{\"id\":2,\"tier\":0,\"name\":null,\"u_tier\":null}\n");
 }
 
 // Spark's df.join(static, df.a == static.b) keeps both columns (issue 11 item 19).
 TEST_CASE("join operator: --on a=b keeps b; dotted stream keys; spaces and {}") {
   TempFile f("t.ndjson", "{\"uid\":7,\"name\":\"Gus\"}\n");
   auto o = options(f, "user.id=uid", sx::JoinHow::kLeft);
-  CHECK(run_join(o, {R"({"user":{"id":7},"n":1})", R"(  { "user" : { "id" : "7" } }  )", "{}", " { } "}) ==
+  CHECK(run_join(o, {R"({"user":{"id":7},"n":1})", R"(  { "user" : { "id" : "7" } }  )", "{}",
+                     " { } "}) ==
         "{\"user\":{\"id\":7},\"n\":1,\"uid\":7,\"name\":\"Gus\"}\n"
         "  { \"user\" : { \"id\" : \"7\" } ,\"uid\":7,\"name\":\"Gus\"}\n"
         "{\"uid\":null,\"name\":null}\n"
@@ -468,22 +479,29 @@ TEST_CASE("join operator: control records pass through in order") {
   TempFile f("t.csv", "k,v\na,1\n");
   const std::vector<std::string> in = {
       R"({"@sx":"stream","v":1,"source":"sx-read","time_field":"t","time_format":"auto","time_zone":"UTC"})",
-      R"({"k":"a","t":1})", R"({"@sx":"epoch","id":0})", R"({"@sx":"watermark","t":"2023-07-30T10:00:00Z"})",
-      R"({"@sx":"custom","x":[1]})", R"({"k":"b","t":2})", R"({"@sx":"epoch","id":1})"};
-  CHECK(run_join(options(f, "k"), in) == in[0] + "\n" + R"({"k":"a","t":1,"v":"1"})" + "\n" + in[2] + "\n" +
-                                             in[3] + "\n" + in[4] + "\n" + in[6] + "\n");
+      R"({"k":"a","t":1})",
+      R"({"@sx":"epoch","id":0})",
+      R"({"@sx":"watermark","t":"2023-07-30T10:00:00Z"})",
+      R"({"@sx":"custom","x":[1]})",
+      R"({"k":"b","t":2})",
+      R"({"@sx":"epoch","id":1})"};
+  CHECK(run_join(options(f, "k"), in) == in[0] + "\n" + R"({"k":"a","t":1,"v":"1"})" + "\n" +
+                                             in[2] + "\n" + in[3] + "\n" + in[4] + "\n" + in[6] +
+                                             "\n");
 }
 
 TEST_CASE("join operator: a header that lists columns is announced with the joined columns") {
   TempFile f("users.csv", "user_id,count,tier\n1,9,gold\n");
   const std::string header =
       R"({"@sx":"stream","v":1,"source":"sx-window","time_field":"window_end","time_format":"iso8601","time_zone":"UTC","time_shift_us":-1,"columns":["window_end","user_id","count"]})";
-  const std::string out = run_join(options(f, "user_id"), {header, R"({"window_end":"x","user_id":1,"count":2})"});
-  CHECK(out ==
-        R"({"@sx":"stream","v":1,"source":"sx-join","time_field":"window_end","time_format":"iso8601","time_zone":"UTC","time_shift_us":-1,"columns":["window_end","user_id","count","users_count","tier"]})"
-        "\n"
-        R"({"window_end":"x","user_id":1,"count":2,"users_count":"9","tier":"gold"})"
-        "\n");
+  const std::string out =
+      run_join(options(f, "user_id"), {header, R"({"window_end":"x","user_id":1,"count":2})"});
+  CHECK(
+      out ==
+      R"({"@sx":"stream","v":1,"source":"sx-join","time_field":"window_end","time_format":"iso8601","time_zone":"UTC","time_shift_us":-1,"columns":["window_end","user_id","count","users_count","tier"]})"
+      "\n"
+      R"({"window_end":"x","user_id":1,"count":2,"users_count":"9","tier":"gold"})"
+      "\n");
   // semi and anti do not change the records, nor the header.
   CHECK(run_join(options(f, "user_id", sx::JoinHow::kSemi), {header}) == header + "\n");
 }
@@ -493,15 +511,15 @@ TEST_CASE("join operator: --reload swaps the table at an epoch, atomically") {
   auto o = options(f, "k", sx::JoinHow::kLeft);
   o.reload = true;
   const std::vector<std::string> in = {
-      R"({"k":"a"})",                // 0: old table
-      R"({"@sx":"epoch","id":0})",   // 1: replaced before: reloads after forwarding
-      R"({"k":"a"})",                // 2: new table
-      R"({"@sx":"epoch","id":1})",   // 3: replaced by a broken file before: kept
-      R"({"k":"a"})",                // 4: still the table of epoch 0
-      R"({"@sx":"epoch","id":2})",   // 5: unchanged broken file: not read again
-      R"({"k":"a"})",                // 6
-      R"({"@sx":"epoch","id":3})",   // 7: fixed: reloads, with a new column
-      R"({"k":"a"})"};               // 8
+      R"({"k":"a"})",               // 0: old table
+      R"({"@sx":"epoch","id":0})",  // 1: replaced before: reloads after forwarding
+      R"({"k":"a"})",               // 2: new table
+      R"({"@sx":"epoch","id":1})",  // 3: replaced by a broken file before: kept
+      R"({"k":"a"})",               // 4: still the table of epoch 0
+      R"({"@sx":"epoch","id":2})",  // 5: unchanged broken file: not read again
+      R"({"k":"a"})",               // 6
+      R"({"@sx":"epoch","id":3})",  // 7: fixed: reloads, with a new column
+      R"({"k":"a"})"};              // 8
   const std::string out = run_join(o, in, [&](std::size_t i) {
     if (i == 1) f.replace("k,v\na,2\n");
     if (i == 3) f.replace("k,v\na,3\nb,\"half");

@@ -3,14 +3,14 @@
 // keys.
 #include "key_set.h"
 
-#include "error.h"
-
 #include <doctest/doctest.h>
 
 #include <map>
 #include <random>
 #include <string>
 #include <unordered_map>
+
+#include "error.h"
 
 using sx::ExpiringKeySet;
 using sx::Micros;
@@ -71,8 +71,10 @@ TEST_CASE("ExpiringKeySet memory follows the live keys, not the stream length") 
   for (Micros i = 0; i < 2000000; ++i) {
     set.insert("event-" + std::to_string(i), i + 100000, i - 100000);  // 100k keys alive
     if (i % 10000 == 0) set.expire(i - 100000);
-    if (i < 500000) peak_early = std::max(peak_early, set.memory_bytes());
-    else peak_late = std::max(peak_late, set.memory_bytes());
+    if (i < 500000)
+      peak_early = std::max(peak_early, set.memory_bytes());
+    else
+      peak_late = std::max(peak_late, set.memory_bytes());
   }
   CHECK(set.size() < 400000);
   CHECK(peak_late <= peak_early + peak_early / 2);
@@ -93,10 +95,11 @@ struct PieceStore {
   }
   std::vector<ExpiringKeySet::Piece> save(ExpiringKeySet& set, std::int64_t epoch,
                                           Micros expired_at = sx::kMinEventTime) {
-    auto pieces = set.save_pieces(epoch, expired_at, [&](const ExpiringKeySet::Piece& p, std::string b) {
-      REQUIRE(files.emplace(name(p), std::move(b)).second);  // a piece is written once
-      entries_written += p.to - p.from;
-    });
+    auto pieces =
+        set.save_pieces(epoch, expired_at, [&](const ExpiringKeySet::Piece& p, std::string b) {
+          REQUIRE(files.emplace(name(p), std::move(b)).second);  // a piece is written once
+          entries_written += p.to - p.from;
+        });
     // What a snapshot lists: contiguous runs, in arrival order; nothing else is kept.
     std::map<std::string, std::string> kept;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
@@ -215,8 +218,8 @@ TEST_CASE("ExpiringKeySet: freeing a few segments of a large table, key by key")
 TEST_CASE("ExpiringKeySet pieces: any expiries and key lengths survive the varint encoding") {
   // Deltas of every sign and size between consecutive expiries (times
   // before 1970 too), and keys from empty to long.
-  const std::vector<Micros> expiries = {-5, ExpiringKeySet::kNever, 3, sx::kMinEventTime + 1, 0,
-                                        1, -1, std::int64_t{1} << 40, 7};
+  const std::vector<Micros> expiries = {-5, ExpiringKeySet::kNever, 3, sx::kMinEventTime + 1, 0, 1,
+                                        -1, std::int64_t{1} << 40,  7};
   ExpiringKeySet set;
   for (std::size_t i = 0; i < expiries.size(); ++i) {
     set.insert(std::string(i * 37, static_cast<char>('a' + i)), expiries[i], sx::kMinEventTime);

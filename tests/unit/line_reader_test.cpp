@@ -6,8 +6,8 @@
 
 #include <cstdio>
 #include <random>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "error.h"
@@ -129,8 +129,8 @@ TEST_CASE("large zstd input: more compressed bytes than one read") {
   std::uint64_t x = 1;
   for (int i = 0; i < 60000; ++i) {  // poorly compressible lines, ~4 MB
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    plain += "{\"n\":" + std::to_string(i) + ",\"r\":\"" + std::to_string(x) + std::to_string(x >> 7) +
-             std::to_string(x >> 13) + "\"}\n";
+    plain += "{\"n\":" + std::to_string(i) + ",\"r\":\"" + std::to_string(x) +
+             std::to_string(x >> 7) + std::to_string(x >> 13) + "\"}\n";
   }
   std::string packed(ZSTD_compressBound(plain.size()), '\0');
   packed.resize(ZSTD_compress(packed.data(), packed.size(), plain.data(), plain.size(), 1));
@@ -210,7 +210,8 @@ TEST_CASE("issue 11 item 13: consumed_tail and a file rewritten in place") {
   // Lines long enough that the tail spans several lines and, with many of
   // them, several fills of the buffer.
   std::string content;
-  for (int i = 0; i < 40000; ++i) content += "{\"n\":" + std::to_string(i) + ",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxx\"}\n";
+  for (int i = 0; i < 40000; ++i)
+    content += "{\"n\":" + std::to_string(i) + ",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxx\"}\n";
   const std::string path = temp_file(content);
   auto reader = sx::LineReader::open(path, 1 << 20);
   reader->set_follow(true);
@@ -223,8 +224,7 @@ TEST_CASE("issue 11 item 13: consumed_tail and a file rewritten in place") {
   while (reader->next(&line)) ++n;
   CHECK(n == 40000);
   REQUIRE(reader->position() == content.size());
-  CHECK(reader->consumed_tail() ==
-        content.substr(content.size() - sx::LineReader::kTailBytes));
+  CHECK(reader->consumed_tail() == content.substr(content.size() - sx::LineReader::kTailBytes));
   CHECK(reader->unchanged_before_position());
   // Appended to: still the bytes read.
   {

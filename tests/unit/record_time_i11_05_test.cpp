@@ -45,7 +45,8 @@ TEST_CASE("issue 11 item 05: check_time_flags refuses re-reading the header's ti
   const sx::StreamInfo india = header("+05:30");
   CHECK_NOTHROW(sx::check_time_flags(&india, zone_flag("+0530"), ""));
   CHECK_THROWS(sx::check_time_flags(&india, zone_flag("+05:00"), ""));
-  CHECK_THROWS(sx::check_time_flags(&india, zone_flag("Asia/Kolkata"), ""));  // a name is not an offset
+  CHECK_THROWS(
+      sx::check_time_flags(&india, zone_flag("Asia/Kolkata"), ""));  // a name is not an offset
   // No header (the flags stand in for it), or a --time-field of one's own.
   CHECK_NOTHROW(sx::check_time_flags(nullptr, zone_flag("Europe/Paris"), ""));
   sx::TimeOverride own = zone_flag("Europe/Paris");

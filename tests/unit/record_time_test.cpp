@@ -1,11 +1,12 @@
 // EventTimeField: its same-hour fast path must agree with TimeParser on every
 // input, accepted or not.
+#include "record_time.h"
+
 #include <doctest/doctest.h>
 
 #include <random>
 #include <string>
 
-#include "record_time.h"
 #include "time_parser.h"
 
 namespace {
@@ -38,15 +39,32 @@ TEST_CASE("EventTimeField agrees with TimeParser, within an hour and across hour
                   static_cast<int>(rng() % 62), static_cast<int>(rng() % 62));
     std::string text = head;
     switch (rng() % 10) {
-      case 0: text += "Z"; break;
-      case 1: text += "." + digits(1 + static_cast<int>(rng() % 9)) + "Z"; break;
-      case 2: text += "." + digits(3) + "Z"; break;
-      case 3: text += "." + digits(6) + "Z"; break;
-      case 4: text += "." + digits(9) + "Z"; break;
-      case 5: break;  // naive: UTC by the zone
-      case 6: text += "+01:00"; break;
-      case 7: text += ".Z"; break;
-      case 8: text += "." + digits(10) + "Z"; break;
+      case 0:
+        text += "Z";
+        break;
+      case 1:
+        text += "." + digits(1 + static_cast<int>(rng() % 9)) + "Z";
+        break;
+      case 2:
+        text += "." + digits(3) + "Z";
+        break;
+      case 3:
+        text += "." + digits(6) + "Z";
+        break;
+      case 4:
+        text += "." + digits(9) + "Z";
+        break;
+      case 5:
+        break;  // naive: UTC by the zone
+      case 6:
+        text += "+01:00";
+        break;
+      case 7:
+        text += ".Z";
+        break;
+      case 8:
+        text += "." + digits(10) + "Z";
+        break;
       default: {  // a non-digit anywhere in the fraction
         std::string f = digits(1 + static_cast<int>(rng() % 9));
         f[rng() % f.size()] = "x:/ "[rng() % 4];

@@ -16,7 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include "test_files.h"
 #include "aggregate.h"
 #include "bad_input.h"
 #include "checkpoint.h"
@@ -28,6 +27,7 @@
 #include "json.h"
 #include "output.h"
 #include "stage.h"
+#include "test_files.h"
 #include "window_operator.h"
 
 namespace fs = std::filesystem;
@@ -42,8 +42,6 @@ using sx_test::TempDir;
 constexpr Micros kSec = sx::kMicrosPerSecond;
 constexpr Micros kMin = sx::kMicrosPerMinute;
 constexpr Micros kBase = 1690711200LL * kSec;  // 2023-07-30T10:00:00Z
-
-
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -96,12 +96,19 @@ struct Case {
   std::string describe() const {
     std::string s = "seed " + std::to_string(seed) + ", ";
     switch (spec.kind) {
-      case WindowKind::kTumbling: s += "tumbling " + sx::format_duration(spec.size); break;
-      case WindowKind::kSliding:
-        s += "window " + sx::format_duration(spec.size) + " slide " + sx::format_duration(spec.slide);
+      case WindowKind::kTumbling:
+        s += "tumbling " + sx::format_duration(spec.size);
         break;
-      case WindowKind::kSession: s += "session " + sx::format_duration(spec.gap); break;
-      case WindowKind::kNone: s += "none"; break;
+      case WindowKind::kSliding:
+        s += "window " + sx::format_duration(spec.size) + " slide " +
+             sx::format_duration(spec.slide);
+        break;
+      case WindowKind::kSession:
+        s += "session " + sx::format_duration(spec.gap);
+        break;
+      case WindowKind::kNone:
+        s += "none";
+        break;
     }
     if (spec.offset != 0) {
       s += " offset " + std::string(spec.offset < 0 ? "-" : "") +
@@ -144,9 +151,12 @@ Case make_case(std::uint64_t seed) {
     case 1: {
       w.kind = WindowKind::kSliding;
       // Mostly slides that do not divide the size.
-      const auto [size, slide] = pick<std::pair<Micros, Micros>>(
-          rng, {{10 * kMin, 3 * kMin}, {7 * kMin, 2 * kMin}, {10 * kMin, 4 * kMin},
-                {kHour, 25 * kMin}, {5 * kMin, 90 * kSec}, {10 * kMin, 5 * kMin}});
+      const auto [size, slide] = pick<std::pair<Micros, Micros>>(rng, {{10 * kMin, 3 * kMin},
+                                                                       {7 * kMin, 2 * kMin},
+                                                                       {10 * kMin, 4 * kMin},
+                                                                       {kHour, 25 * kMin},
+                                                                       {5 * kMin, 90 * kSec},
+                                                                       {10 * kMin, 5 * kMin}});
       w.size = size;
       w.slide = slide;
       w.offset = random_offset(rng, w.slide);
@@ -170,7 +180,8 @@ Case make_case(std::uint64_t seed) {
   Micros clock = kBase + uniform(rng, 0, 3600) * kSec;
   for (std::size_t i = 0; i < n; ++i) {
     clock += uniform(rng, 0, step_ms) * kMs / quantum * quantum;
-    const Micros jitter = uniform(rng, 0, 99) < disorder_pct ? uniform(rng, 0, max_jitter) * quantum : 0;
+    const Micros jitter =
+        uniform(rng, 0, 99) < disorder_pct ? uniform(rng, 0, max_jitter) * quantum : 0;
     Event e{};
     e.t = clock - jitter;
     e.key = static_cast<int>(uniform(rng, -1, 3));
@@ -263,7 +274,7 @@ std::vector<std::string> run_window(const Case& c, std::size_t epoch_size) {
 
 // ---- brute force ----
 
-using Key = std::optional<std::string>;          // nullopt: null (missing) key
+using Key = std::optional<std::string>;         // nullopt: null (missing) key
 using RowId = std::tuple<Micros, Micros, Key>;  // (window_end, window_start, key)
 
 struct Acc {
@@ -284,8 +295,10 @@ std::string format_row(const RowId& id, const Acc& a) {
   const auto& [end, start, key] = id;
   std::string r = "{\"window_start\":\"" + sx::format_time(sx::EventTime{start}) +
                   "\",\"window_end\":\"" + sx::format_time(sx::EventTime{end}) + "\",\"k\":";
-  if (key) sx::append_json_string(r, *key);
-  else r += "null";
+  if (key)
+    sx::append_json_string(r, *key);
+  else
+    r += "null";
   r += ",\"count\":" + std::to_string(a.count);
   if (a.n == 0) {
     r += ",\"sum_v\":null,\"min_v\":null,\"max_v\":null}";
@@ -306,7 +319,8 @@ std::map<RowId, Acc> brute_force(const Case& c) {
     for (const Event& e : c.events) {
       // Windows start at offset + k * slide; walk down from above t and keep
       // those that contain it.
-      for (Micros s = ((e.t - w.offset) / slide + 2) * slide + w.offset; s + size > e.t; s -= slide) {
+      for (Micros s = ((e.t - w.offset) / slide + 2) * slide + w.offset; s + size > e.t;
+           s -= slide) {
         if (s <= e.t) rows[{s + size, s, key_of(e)}].add(e);
       }
     }
@@ -357,8 +371,8 @@ bool check_rows(const Case& c, std::size_t epoch_size, const std::vector<std::st
     std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(extra));
     std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(missing));
     FAIL_CHECK(where << ": " << got.size() << " rows, " << want.size() << " expected; "
-                     << extra.size() << " unexpected (first: "
-                     << (extra.empty() ? "-" : extra[0]) << "), " << missing.size()
+                     << extra.size() << " unexpected (first: " << (extra.empty() ? "-" : extra[0])
+                     << "), " << missing.size()
                      << " missing (first: " << (missing.empty() ? "-" : missing[0]) << ")");
     return false;
   }

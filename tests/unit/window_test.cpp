@@ -155,7 +155,8 @@ TEST_CASE("sliding windows with a slide that does not divide the size match brut
   struct Case {
     Micros size, slide;
   };
-  for (const Case c : {Case{10, 3}, Case{10, 4}, Case{7, 2}, Case{9, 9}, Case{5, 1}, Case{11, 10}}) {
+  for (const Case c :
+       {Case{10, 3}, Case{10, 4}, Case{7, 2}, Case{9, 9}, Case{5, 1}, Case{11, 10}}) {
     for (Micros offset = -(c.slide - 1); offset < c.slide; ++offset) {
       CAPTURE(c.size);
       CAPTURE(c.slide);
@@ -260,9 +261,12 @@ TEST_CASE("calendar windows: every instant of a DST year is in exactly one local
     if (prev.second != 0) CHECK(s == prev.second);
     prev = w[0];
     ++days;
-    if (e - s == 23 * kHour) ++short_days;
-    else if (e - s == 25 * kHour) ++long_days;
-    else CHECK(e - s == kDay);
+    if (e - s == 23 * kHour)
+      ++short_days;
+    else if (e - s == 25 * kHour)
+      ++long_days;
+    else
+      CHECK(e - s == kDay);
   }
   CHECK(short_days == 1);
   CHECK(long_days == 1);
@@ -328,8 +332,10 @@ TEST_CASE("window specs Spark refuses are usage errors") {
   CHECK(error_kind([] { sx::WindowAssigner{sliding(10 * kMin, 3 * kMin, 3 * kMin)}; }) == usage);
   CHECK(error_kind([] { sx::WindowAssigner{sliding(10 * kMin, 3 * kMin, -3 * kMin)}; }) == usage);
   CHECK(error_kind([] { sx::WindowAssigner{tumbling(10 * kMin, 10 * kMin - 1)}; }) == std::nullopt);
-  CHECK(error_kind([] { sx::WindowAssigner{tumbling(10 * kMin, -10 * kMin + 1)}; }) == std::nullopt);
-  CHECK(error_kind([] { sx::WindowAssigner{sliding(10 * kMin, 3 * kMin, 2 * kMin)}; }) == std::nullopt);
+  CHECK(error_kind([] { sx::WindowAssigner{tumbling(10 * kMin, -10 * kMin + 1)}; }) ==
+        std::nullopt);
+  CHECK(error_kind([] { sx::WindowAssigner{sliding(10 * kMin, 3 * kMin, 2 * kMin)}; }) ==
+        std::nullopt);
   // A slide longer than the size would lose records.
   CHECK(error_kind([] { sx::WindowAssigner{sliding(5 * kMin, 10 * kMin)}; }) == usage);
   // Sizes and slides must be positive.
@@ -370,8 +376,8 @@ TEST_CASE("issue 11 item 5: window bounds written in the window zone, with its o
   REQUIRE(iso.parse("2024-10-28T00:00:00+01:00", &back));
   CHECK(back.us == T("2024-10-27T23:00:00Z"));
   // West of UTC, a fixed offset, and UTC itself.
-  CHECK(bound(sx::WindowAssigner(tumbling(kHour, 0, "America/New_York")), T("2024-01-01T05:00:00Z")) ==
-        "2024-01-01T00:00:00-05:00");
+  CHECK(bound(sx::WindowAssigner(tumbling(kHour, 0, "America/New_York")),
+              T("2024-01-01T05:00:00Z")) == "2024-01-01T00:00:00-05:00");
   CHECK(bound(sx::WindowAssigner(tumbling(kHour, 0, "+05:30")), T("2024-01-01T00:00:00Z")) ==
         "2024-01-01T05:30:00+05:30");
   const sx::WindowAssigner utc(tumbling(kDay));

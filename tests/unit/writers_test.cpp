@@ -150,7 +150,8 @@ TEST_CASE("field paths reach into objects; On-Demand reader finds values") {
   CHECK(sx::FieldPath::parse("a.b.c").parts().size() == 3);
   CHECK_THROWS_AS(sx::FieldPath::parse("a..b"), sx::Error);
   CHECK_THROWS_AS(sx::FieldPath::parse(""), sx::Error);
-  sx::PaddedLine line(R"({"ts":"2023-07-30T10:00:00Z","u":{"id":7,"tags":[1,2]},"n":null,"x":1.5})");
+  sx::PaddedLine line(
+      R"({"ts":"2023-07-30T10:00:00Z","u":{"id":7,"tags":[1,2]},"n":null,"x":1.5})");
   sx::RecordReader r;
   std::string why;
   REQUIRE(r.open(line.view(), &why));

@@ -1,8 +1,8 @@
 // sx-dedup: streaming deduplication. Flags in, DedupOperator (lib/dedup.h) out.
 #include "cli.h"
+#include "dedup.h"
 #include "run_lock.h"
 #include "signals.h"
-#include "dedup.h"
 
 namespace {
 
@@ -49,8 +49,9 @@ int main(int argc, char** argv) {
         app.add_flag("--within-watermark", opt.within_watermark,
                      "Spark's dropDuplicatesWithinWatermark: hold a key until the watermark passes "
                      "its first event time plus the delay (needs a watermark)");
-        app.add_option("--duplicates", opt.duplicates_file,
-                       "Append dropped duplicates to FILE ({\"source\",\"line\",\"reason\",\"raw\"})")
+        app.add_option(
+               "--duplicates", opt.duplicates_file,
+               "Append dropped duplicates to FILE ({\"source\",\"line\",\"reason\",\"raw\"})")
             ->type_name("FILE");
         app.add_option("--late", opt.late_file, "Append late records to FILE with the reason")
             ->type_name("FILE");

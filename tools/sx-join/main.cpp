@@ -2,9 +2,9 @@
 #include <algorithm>
 
 #include "cli.h"
+#include "join.h"
 #include "run_lock.h"
 #include "signals.h"
-#include "join.h"
 
 namespace {
 

@@ -4,10 +4,10 @@
 #include <algorithm>
 
 #include "cli.h"
-#include "run_lock.h"
-#include "signals.h"
 #include "duration.h"
 #include "output.h"
+#include "run_lock.h"
+#include "signals.h"
 #include "source.h"
 
 namespace {
@@ -120,9 +120,10 @@ int main(int argc, char** argv) {
           opt.trigger = sx::SourceOptions::Trigger::kOnce;
         } else if (trigger.rfind("interval=", 0) == 0) {
           if (!opt.follow) {
-            throw sx::usage_error("--trigger interval=D goes with --follow (a live input); a "
-                                  "finite input is cut by --max-files-per-trigger or "
-                                  "--max-records-per-trigger");
+            throw sx::usage_error(
+                "--trigger interval=D goes with --follow (a live input); a "
+                "finite input is cut by --max-files-per-trigger or "
+                "--max-records-per-trigger");
           }
           opt.interval = sx::flag_duration("--trigger interval", trigger.substr(9));
         } else if (trigger != "continuous") {

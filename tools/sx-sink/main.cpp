@@ -1,9 +1,9 @@
 // sx-sink: the end of an sx pipeline. Flags in, SinkOperator (lib/sink.h) out.
 #include "checkpoint.h"
 #include "cli.h"
+#include "dir_sink.h"
 #include "run_lock.h"
 #include "signals.h"
-#include "dir_sink.h"
 #include "sink.h"
 
 namespace {
@@ -20,7 +20,8 @@ constexpr sx::ToolInfo kInfo{
     "files exactly-once, in append, update or complete mode, optionally partitioned and\n"
     "zstd-compressed.",
     "Examples:\n"
-    "  sx-gen --events 2000 | sx-read --time-field timestamp --watermark 10m | sx-sink --format table\n"
+    "  sx-gen --events 2000 | sx-read --time-field timestamp --watermark 10m | sx-sink --format "
+    "table\n"
     "  sx-read --time-field ts events.ndjson | sx-sink --format csv --output events.csv\n"
     "  sx-read --time-field ts events.ndjson | sx-sink --keep-control > stream.ndjson\n"
     "  sx-sink --format table --num-rows 0 --truncate 0 < stream.ndjson\n"

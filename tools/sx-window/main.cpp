@@ -1,9 +1,9 @@
 // sx-window: event-time windowed and running aggregations. Flags in,
 // WindowOperator (lib/window_operator.h) out.
 #include "cli.h"
+#include "duration.h"
 #include "run_lock.h"
 #include "signals.h"
-#include "duration.h"
 #include "window_operator.h"
 
 namespace {
@@ -47,7 +47,8 @@ std::uint64_t count_flag(const std::string& flag, const std::string& text) {
   const bool digits = !text.empty() && text.size() <= 18 &&
                       text.find_first_not_of("0123456789") == std::string::npos;
   if (!digits) {
-    throw sx::usage_error(flag + ": '" + text + "' is not a count (a whole number such as 1000, "
+    throw sx::usage_error(flag + ": '" + text +
+                          "' is not a count (a whole number such as 1000, "
                           "or 0 for no limit)");
   }
   return std::stoull(text);
@@ -179,12 +180,14 @@ int main(int argc, char** argv) {
           }
           const bool neg = offset[0] == '-';
           // 0 is no offset, as Spark's startTime 0 (issue 11 item 29).
-          w.offset = duration_flag("--offset", neg ? offset.substr(1) : offset, true) * (neg ? -1 : 1);
+          w.offset =
+              duration_flag("--offset", neg ? offset.substr(1) : offset, true) * (neg ? -1 : 1);
         }
         if (!window_zone.empty()) {
           if (w.kind == sx::WindowKind::kNone) {
-            throw sx::usage_error("--window-time-zone goes with a window flag (--tumbling, --window "
-                                  "or --session)");
+            throw sx::usage_error(
+                "--window-time-zone goes with a window flag (--tumbling, --window "
+                "or --session)");
           }
           w.zone = window_zone;
           opt.window_zone_given = true;
