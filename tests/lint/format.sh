@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mapfile -t files < <(git ls-files 'lib/*.cpp' 'lib/*.h' 'tools/*.cpp' 'tools/*.h' \
   'tests/unit/*.cpp' 'tests/unit/*.h' 'tests/fuzz/*.cpp' 'tests/fuzz/*.h' 2>/dev/null ||
-  find lib tools tests/unit -name '*.cpp' -o -name '*.h')
+  find lib tools tests/unit \( -name '*.cpp' -o -name '*.h' \))
 bad=0
 for f in "${files[@]}"; do
   [ -f "$f" ] || continue

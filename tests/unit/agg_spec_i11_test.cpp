@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "aggregate.h"
-#include "error.h"
+#include "base/error.h"
 #include "json_values.h"
+#include "state/aggregate.h"
 
 using sx::AggKind;
 using sx::CmpOp;

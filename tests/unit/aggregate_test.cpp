@@ -1,4 +1,4 @@
-#include "aggregate.h"
+#include "state/aggregate.h"
 
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "error.h"
+#include "base/error.h"
 #include "json_values.h"
 
 using sx::AggKind;

@@ -2,7 +2,7 @@
 // every length, every single-byte flip, bad magic, newer format), fingerprint
 // refusals with their exact messages, crash atomicity through the SX_FAULT
 // hook, and the bounds checks of the payload reader.
-#include "checkpoint_file.h"
+#include "io/checkpoint_file.h"
 
 #include <doctest/doctest.h>
 #include <sys/wait.h>
@@ -16,7 +16,7 @@
 #include <random>
 #include <string>
 
-#include "error.h"
+#include "base/error.h"
 #include "test_files.h"
 
 namespace fs = std::filesystem;

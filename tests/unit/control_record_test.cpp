@@ -1,8 +1,8 @@
-#include "control_record.h"
+#include "stream/control_record.h"
 
 #include <doctest/doctest.h>
 
-#include "json.h"
+#include "io/json.h"
 
 using sx::ControlType;
 
@@ -53,6 +53,22 @@ TEST_CASE("writers and parser agree") {
   CHECK(s->type == ControlType::kStream);
   CHECK(s->stream.time_field == "ts");
   CHECK(s->stream.watermark_delay == 10 * sx::kMicrosPerMinute);
+  CHECK_FALSE(s->stream.bounded);
+}
+
+TEST_CASE("issue 12: a bounded stream says so in its header, and only then") {
+  std::string why;
+  sx::StreamInfo info;
+  info.source = "sx-read";
+  info.bounded = true;
+  const std::string rec = sx::make_stream_record(info);
+  CHECK(rec == R"({"@sx":"stream","v":1,"source":"sx-read","bounded":true})");
+  auto s = parse(rec, &why);
+  REQUIRE(s);
+  CHECK(s->stream.bounded);
+  auto u = parse(R"({"@sx":"stream","v":1,"bounded":false})", &why);
+  REQUIRE(u);
+  CHECK_FALSE(u->stream.bounded);
 }
 
 TEST_CASE("unknown control types parse as other, to be forwarded") {

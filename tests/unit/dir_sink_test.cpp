@@ -4,7 +4,7 @@
 // open files, complete mode's atomic snapshot (RENAME_EXCHANGE and the two-step
 // fallback), crash recovery through the SX_FAULT points, replays, changed flags,
 // bad records and the commit layout of the first --path sink.
-#include "dir_sink.h"
+#include "sink/dir_sink.h"
 
 #include <doctest/doctest.h>
 #include <sys/wait.h>
@@ -19,9 +19,9 @@
 #include <random>
 #include <string>
 
-#include "bad_input.h"
-#include "checkpoint.h"
-#include "error.h"
+#include "base/error.h"
+#include "stream/bad_input.h"
+#include "stream/checkpoint.h"
 #include "test_files.h"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "duration.h"
+#include "base/duration.h"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <string>
 
-#include "error.h"
+#include "base/error.h"
 
 using sx::format_duration;
 using sx::Micros;

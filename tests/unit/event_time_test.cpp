@@ -1,4 +1,4 @@
-#include "event_time.h"
+#include "base/event_time.h"
 
 #include <doctest/doctest.h>
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "field_usage.h"
-#include "json.h"
+#include "io/json.h"
+#include "stream/field_usage.h"
 
 namespace {
 

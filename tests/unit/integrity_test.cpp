@@ -7,12 +7,12 @@
 #include <csignal>
 #include <string>
 
-#include "control_record.h"
-#include "error.h"
-#include "line_reader.h"
-#include "run_lock.h"
-#include "signals.h"
-#include "stage.h"
+#include "base/error.h"
+#include "base/signals.h"
+#include "io/line_reader.h"
+#include "stream/control_record.h"
+#include "stream/run_lock.h"
+#include "stream/stage.h"
 #include "test_files.h"
 
 namespace {

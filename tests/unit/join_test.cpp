@@ -1,5 +1,5 @@
 // sx-join: the CSV parser, key equality, the static table and the operator.
-#include "join.h"
+#include "ops/join.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "bad_input.h"
-#include "control_record.h"
-#include "csv_reader.h"
-#include "error.h"
-#include "json.h"
-#include "output.h"
+#include "base/error.h"
+#include "io/csv_reader.h"
+#include "io/json.h"
+#include "io/output.h"
+#include "stream/bad_input.h"
+#include "stream/control_record.h"
 #include "test_files.h"
 
 namespace {

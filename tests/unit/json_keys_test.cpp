@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "json.h"
+#include "io/json.h"
 
 namespace {
 
@@ -134,7 +134,7 @@ TEST_CASE("issue 11 item 06: a line with a big number is still checked throughou
   CHECK_FALSE(bad(R"( {"a" : 1e400 , "b":{"c":[true,false,null,-0.5e-3]}} )"));
 }
 
-#include "group_key.h"
+#include "state/group_key.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 // generators (plain records, records sharing a shape, nested values, escapes,
 // odd numbers) and from random damage to them; the padding after each line
 // is filled with bytes that would fool a scan that reads past its end.
-#include "json_scan.h"
+#include "io/json_scan.h"
 
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "json.h"
+#include "io/json.h"
 
 namespace {
 

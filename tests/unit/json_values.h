@@ -8,7 +8,7 @@
 #include <charconv>
 #include <string_view>
 
-#include "json.h"
+#include "io/json.h"
 
 namespace test_json {
 

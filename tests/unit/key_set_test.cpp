@@ -1,7 +1,7 @@
 // ExpiringKeySet against a plain std::unordered_map model: the same answers
 // for random keys, expiries and watermarks, and memory that follows the live
 // keys.
-#include "key_set.h"
+#include "state/key_set.h"
 
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "error.h"
+#include "base/error.h"
 
 using sx::ExpiringKeySet;
 using sx::Micros;

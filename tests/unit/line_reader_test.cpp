@@ -1,4 +1,4 @@
-#include "line_reader.h"
+#include "io/line_reader.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "error.h"
+#include "base/error.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Output's zero-copy path: lines of a file handed on by splice(2) keep their
 // place among the lines written by copy, to a pipe and (copied) to a file.
-#include "output.h"
+#include "io/output.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "error.h"
-#include "record_time.h"
+#include "base/error.h"
+#include "stream/record_time.h"
 
 namespace {
 

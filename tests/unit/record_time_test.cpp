@@ -1,13 +1,13 @@
 // EventTimeField: its same-hour fast path must agree with TimeParser on every
 // input, accepted or not.
-#include "record_time.h"
+#include "stream/record_time.h"
 
 #include <doctest/doctest.h>
 
 #include <random>
 #include <string>
 
-#include "time_parser.h"
+#include "base/time_parser.h"
 
 namespace {
 

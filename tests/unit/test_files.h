@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "control_record.h"
-#include "json.h"
-#include "stage.h"
+#include "io/json.h"
+#include "stream/control_record.h"
+#include "stream/stage.h"
 
 namespace sx_test {
 

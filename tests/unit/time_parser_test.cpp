@@ -1,4 +1,4 @@
-#include "time_parser.h"
+#include "base/time_parser.h"
 
 #include <date/tz.h>
 #include <doctest/doctest.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
+#include "base/error.h"
 
 using sx::EventTime;
 using sx::Micros;

@@ -16,19 +16,19 @@
 #include <utility>
 #include <vector>
 
-#include "aggregate.h"
-#include "bad_input.h"
-#include "checkpoint.h"
-#include "checkpoint_file.h"
-#include "control_record.h"
-#include "duration.h"
-#include "error.h"
-#include "event_time.h"
-#include "json.h"
-#include "output.h"
-#include "stage.h"
+#include "base/duration.h"
+#include "base/error.h"
+#include "base/event_time.h"
+#include "io/checkpoint_file.h"
+#include "io/json.h"
+#include "io/output.h"
+#include "ops/window_operator.h"
+#include "state/aggregate.h"
+#include "stream/bad_input.h"
+#include "stream/checkpoint.h"
+#include "stream/control_record.h"
+#include "stream/stage.h"
 #include "test_files.h"
-#include "window_operator.h"
 
 namespace fs = std::filesystem;
 using sx::Micros;

@@ -20,15 +20,15 @@
 #include <utility>
 #include <vector>
 
-#include "bad_input.h"
-#include "control_record.h"
-#include "duration.h"
-#include "error.h"
-#include "event_time.h"
-#include "json.h"
-#include "output.h"
-#include "stage.h"
-#include "window_operator.h"
+#include "base/duration.h"
+#include "base/error.h"
+#include "base/event_time.h"
+#include "io/json.h"
+#include "io/output.h"
+#include "ops/window_operator.h"
+#include "stream/bad_input.h"
+#include "stream/control_record.h"
+#include "stream/stage.h"
 
 using sx::Micros;
 using sx::WindowKind;

@@ -1,4 +1,4 @@
-#include "window.h"
+#include "state/window.h"
 
 #include <doctest/doctest.h>
 
@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "error.h"
-#include "time_parser.h"
+#include "base/error.h"
+#include "base/time_parser.h"
 
 using sx::Micros;
 using sx::WindowKind;

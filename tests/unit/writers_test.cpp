@@ -4,12 +4,12 @@
 #include <cstdio>
 #include <string>
 
-#include "bad_input.h"
-#include "csv_writer.h"
-#include "error.h"
-#include "json.h"
-#include "output.h"
-#include "table_writer.h"
+#include "base/error.h"
+#include "io/csv_writer.h"
+#include "io/json.h"
+#include "io/output.h"
+#include "io/table_writer.h"
+#include "stream/bad_input.h"
 
 namespace {
 

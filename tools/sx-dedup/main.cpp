@@ -1,8 +1,8 @@
 // sx-dedup: streaming deduplication. Flags in, DedupOperator (lib/dedup.h) out.
-#include "cli.h"
-#include "dedup.h"
-#include "run_lock.h"
-#include "signals.h"
+#include "base/signals.h"
+#include "cli/cli.h"
+#include "ops/dedup.h"
+#include "stream/run_lock.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "error.h"
+#include "base/error.h"
 
 namespace sx::gen {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "output.h"
+#include "io/output.h"
 
 namespace sx::gen {
 

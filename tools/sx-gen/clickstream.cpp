@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cstring>
 
-#include "error.h"
+#include "base/error.h"
 
 namespace sx::gen {
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "event_time.h"
+#include "base/event_time.h"
 #include "rng.h"
 
 namespace sx::gen {

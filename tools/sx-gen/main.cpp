@@ -8,14 +8,14 @@
 #include <string>
 #include <system_error>
 
+#include "base/duration.h"
+#include "base/time_parser.h"
 #include "batch_dir.h"
-#include "cli.h"
+#include "cli/cli.h"
 #include "clickstream.h"
-#include "duration.h"
-#include "line_reader.h"
-#include "output.h"
+#include "io/line_reader.h"
+#include "io/output.h"
 #include "pacer.h"
-#include "time_parser.h"
 #include "users_table.h"
 
 namespace {

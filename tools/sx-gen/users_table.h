@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "output.h"
+#include "io/output.h"
 
 namespace sx::gen {
 

@@ -1,10 +1,10 @@
 // sx-join: the stream-static join. Flags in, JoinOperator (lib/join.h) out.
 #include <algorithm>
 
-#include "cli.h"
-#include "join.h"
-#include "run_lock.h"
-#include "signals.h"
+#include "base/signals.h"
+#include "cli/cli.h"
+#include "ops/join.h"
+#include "stream/run_lock.h"
 
 namespace {
 

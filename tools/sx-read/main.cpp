@@ -3,12 +3,12 @@
 
 #include <algorithm>
 
-#include "cli.h"
-#include "duration.h"
-#include "output.h"
-#include "run_lock.h"
-#include "signals.h"
-#include "source.h"
+#include "base/duration.h"
+#include "base/signals.h"
+#include "cli/cli.h"
+#include "io/output.h"
+#include "source/source.h"
+#include "stream/run_lock.h"
 
 namespace {
 

@@ -1,10 +1,10 @@
 // sx-sink: the end of an sx pipeline. Flags in, SinkOperator (lib/sink.h) out.
-#include "checkpoint.h"
-#include "cli.h"
-#include "dir_sink.h"
-#include "run_lock.h"
-#include "signals.h"
-#include "sink.h"
+#include "base/signals.h"
+#include "cli/cli.h"
+#include "sink/dir_sink.h"
+#include "sink/sink.h"
+#include "stream/checkpoint.h"
+#include "stream/run_lock.h"
 
 namespace {
 

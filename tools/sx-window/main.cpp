@@ -1,10 +1,10 @@
 // sx-window: event-time windowed and running aggregations. Flags in,
 // WindowOperator (lib/window_operator.h) out.
-#include "cli.h"
-#include "duration.h"
-#include "run_lock.h"
-#include "signals.h"
-#include "window_operator.h"
+#include "base/duration.h"
+#include "base/signals.h"
+#include "cli/cli.h"
+#include "ops/window_operator.h"
+#include "stream/run_lock.h"
 
 namespace {
 

@@ -1,0 +1,1071 @@
+#include "ops/window_operator.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "base/diag.h"
+#include "base/duration.h"
+#include "base/error.h"
+#include "base/signals.h"
+#include "state/group_key.h"
+#include "stream/checkpoint.h"
+#include "stream/field_usage.h"
+
+namespace sx {
+
+OutputMode parse_output_mode(const std::string& name) {
+  if (name == "append") return OutputMode::kAppend;
+  if (name == "update") return OutputMode::kUpdate;
+  if (name == "complete") return OutputMode::kComplete;
+  throw usage_error("--mode: '" + name +
+                    "' is not an output mode (use append, update or complete)");
+}
+
+namespace {
+
+using group_key::append_key_part;
+using group_key::append_key_value;
+using group_key::compare_keys;
+using group_key::Hash;
+using group_key::next_part;
+
+// ---- state ----
+
+struct Group {
+  std::string key;
+  std::vector<AggState> aggs;
+  Micros last = kMinEventTime;  // running aggregations: latest event time (TTL)
+  bool changed = false;         // update mode: changed in this epoch
+  std::uint64_t bytes = 0;      // running aggregations: its state bytes (--max-state-bytes)
+};
+
+// The groups of one window (or of the running aggregation).
+struct Table {
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> index;
+  std::vector<Group> groups;
+
+  std::uint32_t last = 0;  // the group found last: consecutive records often share it
+
+  std::uint32_t find_or_add(std::string_view key, std::size_t naggs) {
+    if (last < groups.size() && groups[last].key == key) return last;
+    // Few groups: comparing beats hashing.
+    if (groups.size() <= 8) {
+      for (std::uint32_t i = 0; i < groups.size(); ++i) {
+        if (groups[i].key == key) return last = i;
+      }
+      return last = add(key, naggs);
+    }
+    auto it = index.find(key);
+    if (it != index.end()) return last = it->second;
+    return last = add(key, naggs);
+  }
+
+  std::uint32_t add(std::string_view key, std::size_t naggs) {
+    const auto i = static_cast<std::uint32_t>(groups.size());
+    groups.push_back(
+        Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false, 0});
+    index.emplace(std::string(key), i);
+    return i;
+  }
+
+  void remove(std::uint32_t i) {
+    index.erase(groups[i].key);
+    if (i + 1 != groups.size()) {
+      groups[i] = std::move(groups.back());
+      index[groups[i].key] = i;
+    }
+    groups.pop_back();
+  }
+
+  // Indices of the groups in key order.
+  std::vector<std::uint32_t> sorted() const {
+    std::vector<std::uint32_t> order(groups.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
+      return compare_keys(groups[a].key, groups[b].key) < 0;
+    });
+    return order;
+  }
+};
+
+struct WindowState {
+  Micros start = 0, end = 0;
+  Table table;
+  std::uint64_t bytes = 0;  // the window's and its groups' state bytes (--max-state-bytes)
+};
+
+struct Session {
+  Micros start, end;  // end = last event + gap
+  std::vector<AggState> aggs;
+  std::uint64_t bytes = 0;  // its state bytes (--max-state-bytes)
+};
+
+// State bytes, as --max-state-bytes counts them: an estimate of the heap a
+// row takes (its key twice, in the row and in the index, the row with its
+// aggregates, hash and tree nodes), plus the values that collect_list and
+// count_distinct keep (AggState::value_bytes).
+constexpr std::uint64_t kNodeBytes = 64;
+std::uint64_t row_bytes(std::size_t key_size, std::size_t naggs) {
+  return 2 * key_size + sizeof(Group) + naggs * sizeof(AggState) + kNodeBytes;
+}
+constexpr std::uint64_t kWindowBytes = sizeof(WindowState) + kNodeBytes;
+
+// A row to emit, for sorting sessions and update-mode changes.
+struct Row {
+  Micros start, end;
+  std::string_view key;
+  const std::vector<AggState>* aggs;
+};
+
+bool row_less(const Row& a, const Row& b) {
+  if (a.end != b.end) return a.end < b.end;
+  if (a.start != b.start) return a.start < b.start;
+  return compare_keys(a.key, b.key) < 0;
+}
+
+// 4294967296 -> "4GiB", 1536 -> "1536 bytes" (for --max-state-bytes).
+std::string format_bytes(std::uint64_t n) {
+  static constexpr const char* kUnits[] = {"GiB", "MiB", "KiB"};
+  for (int i = 0; i < 3; ++i) {
+    const std::uint64_t unit = std::uint64_t{1} << (30 - 10 * i);
+    if (n >= unit && n % unit == 0) return std::to_string(n / unit) + kUnits[i];
+  }
+  return std::to_string(n) + " bytes";
+}
+
+std::string time_text(Micros t) {
+  char buf[kMaxTimeText];
+  return std::string(buf, format_time(EventTime{t}, buf));
+}
+
+}  // namespace
+
+struct WindowOperator::Impl {
+  WindowOptions opt;
+  OutputMode mode;
+  Output& out;
+  BadInputPolicy& bad;
+  WindowAssigner assigner;
+  const WindowKind kind;
+  std::vector<AggSpec> aggs;
+  std::vector<FieldPath> by;
+  std::vector<std::string> by_prefix;   // "\"user_id\":"
+  std::vector<std::string> agg_prefix;  // "\"count\":"
+  std::vector<std::string> columns;     // output keys, for the stream header
+
+  // Field plan: count aggregates need no field; sum/avg fields are read and
+  // checked first (a bad value rejects the record before any state changes);
+  // the other fields are read while applying.
+  std::vector<std::size_t> count_aggs;
+  struct FieldUse {
+    FieldPath path;
+    std::vector<std::size_t> aggs;
+  };
+  std::vector<FieldUse> num_fields, other_fields;
+  std::vector<JsonValue> nums;
+
+  // Stream state.
+  bool started = false;
+  FieldUsage usage;  // fields named by flags that no record had
+  bool header_seen = false;
+  bool final_seen = false;
+  StreamInfo in_info;
+  std::unique_ptr<EventTimeField> time;
+  EventTime wm = EventTime::none();
+  bool drop_late = false;
+  // Records later than this may have a window that ends past the end of the
+  // time range (+10000-01-01T00:00:00Z, the last instant a stage reads back):
+  // past_range() decides for them (issue 11 item 7).
+  Micros range_edge = kMaxEventTime;
+  // A running aggregation grouped by the event-time field itself (Spark's
+  // groupBy("eventTime") under a watermark): a group's time is its key, so
+  // it is final once the watermark reaches it (time <= watermark), and a
+  // record at or before the watermark is late (Spark's StateStoreSaveExec:
+  // append emits and evicts those keys, update evicts them).
+  bool by_time = false;
+  Micros min_group_time = kMaxEventTime;  // by_time: no group's time is below this
+
+  // Aggregation state.
+  std::map<std::pair<Micros, Micros>, WindowState> windows;  // by (end, start)
+  struct CacheEntry {
+    Micros start = 0, end = 0;
+    WindowState* w = nullptr;
+  };
+  std::vector<CacheEntry> cache;
+  std::unordered_map<std::string, std::vector<Session>, Hash, std::equal_to<>> sessions;
+  Micros min_session_end = kMaxEventTime;
+  Table running;
+  std::vector<std::pair<WindowState*, std::uint32_t>> changed;  // update mode, windows
+  std::vector<std::uint32_t> changed_running;                   // update mode, running
+
+  // Scratch (no allocation per record once warm).
+  RecordReader reader;
+  // Every field a record is read for, found in one pass: [time], by...,
+  // sum/avg fields..., other fields...
+  std::unique_ptr<FieldSet> fields;
+  std::vector<JsonValue> values;
+  std::size_t by_at = 0, num_at = 0, other_at = 0;
+  // --by fields that name the event-time field group by instant (issue 11
+  // item 25), read by by_instant_field (no time shift).
+  std::vector<bool> by_instant;
+  std::unique_ptr<EventTimeField> by_instant_field;
+  std::string why, key, scratch, row;
+  std::vector<AggState*> targets;
+  std::uint64_t seq = 0;
+  std::uint64_t state_rows = 0;
+  std::uint64_t state_bytes = 0;
+  std::vector<std::uint64_t*> target_bytes;  // per target: the counter it adds to
+  std::vector<std::size_t> growing_aggs;     // collect_list, count_distinct
+  bool track_bytes = false;                  // !growing_aggs.empty(), read per record
+  std::vector<std::uint64_t> before_bytes;   // scratch: each target's value bytes before
+  std::uint64_t records_in_epoch = 0;
+
+  // Late data.
+  std::unique_ptr<Output> late_out;
+  std::uint64_t late = 0, partly_late = 0;
+
+  // --checkpoint.
+  std::unique_ptr<StageCheckpoint> ckpt;
+
+  Impl(const WindowOptions& o, Output& output, BadInputPolicy& b)
+      : opt(o), out(output), bad(b), assigner(o.window), kind(o.window.kind) {
+    const bool windowed = kind != WindowKind::kNone;
+    mode = opt.mode.value_or(windowed ? OutputMode::kAppend : OutputMode::kUpdate);
+    if (kind == WindowKind::kSession && mode == OutputMode::kUpdate) {
+      throw usage_error(
+          "--mode update is not supported for --session windows (as in Spark: merging sessions "
+          "would retract rows); use --mode append (each session once, when it closes) or "
+          "--mode complete");
+    }
+    if (opt.ttl >= 0 && windowed) {
+      throw usage_error(
+          "--ttl is for running aggregations (no window flag); windowed state is dropped when "
+          "the watermark passes the window's end");
+    }
+    if (opt.ttl >= 0 && mode == OutputMode::kComplete) {
+      throw usage_error(
+          "--ttl does not go with --mode complete, which keeps every row for ever (as Spark); "
+          "use --mode update");
+    }
+    // Spark's session operator drops late rows in every output mode
+    // (SessionWindowStateStoreRestoreExec filters by the watermark whatever
+    // the mode); the other window kinds keep them in complete mode.
+    drop_late = (windowed && mode != OutputMode::kComplete) || kind == WindowKind::kSession;
+    if (kind == WindowKind::kTumbling || kind == WindowKind::kSliding) {
+      // A window ends at most `size` after its records (a calendar day up to
+      // one more day, around a DST change or a zone's offset).
+      range_edge = kMaxEventTime + 1 - opt.window.size - 2 * kMicrosPerDay;
+    } else if (kind == WindowKind::kSession) {
+      range_edge = kMaxEventTime + 1 - opt.window.gap;
+    }
+    if ((kind == WindowKind::kTumbling || kind == WindowKind::kSliding) && opt.time.zone_given &&
+        !opt.window_zone_given && opt.window.size % kMicrosPerDay == 0 &&
+        opt.window.slide % kMicrosPerDay == 0 &&
+        !TimeParser("iso8601", opt.time.flags.time_zone).is_utc()) {
+      // The old spelling: --time-zone used to align day windows as well; now
+      // it would silently give UTC days.
+      const std::string& z = opt.time.flags.time_zone;
+      throw usage_error("--time-zone " + z +
+                        " no longer aligns day windows: it only says how to read timestamps "
+                        "without an offset in plain NDJSON (no sx stream header). For days "
+                        "aligned to " +
+                        z + " give --window-time-zone " + z + " (and keep --time-zone " + z +
+                        " only if the input is plain NDJSON with naive local times); for UTC "
+                        "days, --window-time-zone UTC");
+    }
+
+    std::vector<std::string> names;
+    if (windowed) names = {"window_start", "window_end"};
+    for (const auto& b : opt.by) {
+      GroupSpec g = parse_group_spec(b);
+      by.push_back(std::move(g.field));
+      names.push_back(std::move(g.name));
+    }
+    const std::vector<std::string> specs =
+        opt.aggs.empty() ? std::vector<std::string>{"count"} : opt.aggs;
+    for (const auto& s : specs) {
+      for (AggSpec& a : parse_aggs(s)) {
+        names.push_back(a.name);
+        aggs.push_back(std::move(a));
+      }
+    }
+    columns = names;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (names[i] == names[j]) {
+          throw usage_error("two output fields are named '" + names[i] +
+                            "'; rename an aggregate with 'as', e.g. --agg 'sum(x) as total'");
+        }
+      }
+    }
+    for (std::size_t i = 0; i < by.size(); ++i) {
+      std::string p;
+      append_json_string(p, names[(windowed ? 2 : 0) + i]);
+      by_prefix.push_back(p + ":");
+    }
+    for (const auto& a : aggs) {
+      std::string p;
+      append_json_string(p, a.name);
+      agg_prefix.push_back(p + ":");
+    }
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      const AggSpec& a = aggs[i];
+      if (a.kind == AggKind::kCount) {
+        count_aggs.push_back(i);
+        continue;
+      }
+      auto& list = (a.kind == AggKind::kSum || a.kind == AggKind::kAvg) ? num_fields : other_fields;
+      auto it = std::find_if(list.begin(), list.end(),
+                             [&](const FieldUse& f) { return f.path.text() == a.field.text(); });
+      if (it == list.end()) {
+        list.push_back({a.field, {}});
+        it = list.end() - 1;
+      }
+      it->aggs.push_back(i);
+    }
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      if (agg_grows(aggs[i])) growing_aggs.push_back(i);
+      track_bytes = !growing_aggs.empty();
+    }
+    nums.resize(num_fields.size());
+    if (opt.max_windows_per_record != 0 && assigner.max_windows() > opt.max_windows_per_record) {
+      throw usage_error(
+          "--window " + format_duration(opt.window.size) + " --slide " +
+          format_duration(opt.window.slide) + " puts every record in " +
+          std::to_string(assigner.max_windows()) + " windows (size / slide), more than the " +
+          std::to_string(opt.max_windows_per_record) +
+          " allowed: each record would update that many rows of state. Use a longer --slide "
+          "(at least " +
+          format_duration((opt.window.size + opt.max_windows_per_record - 1) /
+                          opt.max_windows_per_record) +
+          "), or raise --max-windows-per-record if that many windows are meant");
+    }
+    cache.resize(assigner.max_windows());
+    if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, /*append=*/true);
+  }
+
+  bool windowed() const { return kind != WindowKind::kNone; }
+  bool needs_time() const { return windowed() || opt.ttl >= 0 || by_time; }
+
+  // ---- start: from the input's stream header, or from the flags ----
+
+  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
+             std::string_view first_line = {}) {
+    // The checkpoint is read when the stream begins, not at launch: upstream,
+    // sx-read --reset may still be emptying it (its header comes after that).
+    if (!opt.checkpoint.empty()) {
+      ckpt = std::make_unique<StageCheckpoint>(opt.checkpoint, opt.name, opt.fingerprint);
+      if (const auto payload = ckpt->load()) {
+        restore(*payload, "checkpoint " + opt.checkpoint + "/" + opt.name + "/" +
+                              std::to_string(ckpt->resumed()));
+      }
+    }
+    started = true;
+    header_seen = header != nullptr;
+    check_time_flags(header, opt.time,
+                     "; to align day windows to " + opt.time.flags.time_zone +
+                         " days, use --window-time-zone " + opt.time.flags.time_zone + " here");
+    in_info = effective_time(header, opt.time);
+    if (!windowed() && !in_info.time_field.empty()) {
+      by_time = std::find(opt.by.begin(), opt.by.end(), in_info.time_field) != opt.by.end();
+    }
+    if (!windowed() && mode == OutputMode::kAppend && !by_time) {
+      throw usage_error(
+          "--mode append needs windows: a running aggregation (no --tumbling, --window or "
+          "--session) never finishes a row, unless it is grouped by the event-time field itself "
+          "(--by " +
+          (in_info.time_field.empty() ? std::string("TIMEFIELD") : in_info.time_field) +
+          ", a row final once the watermark passes it); use --mode update (the changed rows each "
+          "epoch) or --mode complete (the whole table each epoch), or add a window");
+    }
+    if (by_time && mode != OutputMode::kComplete) drop_late = true;
+    if (needs_time()) {
+      if (in_info.time_field.empty()) {
+        if (!header) {
+          const std::string why = "sx-window cannot place records in time: " +
+                                  headerless_reason(how, first_line, "pass --time-field FIELD");
+          if (how == HeaderlessStart::kEmpty) throw data_error(why);
+          throw usage_error(why);
+        }
+        throw usage_error(
+            "the input's stream header names no event-time field, so sx-window cannot place "
+            "records in time; read it through 'sx-read --time-field FIELD' or pass --time-field "
+            "FIELD");
+      }
+      time = std::make_unique<EventTimeField>(in_info);
+    }
+    std::vector<FieldPath> paths;
+    if (time) paths.push_back(time->path());
+    by_at = paths.size();
+    paths.insert(paths.end(), by.begin(), by.end());
+    by_instant.clear();
+    for (const auto& b : by)
+      by_instant.push_back(!in_info.time_field.empty() && b.text() == in_info.time_field);
+    if (std::find(by_instant.begin(), by_instant.end(), true) != by_instant.end()) {
+      StreamInfo instant = in_info;
+      instant.time_shift = 0;
+      by_instant_field = std::make_unique<EventTimeField>(instant);
+    }
+    num_at = paths.size();
+    for (const auto& f : num_fields) paths.push_back(f.path);
+    other_at = paths.size();
+    for (const auto& f : other_fields) paths.push_back(f.path);
+    fields = std::make_unique<FieldSet>(paths);
+    // Field names no record has (misspelled?), in the order of `paths`.
+    if (time) usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
+    for (std::size_t i = 0; i < by.size(); ++i) usage.add("--by", by[i]);
+    for (const auto& f : num_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
+    for (const auto& f : other_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
+    values.resize(paths.size());
+    if (header && in_info.watermark_delay < 0) {
+      if (by_time && mode == OutputMode::kAppend) {
+        throw usage_error(
+            "--mode append needs a watermark: a row grouped by the event-time field is written "
+            "once, when the watermark passes its time, and this stream has none. Add --watermark "
+            "DELAY to sx-read, or use --mode update or --mode complete");
+      }
+      if (windowed() && mode == OutputMode::kAppend) {
+        throw usage_error(
+            "--mode append needs a watermark: a window is written once, when the watermark "
+            "passes its end, and this stream has none. Add --watermark DELAY to sx-read, or "
+            "use --mode update or --mode complete");
+      }
+      if (opt.ttl >= 0) {
+        throw usage_error("--ttl needs a watermark (add --watermark DELAY to sx-read)");
+      }
+    }
+    StreamInfo info;
+    info.source = "sx-window";
+    info.columns = columns;
+    info.watermark_delay = in_info.watermark_delay;
+    if (by_time && in_info.time_field.find('.') == std::string::npos) {
+      // The results keep the event-time field (under its own name) and its
+      // reading; none is late downstream (each is written before the
+      // watermark that made it final).
+      info.time_field = in_info.time_field;
+      info.time_format = in_info.time_format;
+      info.time_zone = in_info.time_zone;
+      info.time_shift = in_info.time_shift;
+    }
+    if (windowed()) {
+      info.time_field = "window_end";
+      info.time_format = "iso8601";
+      info.time_zone = "UTC";
+      info.time_shift = -1;
+    }
+    out.write_line(make_stream_record(info));
+  }
+
+  // ---- records ----
+
+  void on_record(const Line& line, const std::string& source) {
+    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
+    ++records_in_epoch;
+    if (!reader.read_fields(line.text, *fields, values.data(), &why)) {
+      bad.handle(reader.open_failure(), source, line.number, why, line.text);
+      return;
+    }
+    if (usage.pending()) usage.check_all(values.data(), reader);
+    EventTime t{0};
+    if (time) {
+      BadKind k;
+      if (!time->convert(values[0], &t, &k, &why)) {
+        bad.handle(k, source, line.number, why, line.text);
+        return;
+      }
+      if (t.us > range_edge && past_range(t.us)) {
+        bad.handle(BadKind::kBadTime, source, line.number,
+                   "event time " + time_text(t.us) +
+                       " falls in a window that ends after +10000-01-01T00:00:00Z, the end of "
+                       "sx's time range (sx(7), EVENT TIME): no stage could read that window back",
+                   line.text);
+        return;
+      }
+    }
+    for (std::size_t i = 0; i < num_fields.size(); ++i) {
+      const JsonValue& v = values[num_at + i];
+      JsonValue& n = nums[i];
+      n = JsonValue{};
+      n.type = JsonType::kNull;
+      if (v.type == JsonType::kMissing || v.type == JsonType::kNull) continue;
+      if (to_number(v, &n)) continue;
+      std::string shown;
+      if (v.type == JsonType::kString) append_json_string(shown, v.text.substr(0, 40));
+      bad.handle(BadKind::kBadValue, source, line.number,
+                 "field \"" + num_fields[i].path.text() + "\" is " +
+                     (v.type == JsonType::kString ? shown : json_type_name(v.type)) +
+                     ", not a number (" + aggs[num_fields[i].aggs[0]].text + " needs numbers)",
+                 line.text);
+      return;
+    }
+    key.clear();
+    if (!by_instant_field) {
+      for (std::size_t i = 0; i < by.size(); ++i) append_key_part(key, values[by_at + i], scratch);
+    } else {
+      append_by_instant();
+    }
+
+    targets.clear();
+    if (track_bytes) target_bytes.clear();
+    switch (kind) {
+      case WindowKind::kNone: {
+        if (by_time && drop_late && t.us <= wm.us) {
+          note_late(true, source, line,
+                    "late: the watermark " + time_text(wm.us) + " had passed its event time " +
+                        time_text(t.us) + " (the group of that time was final)");
+          break;
+        }
+        if (by_time) min_group_time = std::min(min_group_time, t.us);
+        const std::size_t before = running.groups.size();
+        const std::uint32_t i = running.find_or_add(key, aggs.size());
+        Group& g = running.groups[i];
+        if (running.groups.size() != before)
+          grew(source, line, row_bytes(key.size(), aggs.size()), &g.bytes);
+        if (t.us > g.last) g.last = t.us;
+        if (mode == OutputMode::kUpdate && !g.changed)
+          g.changed = true, changed_running.push_back(i);
+        targets.push_back(g.aggs.data());
+        if (track_bytes) target_bytes.push_back(&g.bytes);
+        break;
+      }
+      case WindowKind::kTumbling:
+      case WindowKind::kSliding: {
+        std::size_t hits = 0, late_hits = 0;
+        Micros late_end = 0;
+        assigner.assign(t.us, [&](Micros s, Micros e) {
+          const std::size_t k = hits++;
+          if (drop_late && e <= wm.us) {
+            ++late_hits;
+            late_end = std::max(late_end, e);
+            return;
+          }
+          WindowState& w = window_at(s, e, k, source, line);
+          const std::size_t before = w.table.groups.size();
+          const std::uint32_t i = w.table.find_or_add(key, aggs.size());
+          if (w.table.groups.size() != before)
+            grew(source, line, row_bytes(key.size(), aggs.size()), &w.bytes);
+          Group& g = w.table.groups[i];
+          if (mode == OutputMode::kUpdate && !g.changed)
+            g.changed = true, changed.emplace_back(&w, i);
+          targets.push_back(g.aggs.data());
+          if (track_bytes) target_bytes.push_back(&w.bytes);
+        });
+        if (late_hits > 0) {
+          std::string reason = late_hits == hits
+                                   ? "late: the watermark " + time_text(wm.us) + " had closed " +
+                                         (hits == 1 ? "its window" : "all its windows") +
+                                         " (event time " + time_text(t.us) + ")"
+                                   : "partly late: the watermark " + time_text(wm.us) +
+                                         " had closed " + std::to_string(late_hits) + " of its " +
+                                         std::to_string(hits) + " windows (those ending by " +
+                                         time_text(late_end) + "); applied to the others";
+          note_late(late_hits == hits, source, line, reason);
+        }
+        break;
+      }
+      case WindowKind::kSession: {
+        if (drop_late && t.us + opt.window.gap <= wm.us) {
+          note_late(true, source, line,
+                    "late: the watermark " + time_text(wm.us) + " had closed its session window [" +
+                        time_text(t.us) + ", " + time_text(t.us + opt.window.gap) + ")");
+          break;
+        }
+        Session& x = session_add(t.us, source, line);
+        targets.push_back(x.aggs.data());
+        if (track_bytes) target_bytes.push_back(&x.bytes);
+        break;
+      }
+    }
+    if (targets.empty()) return;
+    ++seq;
+    if (track_bytes) note_growing_bytes();
+    try {
+      for (const std::size_t a : count_aggs) {
+        for (AggState* s : targets) ++s[a].n;
+      }
+      for (std::size_t f = 0; f < num_fields.size(); ++f) {
+        for (const std::size_t a : num_fields[f].aggs) {
+          if (nums[f].type == JsonType::kNull) break;  // sum and avg skip nulls
+          for (AggState* s : targets) agg_add_number(aggs[a], s[a], nums[f]);
+        }
+      }
+      for (std::size_t f = 0; f < other_fields.size(); ++f) {
+        const JsonValue& v = values[other_at + f];
+        for (const std::size_t a : other_fields[f].aggs) {
+          for (AggState* s : targets) agg_update(aggs[a], s[a], v, seq);
+        }
+      }
+    } catch (const Error& e) {
+      throw data_error(source + ":" + std::to_string(line.number) + ": " + e.what());
+    }
+    if (track_bytes) {
+      // Charge each target's counter (a window, a session, a running key;
+      // the targets of one record are distinct) with its values' growth.
+      for (std::size_t j = 0; j < targets.size(); ++j) {
+        const std::uint64_t grown = growing_bytes(targets[j]) - before_bytes[j];
+        *target_bytes[j] += grown;
+        state_bytes += grown;
+      }
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0)
+        too_many_bytes(source, line);
+    }
+  }
+
+  // The value bytes of the growing aggregates of one target.
+  std::uint64_t growing_bytes(const AggState* target) const {
+    std::uint64_t b = 0;
+    for (const std::size_t a : growing_aggs) b += target[a].value_bytes;
+    return b;
+  }
+
+  // Before applying a record: each target's value bytes, in before_bytes.
+  void note_growing_bytes() {
+    before_bytes.resize(targets.size());
+    for (std::size_t j = 0; j < targets.size(); ++j) before_bytes[j] = growing_bytes(targets[j]);
+  }
+
+  [[noreturn]] void too_many_bytes(const std::string& source, const Line& line) const {
+    throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
+                     format_bytes(opt.max_state_bytes) +
+                     " (open windows x groups, sessions or keys, with the values that "
+                     "collect_list and count_distinct keep); raise --max-state-bytes, lower the "
+                     "watermark delay, or add --ttl to a running aggregation");
+  }
+
+  // The --by key parts when one names the event-time field (item 25): that
+  // part as its instant, the others as values.
+  void append_by_instant() {
+    for (std::size_t i = 0; i < by.size(); ++i) {
+      EventTime kt;
+      BadKind bad_kind;
+      std::string unused;
+      if (by_instant[i] && by_instant_field->convert(values[by_at + i], &kt, &bad_kind, &unused)) {
+        group_key::append_time_part(key, kt.us);
+      } else {
+        append_key_part(key, values[by_at + i], scratch);
+      }
+    }
+  }
+
+  // True when a window of a record at `t` would end after the end of the
+  // time range (kMaxEventTime + 1). REQUIRES: windowed.
+  bool past_range(Micros t) const {
+    if (kind == WindowKind::kSession) return t + opt.window.gap > kMaxEventTime + 1;
+    Micros last_end = kMinEventTime;
+    assigner.assign(t, [&](Micros, Micros e) { last_end = std::max(last_end, e); });
+    return last_end > kMaxEventTime + 1;
+  }
+
+  // One more row of state (a window's group, a session, a running key) of
+  // `bytes`, charged to *counter as well.
+  void grew(const std::string& source, const Line& line, std::uint64_t bytes,
+            std::uint64_t* counter) {
+    *counter += bytes;
+    state_bytes += bytes;
+    if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0) too_many_bytes(source, line);
+    if (++state_rows <= opt.max_state_rows || opt.max_state_rows == 0) return;
+    throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
+                     std::to_string(opt.max_state_rows) +
+                     " rows (open windows x groups, sessions or keys); raise --max-state-rows, "
+                     "lower the watermark delay, or add --ttl to a running aggregation");
+  }
+
+  void note_late(bool whole, const std::string& source, const Line& line,
+                 const std::string& reason) {
+    ++(whole ? late : partly_late);
+    if (late_out)
+      late_out->write_line(make_reject_record(source, line.number, reason, line.text, false));
+  }
+
+  WindowState& window_at(Micros s, Micros e, std::size_t k, const std::string& source,
+                         const Line& line) {
+    CacheEntry& c = cache[k];
+    if (c.w && c.start == s && c.end == e) return *c.w;
+    auto [it, inserted] = windows.try_emplace({e, s});
+    if (inserted) {
+      it->second.start = s, it->second.end = e;
+      it->second.bytes = kWindowBytes;
+      state_bytes += kWindowBytes;
+      if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0)
+        too_many_bytes(source, line);
+    }
+    c = {s, e, &it->second};
+    return it->second;
+  }
+
+  Session& session_add(Micros t, const std::string& source, const Line& line) {
+    auto it = sessions.find(std::string_view(key));
+    if (it == sessions.end()) it = sessions.emplace(key, std::vector<Session>{}).first;
+    std::vector<Session>& list = it->second;
+    const Micros s = t, e = t + opt.window.gap;
+    std::size_t first = list.size();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      Session& x = list[i];
+      if (!(x.start <= e && s <= x.end)) continue;  // neither overlaps nor touches
+      if (first == list.size()) {
+        first = i;
+        x.start = std::min(x.start, s);
+        x.end = std::max(x.end, e);
+        continue;
+      }
+      Session& into = list[first];
+      into.start = std::min(into.start, x.start);
+      into.end = std::max(into.end, x.end);
+      for (std::size_t a = 0; a < aggs.size(); ++a)
+        agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
+      into.bytes += x.bytes;  // the merged row's fixed part stays counted, an overestimate
+      list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+      --state_rows;
+      --i;
+    }
+    if (first == list.size()) {
+      list.push_back(Session{s, e, std::vector<AggState>(aggs.size()), 0});
+      grew(source, line, row_bytes(key.size(), aggs.size()), &list.back().bytes);
+    }
+    min_session_end = std::min(min_session_end, list[first].end);
+    return list[first];
+  }
+
+  // ---- output ----
+
+  void write_row(const Micros* start, Micros end, std::string_view k,
+                 const std::vector<AggState>& a) {
+    row.assign("{");
+    if (start) {
+      char buf[kMaxTimeText];
+      row += "\"window_start\":\"";
+      row.append(buf, assigner.format_bound(*start, buf));
+      row += "\",\"window_end\":\"";
+      row.append(buf, assigner.format_bound(end, buf));
+      row += "\",";
+    }
+    for (const auto& prefix : by_prefix) {
+      row += prefix;
+      append_key_value(row, next_part(k));
+      row += ',';
+    }
+    for (std::size_t i = 0; i < aggs.size(); ++i) {
+      row += agg_prefix[i];
+      agg_result(aggs[i], a[i], row);
+      row += ',';
+    }
+    row.back() = '}';
+    out.write_line(row);
+  }
+
+  void emit_window(const WindowState& w) {
+    for (const std::uint32_t i : w.table.sorted()) {
+      const Group& g = w.table.groups[i];
+      write_row(&w.start, w.end, g.key, g.aggs);
+    }
+  }
+
+  void emit_rows(std::vector<Row>& rows) {
+    std::sort(rows.begin(), rows.end(), row_less);
+    for (const Row& r : rows) write_row(windowed() ? &r.start : nullptr, r.end, r.key, *r.aggs);
+  }
+
+  // Update mode: the rows changed since the last epoch.
+  void emit_changes() {
+    std::vector<Row> rows;
+    for (auto& [w, i] : changed) {
+      Group& g = w->table.groups[i];
+      g.changed = false;
+      rows.push_back({w->start, w->end, g.key, &g.aggs});
+    }
+    for (const std::uint32_t i : changed_running) {
+      Group& g = running.groups[i];
+      g.changed = false;
+      rows.push_back({0, 0, g.key, &g.aggs});
+    }
+    emit_rows(rows);
+    changed.clear();
+    changed_running.clear();
+  }
+
+  // Complete mode: the whole result table.
+  void emit_all() {
+    std::vector<Row> rows;
+    for (const auto& [id, w] : windows) {
+      for (const Group& g : w.table.groups) rows.push_back({w.start, w.end, g.key, &g.aggs});
+    }
+    for (const auto& [k, list] : sessions) {
+      for (const Session& s : list) rows.push_back({s.start, s.end, k, &s.aggs});
+    }
+    for (const Group& g : running.groups) rows.push_back({0, 0, g.key, &g.aggs});
+    emit_rows(rows);
+  }
+
+  // The watermark moved to `w`: close (append) or drop (update) what it
+  // made final; expire running keys past their TTL.
+  void advance(EventTime w) {
+    if (w <= wm && w != EventTime::end()) return;
+    wm = std::max(wm, w);
+    if (mode == OutputMode::kComplete) return;
+    if (mode == OutputMode::kUpdate && (!changed.empty() || !changed_running.empty()))
+      emit_changes();
+    while (!windows.empty() && windows.begin()->first.first <= wm.us) {
+      if (mode == OutputMode::kAppend) emit_window(windows.begin()->second);
+      state_rows -= windows.begin()->second.table.groups.size();
+      state_bytes -= windows.begin()->second.bytes;
+      windows.erase(windows.begin());
+      for (auto& c : cache) c = CacheEntry{};
+    }
+    if (kind == WindowKind::kSession && wm.us >= min_session_end) close_sessions();
+    if (by_time && wm.us >= min_group_time) close_time_groups();
+    if (opt.ttl >= 0) {
+      for (std::uint32_t i = 0; i < running.groups.size();) {
+        // Expired once the watermark is past last event + TTL (Spark's event-time timeout).
+        if (running.groups[i].last + opt.ttl < wm.us) {
+          state_bytes -= running.groups[i].bytes;
+          running.remove(i), --state_rows;
+        } else
+          ++i;
+      }
+    }
+  }
+
+  // by_time: the groups whose time is at or before the watermark are final:
+  // append writes them (by time, then key), both modes drop them.
+  void close_time_groups() {
+    std::vector<Group> closed;
+    min_group_time = kMaxEventTime;
+    for (std::uint32_t i = 0; i < running.groups.size();) {
+      Group& g = running.groups[i];
+      if (g.last <= wm.us) {
+        if (mode == OutputMode::kAppend)
+          closed.push_back(Group{g.key, std::move(g.aggs), g.last, false, 0});
+        state_bytes -= g.bytes;
+        running.remove(i);
+        --state_rows;
+      } else {
+        min_group_time = std::min(min_group_time, g.last);
+        ++i;
+      }
+    }
+    std::vector<Row> rows;
+    rows.reserve(closed.size());
+    for (const Group& g : closed) rows.push_back({g.last, g.last, g.key, &g.aggs});
+    emit_rows(rows);
+  }
+
+  void close_sessions() {
+    std::vector<std::pair<std::string, Session>> closed;
+    min_session_end = kMaxEventTime;
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      auto& list = it->second;
+      for (std::size_t i = 0; i < list.size();) {
+        if (list[i].end <= wm.us) {
+          state_bytes -= list[i].bytes;
+          closed.emplace_back(it->first, std::move(list[i]));
+          list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+          --state_rows;
+        } else {
+          min_session_end = std::min(min_session_end, list[i].end);
+          ++i;
+        }
+      }
+      it = list.empty() ? sessions.erase(it) : std::next(it);
+    }
+    std::vector<Row> rows;
+    rows.reserve(closed.size());
+    for (const auto& [k, s] : closed) rows.push_back({s.start, s.end, k, &s.aggs});
+    emit_rows(rows);
+  }
+
+  void on_control(const Control& c, std::string_view raw) {
+    if (c.type == ControlType::kStream) {
+      if (!started) start(&c.stream);
+      return;  // replaced by this stage's own header
+    }
+    if (!started) start(nullptr, HeaderlessStart::kControl);
+    if (c.type == ControlType::kWatermark) {
+      advance(c.watermark);
+      if (c.watermark == EventTime::end()) final_seen = true;
+    } else if (c.type == ControlType::kEpoch) {
+      if (mode == OutputMode::kUpdate) emit_changes();
+      if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
+      records_in_epoch = 0;
+      if (ckpt) {
+        PayloadWriter w;
+        save(w);
+        ckpt->save(c.epoch, w.bytes());
+      }
+    }
+    out.write_line(raw);
+  }
+
+  // ---- checkpoints ----
+  //
+  // The state at an epoch boundary (no row is marked changed then; late
+  // counters and the stream header are per run). Layout: u32 layout (1), u8
+  // window kind, u8 mode, u64 aggregates, i64 watermark, u64 seq; the windows
+  // in (end, start) order, each i64 start, i64 end and a table; the sessions,
+  // keys in byte order, each key with its sessions in their order; the running
+  // table. A table: u64 groups, in key order, each string key, i64 last event
+  // time and the aggregates (agg_save). Sorted throughout, so that equal
+  // states give equal bytes.
+
+  static constexpr std::uint32_t kLayout = 1;
+
+  void save_aggs(PayloadWriter& w, const std::vector<AggState>& a) const {
+    for (const AggState& s : a) agg_save(s, w);
+  }
+
+  void save_table(PayloadWriter& w, const Table& t) const {
+    w.put_u64(t.groups.size());
+    for (const std::uint32_t i : t.sorted()) {
+      const Group& g = t.groups[i];
+      w.put_string(g.key);
+      w.put_i64(g.last);
+      save_aggs(w, g.aggs);
+    }
+  }
+
+  void save(PayloadWriter& w) const {
+    w.put_u32(kLayout);
+    w.put_u8(static_cast<std::uint8_t>(kind));
+    w.put_u8(static_cast<std::uint8_t>(mode));
+    w.put_u64(aggs.size());
+    w.put_i64(wm.us);
+    w.put_u64(seq);
+    w.put_u64(windows.size());
+    for (const auto& [id, ws] : windows) {
+      w.put_i64(ws.start);
+      w.put_i64(ws.end);
+      save_table(w, ws.table);
+    }
+    std::vector<const std::pair<const std::string, std::vector<Session>>*> keys;
+    keys.reserve(sessions.size());
+    for (const auto& entry : sessions) keys.push_back(&entry);
+    std::sort(keys.begin(), keys.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    w.put_u64(keys.size());
+    for (const auto* entry : keys) {
+      w.put_string(entry->first);
+      w.put_u64(entry->second.size());
+      for (const Session& x : entry->second) {
+        w.put_i64(x.start);
+        w.put_i64(x.end);
+        save_aggs(w, x.aggs);
+      }
+    }
+    save_table(w, running);
+  }
+
+  std::vector<AggState> load_aggs(PayloadReader& r) const {
+    std::vector<AggState> a(aggs.size());
+    for (AggState& s : a) agg_load(r, s);
+    return a;
+  }
+
+  // window_bytes: the window's counter (null: the running table, whose
+  // groups count their own).
+  void load_table(PayloadReader& r, Table& t, std::uint64_t* window_bytes) {
+    for (std::size_t n = r.get_count(16 + aggs.size() * kAggSavedMinBytes); n > 0; --n) {
+      const std::string_view k = r.get_string();
+      const Micros last = r.get_i64();
+      const std::uint32_t i = t.add(k, 0);
+      Group& g = t.groups[i];
+      g.last = last;
+      g.aggs = load_aggs(r);
+      std::uint64_t b = row_bytes(g.key.size(), aggs.size());
+      for (const AggState& a : g.aggs) b += a.value_bytes;
+      *(window_bytes ? window_bytes : &g.bytes) += b;
+      state_bytes += b;
+      ++state_rows;
+    }
+  }
+
+  void restore(std::string_view payload, const std::string& what) {
+    PayloadReader r(payload, what);
+    const std::uint32_t layout = r.get_u32();
+    const std::uint8_t saved_kind = r.get_u8(), saved_mode = r.get_u8();
+    const std::uint64_t naggs = r.get_u64();
+    if (layout != kLayout || saved_kind != static_cast<std::uint8_t>(kind) ||
+        saved_mode != static_cast<std::uint8_t>(mode) || naggs != aggs.size()) {
+      throw data_error(what + " does not hold the state of this sx-window (layout " +
+                       std::to_string(layout) + ", window kind " + std::to_string(saved_kind) +
+                       ", mode " + std::to_string(saved_mode) + ", " + std::to_string(naggs) +
+                       " aggregates); start over with a new --checkpoint directory");
+    }
+    wm.us = r.get_i64();
+    seq = r.get_u64();
+    const std::size_t group_min = 16 + aggs.size() * kAggSavedMinBytes;
+    for (std::size_t n = r.get_count(24); n > 0; --n) {
+      const Micros s = r.get_i64(), e = r.get_i64();
+      auto [it, inserted] = windows.try_emplace({e, s});
+      it->second.start = s;
+      it->second.end = e;
+      it->second.bytes = kWindowBytes;
+      state_bytes += kWindowBytes;
+      load_table(r, it->second.table, &it->second.bytes);
+    }
+    for (std::size_t n = r.get_count(16); n > 0; --n) {
+      const std::string k(r.get_string());
+      auto& list = sessions[k];
+      for (std::size_t m = r.get_count(group_min); m > 0; --m) {
+        const Micros s = r.get_i64(), e = r.get_i64();
+        list.push_back(Session{s, e, load_aggs(r), row_bytes(k.size(), aggs.size())});
+        for (const AggState& a : list.back().aggs) list.back().bytes += a.value_bytes;
+        state_bytes += list.back().bytes;
+        min_session_end = std::min(min_session_end, e);
+        ++state_rows;
+      }
+    }
+    load_table(r, running, nullptr);
+    r.expect_end();
+    min_group_time = kMinEventTime;  // by_time: unknown until the next scan
+  }
+
+  void on_end() {
+    if (!started) start(nullptr, HeaderlessStart::kEmpty);
+    usage.warn_unseen();
+    if (!header_seen && !final_seen && !interrupted()) {
+      // Plain NDJSON is a finite batch: its end closes every window (not
+      // when a signal stopped the input before its end: signals.h).
+      if (mode == OutputMode::kUpdate) emit_changes();
+      if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
+      if (mode == OutputMode::kAppend) {
+        advance(EventTime::end());
+        out.write_line(make_watermark_record(EventTime::end()));
+      }
+    }
+    if (late + partly_late > 0) {
+      std::string msg;
+      if (late > 0) {
+        msg = std::to_string(late) + (late == 1 ? " late record" : " late records") +
+              (windowed() ? " not applied (the watermark had closed their windows)"
+                          : " not applied (the watermark had passed their event times)");
+      }
+      if (partly_late > 0) {
+        msg += (late > 0 ? ", " : "") + std::to_string(partly_late) +
+               (partly_late == 1 ? " partly late record" : " partly late records") +
+               " applied to only the windows still open";
+      }
+      msg += late_out ? "; see " + opt.late_file : "; keep them with --late FILE";
+      warn(msg);
+    }
+    if (late_out) late_out->flush();
+  }
+};
+
+WindowOperator::WindowOperator(const WindowOptions& options, Output& out, BadInputPolicy& bad)
+    : Operator(out), impl_(std::make_unique<Impl>(options, out, bad)) {}
+WindowOperator::~WindowOperator() = default;
+
+void WindowOperator::on_record(const Line& line, const std::string& source) {
+  impl_->on_record(line, source);
+}
+void WindowOperator::on_control(const Control& control, std::string_view raw) {
+  impl_->on_control(control, raw);
+}
+void WindowOperator::on_end() { impl_->on_end(); }
+
+StageStats WindowOperator::stats() const {
+  // Memory: the estimate --max-state-bytes bounds (rows, keys, kept values).
+  return {impl_->late + impl_->partly_late, impl_->state_rows, impl_->state_bytes, &impl_->usage};
+}
+
+}  // namespace sx

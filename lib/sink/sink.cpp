@@ -1,0 +1,193 @@
+#include "sink/sink.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "base/diag.h"
+#include "base/error.h"
+#include "base/signals.h"
+#include "stream/checkpoint.h"
+
+namespace sx {
+
+SinkFormat parse_sink_format(const std::string& name) {
+  if (name == "ndjson" || name == "jsonl" || name == "json") return SinkFormat::kNdjson;
+  if (name == "table") return SinkFormat::kTable;
+  if (name == "csv") return SinkFormat::kCsv;
+  throw usage_error("--format: unknown format '" + name + "' (use ndjson, table or csv)");
+}
+
+SinkOperator::SinkOperator(const SinkOptions& options, Output& out, BadInputPolicy& bad)
+    : Operator(out), opt_(options), bad_(bad) {
+  if (opt_.keep_control && opt_.format != SinkFormat::kNdjson) {
+    throw usage_error(
+        "--keep-control goes with --format ndjson only (tables and CSV are for "
+        "people and other programs; keep the stream with --format ndjson)");
+  }
+  if (opt_.checkpoint) {
+    // The spill file of the held output: unlinked from the start, so that
+    // nothing is left behind whatever happens to this process.
+    const std::string folder = opt_.checkpoint->dir() + "/" + opt_.checkpoint->stage();
+    held_fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (held_fd_ < 0) {
+      std::string tmpl = folder + "/.held.XXXXXX";
+      held_fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
+      if (held_fd_ < 0) throw io_error(errno_text("cannot create a temporary file in " + folder));
+      ::unlink(tmpl.c_str());
+    }
+    held_ = std::make_unique<Output>(held_fd_, "the held rows' temporary file in " + folder);
+  }
+  if (opt_.format == SinkFormat::kTable) {
+    table_ = std::make_unique<TableWriter>(target(), opt_.num_rows, opt_.truncate);
+  } else if (opt_.format == SinkFormat::kCsv) {
+    csv_ = std::make_unique<CsvWriter>(target());
+  }
+}
+
+SinkOperator::~SinkOperator() {
+  table_.reset();
+  csv_.reset();
+  if (held_) {
+    held_->drop_buffered();
+    held_.reset();
+  }
+  if (held_fd_ >= 0) ::close(held_fd_);
+}
+
+void SinkOperator::release_held() {
+  if (held_->bytes_written() == held_mark_) {  // all still in memory
+    out_.write(held_->buffered_bytes());
+    held_->drop_buffered();
+  } else {
+    held_->flush();
+    const std::uint64_t size = held_->bytes_written() - held_mark_;
+    std::string chunk(std::min<std::uint64_t>(size, std::uint64_t{1} << 20), '\0');
+    for (std::uint64_t off = 0; off < size;) {
+      const ssize_t n =
+          ::pread(held_fd_, chunk.data(), std::min<std::uint64_t>(chunk.size(), size - off),
+                  static_cast<off_t>(off));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw io_error(errno_text("cannot read back the held rows"));
+      out_.write({chunk.data(), static_cast<std::size_t>(n)});
+      off += static_cast<std::uint64_t>(n);
+    }
+    drop_held();
+  }
+  held_rows_ = 0;
+}
+
+void SinkOperator::drop_held() {
+  held_->drop_buffered();
+  if (held_->bytes_written() != held_mark_) {
+    if (::ftruncate(held_fd_, 0) != 0 || ::lseek(held_fd_, 0, SEEK_SET) != 0) {
+      throw io_error(errno_text("cannot empty the held rows' temporary file"));
+    }
+  }
+  held_mark_ = held_->bytes_written();
+  held_rows_ = 0;
+}
+
+template <class Emit>
+bool SinkOperator::fields(const Line& line, const std::string& source, Emit&& emit) {
+  const bool ok = reader_.open(line.text, &why_) &&
+                  reader_.for_each_field(
+                      [&](std::string_view key, const JsonValue& v) {
+                        switch (v.type) {
+                          case JsonType::kNull:
+                            emit(key, opt_.format == SinkFormat::kCsv ? "" : "null");
+                            break;
+                          case JsonType::kBool:
+                            emit(key, v.boolean ? "true" : "false");
+                            break;
+                          default:
+                            emit(key, v.text);
+                        }
+                      },
+                      &why_);
+  if (!ok) {
+    bad_.handle(reader_.open_failure(), source, line.number, why_, line.text);
+  }
+  return ok;
+}
+
+void SinkOperator::on_record(const Line& line, const std::string& source) {
+  ++records_;
+  ++held_rows_;
+  switch (opt_.format) {
+    case SinkFormat::kNdjson:
+      target().write_line(line.text);
+      break;
+    case SinkFormat::kTable:
+      if (fields(line, source,
+                 [&](std::string_view k, std::string_view v) { table_->cell(k, v); })) {
+        table_->end_row();
+      }
+      break;
+    case SinkFormat::kCsv:
+      if (fields(line, source,
+                 [&](std::string_view k, std::string_view v) { csv_->field(k, v); })) {
+        csv_->end_record(records_);
+      }
+      break;
+  }
+}
+
+void SinkOperator::on_control(const Control& control, std::string_view raw) {
+  if (control.type == ControlType::kStream) header_seen_ = true;
+  if (control.type == ControlType::kWatermark && control.watermark == EventTime::end()) {
+    final_seen_ = true;
+  }
+  if (opt_.checkpoint && control.type == ControlType::kEpoch) {
+    // Read at the first epoch, not at launch: upstream sx-read --reset may
+    // still be emptying the directory.
+    if (committed_ == -2) committed_ = opt_.checkpoint->last_committed();
+    opt_.checkpoint->check_follows(control.epoch, committed_);
+  }
+  handle_control(control, raw);
+  if (opt_.checkpoint && control.type == ControlType::kEpoch) {
+    release_held();
+    out_.sync();
+    opt_.checkpoint->commit(control.epoch, {});
+    committed_ = control.epoch;
+  }
+}
+
+void SinkOperator::handle_control(const Control& control, std::string_view raw) {
+  if (opt_.format == SinkFormat::kNdjson) {
+    if (opt_.keep_control) target().write_line(raw);
+    return;
+  }
+  if (table_ && control.type == ControlType::kStream) table_->set_schema(control.stream.columns);
+  if (table_ && control.type == ControlType::kEpoch) {
+    table_->end_batch(control.epoch);
+    next_batch_ = control.epoch + 1;
+  }
+}
+
+void SinkOperator::on_end() {
+  if (held_ && ((header_seen_ && !final_seen_) || interrupted())) {
+    // A run that ended before its stream did (available-now, once, an
+    // upstream failure or signal): what came after the last epoch record
+    // belongs to an epoch this run did not finish; the next run brings it
+    // again with its epoch record.
+    if (held_rows_ > 0) {
+      note(std::to_string(held_rows_) + (held_rows_ == 1 ? " record" : " records") +
+           " after the last epoch record not written: the stream stopped before that epoch "
+           "ended (the next run writes them with it)");
+    }
+    drop_held();
+    return;
+  }
+  // Rows after the last epoch record (or plain NDJSON with none) form a batch.
+  if (table_ && table_->has_rows()) table_->end_batch(next_batch_);
+  if (csv_) {
+    const std::string w = csv_->finish();
+    if (!w.empty()) warn(w);
+  }
+  if (held_) release_held();
+}
+
+}  // namespace sx

@@ -1,0 +1,913 @@
+#include "source/source.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "base/diag.h"
+#include "base/error.h"
+#include "base/signals.h"
+#include "base/time_parser.h"
+#include "io/fs.h"
+#include "io/json.h"
+#include "io/json_scan.h"
+#include "io/line_reader.h"
+#include "stream/bad_input.h"
+#include "stream/checkpoint.h"
+#include "stream/field_usage.h"
+#include "stream/progress.h"
+#include "stream/record_time.h"
+
+namespace sx {
+
+namespace {
+
+void sleep_micros(Micros us) {
+  timespec ts{static_cast<time_t>(us / kMicrosPerSecond),
+              static_cast<long>(us % kMicrosPerSecond) * 1000};
+  while (::nanosleep(&ts, &ts) != 0 && errno == EINTR && !interrupted()) {
+  }
+}
+
+Micros steady_now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct Source::Impl {
+  SourceOptions opt;
+  Output& out;
+  BadInputPolicy bad;
+  std::unique_ptr<EventTimeField> time;
+  bool has_time = false;
+  FieldUsage usage;                    // --time-field, when no record has it (misspelled?)
+  LineReader* spliced = nullptr;       // the file drained, when its lines may be spliced
+  JsonValidator validator;             // for lines the scanner is not sure of
+  std::unique_ptr<FieldSet> time_set;  // the time field, or nothing
+  std::unique_ptr<FieldScanner> scanner;
+  std::string why;
+
+  std::int64_t epoch = 0;
+  std::uint64_t records_in_epoch = 0;
+  std::uint64_t files_in_epoch = 0;
+  std::uint64_t records = 0;
+  std::uint64_t max_records = 0;  // effective limit, 0 = none
+  std::uint64_t max_files = 0;    // effective limit, 0 = none
+  EventTime max_time = EventTime::none();
+  EventTime watermark = EventTime::none();
+  // The watermark in force during the newest epoch written (checkpointed):
+  // when `watermark` is past it, an epoch is owed that runs with the newer
+  // watermark, so that what it closes is committed (Spark's no-data batch).
+  EventTime wm_epoch = EventTime::none();
+  std::int64_t first_epoch = 0;  // the first epoch of this run
+  Micros last_data = 0;          // steady clock of the last record (follow idleness)
+
+  // Checkpoints (--checkpoint): the position after each epoch, so a restart
+  // goes on after the last committed one.
+  std::unique_ptr<CheckpointDir> ckpt;
+  std::set<std::string> done_files;  // read to their end (with --follow: directories' files)
+  LineReader* current = nullptr;     // the file being read to its end, if any
+  std::string current_path;
+  struct Position {  // how far a file was read, and which file it was
+    std::string path;
+    std::uint64_t dev = 0, ino = 0, offset = 0;
+    // The file's raw bytes read (compressed bytes for .zst, and a partial
+    // last line included): a file of that size has nothing new.
+    // kUnknownSize: not recorded (a position an older sx wrote).
+    std::uint64_t raw = kUnknownSize;
+    // The last bytes before `offset` (LineReader::consumed_tail): a file that
+    // no longer holds them there was rewritten (empty: not recorded).
+    std::string tail;
+  };
+  static constexpr std::uint64_t kUnknownSize = ~std::uint64_t{0};
+  std::optional<Position> resume;  // the partly read file to go on in
+  // Where reading each file stopped: the files read to their end (named or
+  // found in a directory, so that a later run reads what was appended to
+  // them, issue 11 item 11) and, with --follow, the tailed files.
+  std::map<std::string, Position> file_pos;
+  // --follow: a named file, read as it grows (like tail -F).
+  struct Tail {
+    std::string path;
+    std::unique_ptr<LineReader> reader;  // none while the file does not exist
+    std::uint64_t dev = 0, ino = 0;
+    std::uint64_t offset = 0;         // after the last line handed on
+    std::optional<Position> pending;  // the checkpoint's position, until the file is opened
+    // The size and time of the file when it was last checked for a rewrite.
+    std::uint64_t seen_size = 0;
+    timespec seen_mtime{};
+  };
+  std::vector<Tail> tails;
+  bool stop = false;  // --trigger once: the epoch is done
+
+  // --progress, and the live line on a terminal.
+  std::unique_ptr<ProgressWriter> progress;
+  std::uint64_t bytes_total = 0, bytes_done = 0;  // of the input files (raw bytes)
+  Micros line_started = 0, line_last = 0;
+  Micros epoch_started = 0;  // steady clock when the current epoch began (--trigger interval)
+
+  Impl(SourceOptions o, Output& output) : opt(std::move(o)), out(output), bad(opt.on_error) {
+    if (!opt.stream.time_field.empty()) {
+      time = std::make_unique<EventTimeField>(opt.stream);
+      has_time = true;
+      usage.add("--time-field", time->path());
+    } else if (opt.stream.watermark_delay >= 0) {
+      throw usage_error("--watermark needs --time-field: the watermark follows event time");
+    }
+    time_set = std::make_unique<FieldSet>(has_time ? std::vector<FieldPath>{time->path()}
+                                                   : std::vector<FieldPath>{});
+    scanner = std::make_unique<FieldScanner>(*time_set);
+    max_records = opt.max_records_per_trigger;
+    max_files = opt.max_files_per_trigger;
+    if (max_records == 0 && max_files == 0) max_files = 1;
+  }
+
+  void end_epoch() {
+    if (records_in_epoch == 0) return;
+    const EventTime in_force = watermark;  // during this epoch (for --progress)
+    // The watermark in force for the next epoch; checkpointed with the position.
+    bool advanced = false;
+    if (has_time && opt.stream.watermark_delay >= 0 && max_time != EventTime::none()) {
+      const EventTime wm = next_watermark(max_time, opt.stream.watermark_delay);
+      if (wm > watermark && wm.us > 0) watermark = wm, advanced = true;
+    }
+    wm_epoch = in_force;
+    if (ckpt) save_position();
+    if (progress) {
+      progress->epoch(epoch, records_in_epoch, records_in_epoch, in_force,
+                      StageStats{bad.count(), 0, 0, &usage});
+    }
+    out.write_line(make_epoch_record(epoch));
+    if (opt.trigger == SourceOptions::Trigger::kOnce) stop = true;
+    ++epoch;
+    records_in_epoch = 0;
+    files_in_epoch = 0;
+    if (advanced) out.write_line(make_watermark_record(watermark));
+    epoch_started = steady_now();
+    out.flush();
+  }
+
+  // An epoch without records, run with the current watermark (after its
+  // record, written when it advanced): what that watermark closes downstream
+  // comes before this epoch's record, so the epoch commits it.
+  void no_data_epoch() {
+    wm_epoch = watermark;
+    if (ckpt) save_position();
+    if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0, &usage});
+    out.write_line(make_epoch_record(epoch));
+    ++epoch;
+    epoch_started = steady_now();
+    out.flush();
+  }
+
+  void finish_stream() {
+    usage.warn_unseen();
+    end_epoch();
+    // available-now and once end this run only: the stream goes on next time,
+    // so no final watermark (open windows wait in their checkpoints). As
+    // Spark's Trigger.AvailableNow, available-now ends with a no-data epoch
+    // when the watermark advanced after the last one, so a cron run commits
+    // the windows its own input closed (a rerun with nothing new owes none,
+    // and writes no epoch). --trigger once runs one epoch: a data epoch if
+    // there is new input, else the no-data epoch an earlier run owes
+    // (Trigger.Once: the windows show one run later).
+    if (opt.trigger != SourceOptions::Trigger::kContinuous) {
+      const bool owed = has_time && watermark > wm_epoch;
+      if (owed && (opt.trigger == SourceOptions::Trigger::kAvailableNow || epoch == first_epoch)) {
+        no_data_epoch();
+      }
+      out.flush();
+      return;
+    }
+    if (has_time) {
+      // A finite input is over: a final watermark closes everything
+      // downstream, and a last epoch carries what it made final.
+      out.write_line(make_watermark_record(EventTime::end()));
+      watermark = EventTime::end();
+      wm_epoch = watermark;
+      if (ckpt) save_position();  // a finished stream: a rerun adds nothing
+      if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0, &usage});
+      out.write_line(make_epoch_record(epoch));
+      ++epoch;
+    }
+    out.flush();
+  }
+
+  // One line of input: validate, extract time, forward.
+  void on_line(const Line& line, const std::string& source) {
+    if (line.too_long) {
+      bad.handle(BadKind::kTooLong, source, line.number,
+                 "line longer than --max-line-bytes (" + std::to_string(opt.max_line_bytes) +
+                     " bytes; raise the limit if such records are expected)",
+                 line.text);
+      return;
+    }
+    if (line.unterminated) {
+      bad.handle(BadKind::kUnterminated, source, line.number,
+                 "last line has no final newline (a truncated file?)", line.text);
+      return;
+    }
+    // The scanner validates the common line and finds its time; simdjson
+    // decides the rest.
+    JsonValue time_value;
+    const bool scanned = scanner->scan(line.text, &time_value) == ScanResult::kOk;
+    if (!scanned && !validator.validate_object(line.text, &why)) {
+      const BadKind kind = why.starts_with("not a JSON object") || why.starts_with("empty")
+                               ? BadKind::kNotObject
+                           : why == "invalid UTF-8" ? BadKind::kInvalidUtf8
+                                                    : BadKind::kMalformed;
+      bad.handle(kind, source, line.number, why, line.text);
+      return;
+    }
+    if (is_control(line.text)) {
+      bad.handle(BadKind::kNotObject, source, line.number,
+                 "a control record in sx-read's input (the key \"@sx\" is reserved for sx; "
+                 "strip control records with sx-sink first)",
+                 line.text);
+      return;
+    }
+    if (has_time) {
+      EventTime t;
+      if (!scanned) time_value = validator.get(time->path());
+      if (!extract_time(time_value, line, source, &t)) return;
+      if (t > max_time) max_time = t;
+      // Spark's watermark starts at 0 (1970-01-01T00:00:00Z), in force from
+      // the first epoch: an event at or before it is late. Written just
+      // before the first such event: no record before it can be affected.
+      if (t.us <= 0 && watermark == EventTime::none() && opt.stream.watermark_delay >= 0) {
+        watermark = EventTime{0};
+        out.write_line(make_watermark_record(watermark));
+      }
+    }
+    // The line's bytes as they are in the file (not decompressed, no '\r'
+    // dropped): the kernel can hand them on without a copy.
+    if (spliced != nullptr && !spliced->compressed() &&
+        spliced->position() == line.offset + line.text.size() + 1) {
+      const auto start = static_cast<std::uint64_t>(spliced->start_offset());
+      out.write_line_at(line.text, start + line.offset);
+    } else {
+      out.write_line(line.text);
+    }
+    ++records;
+    ++records_in_epoch;
+    if (opt.progress_line && (records & 0xFFFF) == 0) show_progress(false);
+    if (opt.interval > 0 && (records & 0x3FF) == 0 &&
+        steady_now() - epoch_started >= opt.interval) {
+      end_epoch();
+    }
+    if (max_records != 0 && records_in_epoch >= max_records) end_epoch();
+  }
+
+  bool extract_time(const JsonValue& value, const Line& line, const std::string& source,
+                    EventTime* t) {
+    BadKind kind;
+    if (usage.pending()) usage.check(0, value, line.text);  // until the field is seen once
+    if (time->convert(value, t, &kind, &why)) return true;
+    if (value.type == JsonType::kMissing) {
+      // A misspelled --time-field: name the nearest key of the record.
+      const std::string near = usage.suggestion(0);
+      if (!near.empty()) why.insert(why.find('"', why.find('"') + 1) + 1, near);
+    }
+    bad.handle(kind, source, line.number, why, line.text);
+    return false;
+  }
+
+  // Reads `reader` to its end (for now, in follow mode). `offset`, if given,
+  // is set to the position after each line before the line is handled (an
+  // epoch that ends in on_line records it).
+  void drain(LineReader& reader, std::uint64_t* offset = nullptr) {
+    // A whole regular file (not a tailed one, which may be truncated while
+    // its lines are in the pipe): its lines go on by splice, see on_line.
+    spliced = offset == nullptr && reader.start_offset() >= 0 ? &reader : nullptr;
+    if (spliced != nullptr) out.splice_from(reader.fd());
+    Line line;
+    while (!stop && reader.next(&line)) {
+      if (offset != nullptr) *offset = reader.position();
+      on_line(line, reader.name());
+    }
+    if (spliced != nullptr) out.splice_from(-1);
+    spliced = nullptr;
+  }
+
+  // The live line: bytes read of the total, records/s, and an ETA.
+  void show_progress(bool last) {
+    const Micros now = steady_now();
+    if (!last && now - line_last < 250000) return;
+    line_last = now;
+    const std::uint64_t done = bytes_done + (current ? current->raw_bytes_read() : 0);
+    const double secs = static_cast<double>(now - line_started) / 1e6;
+    const double rate = secs > 0 ? static_cast<double>(records) / secs : 0;
+    const double bps = secs > 0 ? static_cast<double>(done) / secs : 0;
+    char buf[200];
+    if (bytes_total > 0) {
+      const double left =
+          bps > 0 ? static_cast<double>(bytes_total - std::min(done, bytes_total)) / bps : 0;
+      std::snprintf(
+          buf, sizeof buf, "\rsx-read: %.1f of %.1f MB (%.0f%%), %.0f records/s, ETA %.0fs   ",
+          static_cast<double>(done) / 1e6, static_cast<double>(bytes_total) / 1e6,
+          100.0 * static_cast<double>(done) / static_cast<double>(bytes_total), rate, left);
+    } else {
+      std::snprintf(buf, sizeof buf, "\rsx-read: %.1f MB, %.0f records/s   ",
+                    static_cast<double>(done) / 1e6, rate);
+    }
+    std::fputs(buf, stderr);
+    if (last) std::fputs("\n", stderr);
+  }
+
+  // ---- checkpoints ----
+
+  Fingerprint fingerprint() const { return {{"time-field", opt.stream.time_field}}; }
+
+  // The position after this epoch: the files read to their end, the file
+  // being read and how far, the named (with --follow: tailed) files and how
+  // far, the event-time state. Written before the epoch record (sx(7),
+  // "CHECKPOINTS"). The payload:
+  //   i64 next epoch, i64 max event time, i64 watermark,
+  //   u64 n, n times string path: the files read to their end,
+  //   u8 has_current, if 1: string path, u64 dev, u64 ino, u64 offset,
+  //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: the files
+  //     read to their end or tailed (file_pos),
+  //   the trailer: n times u64 raw bytes read, for the n files before;
+  //     i64 the watermark in force during this epoch (wm_epoch);
+  //     n times string: the last bytes before the offset (Position::tail) of
+  //     the n files, then (if has_current) of the current file.
+  // A payload that ends after has_current's part (an older sx) has no
+  // file_pos; one that ends before the trailer, no raw sizes.
+  void save_position() {
+    PayloadWriter w;
+    w.put_i64(epoch + 1);
+    w.put_i64(max_time.us);
+    w.put_i64(watermark.us);
+    w.put_u64(done_files.size());
+    for (const auto& f : done_files) w.put_string(f);
+    w.put_u8(current ? 1 : 0);
+    const std::string current_tail = current ? current->consumed_tail() : std::string();
+    if (current) {
+      struct stat st {};
+      ::fstat(current->fd(), &st);
+      w.put_string(current_path);
+      w.put_u64(static_cast<std::uint64_t>(st.st_dev));
+      w.put_u64(static_cast<std::uint64_t>(st.st_ino));
+      w.put_u64(current->position());
+    }
+    for (const auto& t : tails) {
+      if (t.reader) {
+        file_pos[t.path] =
+            Position{t.path,
+                     t.dev,
+                     t.ino,
+                     t.offset,
+                     t.reader->raw_bytes_read(),
+                     t.reader->position() == t.offset ? t.reader->consumed_tail() : std::string()};
+      } else if (!t.pending) {
+        file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
+      }
+    }
+    w.put_u64(file_pos.size());
+    for (const auto& [path, p] : file_pos) {
+      w.put_string(path);
+      w.put_u64(p.dev);
+      w.put_u64(p.ino);
+      w.put_u64(p.offset);
+    }
+    // The trailer (none in a position an older sx wrote):
+    for (const auto& [path, p] : file_pos) w.put_u64(p.raw);
+    w.put_i64(wm_epoch.us);
+    for (const auto& [path, p] : file_pos) w.put_string(p.tail);
+    if (current) w.put_string(current_tail);
+    ckpt->write(epoch, fingerprint(), w.bytes());
+  }
+
+  // Loads the position after the newest committed epoch, if any.
+  void load_position() {
+    const std::int64_t c = ckpt->last_committed();
+    if (c < 0) return;  // nothing committed: start from the beginning
+    const auto file = ckpt->read(c);
+    if (!file) {
+      throw data_error("checkpoint " + ckpt->dir() + ": epoch " + std::to_string(c) +
+                       " is committed but " + ckpt->stage() +
+                       "'s position for it is missing; "
+                       "was the checkpoint made with another --name? Start over with --reset");
+    }
+    check_fingerprint(ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c), file->meta,
+                      fingerprint(), ckpt->dir());
+    PayloadReader r(file->payload, ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c));
+    epoch = r.get_i64();
+    max_time.us = r.get_i64();
+    watermark.us = r.get_i64();
+    for (std::size_t n = r.get_count(8); n > 0; --n) done_files.emplace(r.get_string());
+    if (r.get_u8()) {
+      Position res;
+      res.path = std::string(r.get_string());
+      res.dev = r.get_u64();
+      res.ino = r.get_u64();
+      res.offset = r.get_u64();
+      resume = res;
+    }
+    if (r.remaining() > 0) {  // none in a position an older sx wrote
+      for (std::size_t n = r.get_count(32); n > 0; --n) {
+        Position p;
+        p.path = std::string(r.get_string());
+        p.dev = r.get_u64();
+        p.ino = r.get_u64();
+        p.offset = r.get_u64();
+        file_pos[p.path] = p;
+      }
+    }
+    wm_epoch = watermark;     // an older sx owes no epoch
+    if (r.remaining() > 0) {  // the trailer; none in a position an older sx wrote
+      for (auto& [path, p] : file_pos) p.raw = r.get_u64();
+      wm_epoch.us = r.get_i64();
+    }
+    if (r.remaining() > 0) {  // the tails (item 13); none in a position an older sx wrote
+      for (auto& [path, p] : file_pos) p.tail = std::string(r.get_string());
+      if (resume) resume->tail = std::string(r.get_string());
+    }
+    first_epoch = epoch;
+    r.expect_end();
+  }
+
+  // Issue 11 item 12: a stream that a run without --trigger ended (its final
+  // watermark, committed, closed every window downstream) takes no more
+  // input: every record would be late everywhere and count for nothing. A
+  // run with nothing new adds nothing, as any rerun of a finished pipeline
+  // (a retry after a crash, make), and succeeds; a run with new input, or
+  // one that would wait for it (--follow), is refused.
+  void check_ended() {
+    if (watermark != EventTime::end()) return;
+    std::string fresh;
+    if (opt.follow) {
+      fresh = "--follow";
+    } else if (resume) {
+      fresh = resume->path;
+    } else {
+      for (const auto& path : expand_inputs(opt.inputs)) {
+        if (path != "-" && (!done_files.count(path) || !nothing_new(path))) {
+          fresh = path;
+          break;
+        }
+      }
+    }
+    if (fresh.empty()) return;
+    throw usage_error(
+        "checkpoint " + ckpt->dir() +
+        " holds a stream that has ended: an earlier run without "
+        "--trigger read its input to the end, and its final watermark closed every window, so " +
+        (fresh == "--follow" ? std::string("whatever --follow reads would be late")
+                             : "the records of " + fresh + " (new or grown since) would be late") +
+        ". Start over with --reset (and remove what the sink wrote), or run the pipeline with "
+        "--trigger available-now each time (the stream then goes on from run to run)");
+  }
+
+  // Whether a file may still grow when its reader reaches its end: yes in a
+  // run that does not end the stream (--trigger available-now or once), so
+  // a last line without its newline waits for the next run, as under
+  // --follow; no in a continuous run, where the input's end is the stream's.
+  bool may_grow(const std::string& path) const {
+    return opt.trigger != SourceOptions::Trigger::kContinuous && path != "-";
+  }
+
+  // Opens `path` for reading, going on where the checkpoint left it: in the
+  // file that an epoch ended in, in a file read to its end by an earlier run
+  // (what was appended since), in a file tailed by --follow. A file replaced
+  // or truncated since is read from its start, with a warning (open_at).
+  // `rest`: see open_at.
+  std::unique_ptr<LineReader> open_input(const std::string& path,
+                                         std::unique_ptr<LineReader>* rest = nullptr) {
+    const bool grow = may_grow(path);
+    std::unique_ptr<LineReader> reader;
+    if (resume && resume->path == path) {
+      reader = open_at(path, *resume, grow, rest);
+      resume.reset();
+    } else if (const auto it = file_pos.find(path); it != file_pos.end()) {
+      reader = open_at(path, it->second, grow, rest);
+    } else {
+      reader = LineReader::open(path, opt.max_line_bytes);
+      reader->set_follow(grow);
+    }
+    return reader;
+  }
+
+  // Whether a file an earlier run read to its end has nothing new to read:
+  // the same file (device and inode) with the size that run had read. (A
+  // file read by an older sx, which kept no position, is not read again; a
+  // file that is gone has nothing to read.)
+  bool nothing_new(const std::string& path) const {
+    const auto it = file_pos.find(path);
+    if (it == file_pos.end()) return true;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return true;
+    const Position& p = it->second;
+    if (static_cast<std::uint64_t>(st.st_dev) != p.dev ||
+        static_cast<std::uint64_t>(st.st_ino) != p.ino ||
+        static_cast<std::uint64_t>(st.st_size) != p.raw) {
+      return false;
+    }
+    // The same size: rewritten in place (with as many bytes) or not?
+    return p.tail.empty() || holds_at(path, p.offset - p.tail.size(), p.tail);
+  }
+
+  // Whether the file `path` holds `bytes` at `at`.
+  static bool holds_at(const std::string& path, std::uint64_t at, const std::string& bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    std::string now(bytes.size(), '\0');
+    const ssize_t r = ::pread(fd, now.data(), now.size(), static_cast<off_t>(at));
+    ::close(fd);
+    return r == static_cast<ssize_t>(bytes.size()) && now == bytes;
+  }
+
+  // Where reading `reader` (opened on `path`) stopped, for the checkpoint.
+  static Position position_of(const std::string& path, const LineReader& reader) {
+    struct stat st {};
+    ::fstat(reader.fd(), &st);
+    return Position{path,
+                    static_cast<std::uint64_t>(st.st_dev),
+                    static_cast<std::uint64_t>(st.st_ino),
+                    reader.position(),
+                    reader.raw_bytes_read(),
+                    reader.consumed_tail()};
+  }
+
+  // Whether `reader` reads the file `p` was saved for (device and inode).
+  static bool same_file(const LineReader& reader, const Position& p) {
+    struct stat st {};
+    ::fstat(reader.fd(), &st);
+    return static_cast<std::uint64_t>(st.st_dev) == p.dev &&
+           static_cast<std::uint64_t>(st.st_ino) == p.ino;
+  }
+  // Reads lines up to byte `offset`: true when a line ends exactly there.
+  static bool skip_to(LineReader& reader, std::uint64_t offset) {
+    Line line;
+    while (reader.position() < offset && reader.next(&line)) {
+    }
+    return reader.position() == offset;
+  }
+
+  // Opens the file `path` to go on at `p`, the checkpoint's position in it. A
+  // file that was replaced or truncated since (log rotation while sx-read was
+  // stopped, or between two available-now runs) is read from its start
+  // instead, with a warning: what the old file held after p.offset was not
+  // read and will not be. `follow`: a partial last line waits for the rest.
+  // With `rest`, a file replaced by rotation whose old file is still in the
+  // same directory, with lines after p.offset not read yet, loses nothing:
+  // *rest is set to a reader of the old file from p.offset on (to be read to
+  // its end first), and no warning is given.
+  std::unique_ptr<LineReader> open_at(const std::string& path, const Position& p, bool follow,
+                                      std::unique_ptr<LineReader>* rest = nullptr) {
+    auto reader = LineReader::open(path, opt.max_line_bytes);
+    reader->set_follow(follow);
+    struct stat st {};
+    ::fstat(reader->fd(), &st);
+    const std::string off = std::to_string(p.offset);
+    if (same_file(*reader, p)) {
+      if (skip_to(*reader, p.offset)) {
+        if (p.tail.empty() || reader->consumed_tail() == p.tail) return reader;
+        // A line ends at the offset, but the bytes before it changed.
+        warn(path + " was rewritten while sx-read was stopped (the bytes before byte " + off +
+             ", where the checkpoint had read it to, are not the ones read there): reading it "
+             "from its start");
+        reader = LineReader::open(path, opt.max_line_bytes);
+        reader->set_follow(follow);
+        return reader;
+      }
+      // Shorter than the position, or no line ends there: truncated (and
+      // perhaps written again) while sx-read was stopped.
+      warn(path + " was truncated while sx-read was stopped (it has " + std::to_string(st.st_size) +
+           " bytes now, and no line of it ends at byte " + off +
+           ", where the checkpoint had read it to): what it held after byte " + off +
+           " before the truncation was not read (an unknown number of bytes); reading it from "
+           "its start");
+      reader = LineReader::open(path, opt.max_line_bytes);
+      reader->set_follow(follow);
+      return reader;
+    }
+    // Replaced: rotation usually leaves the old file in the same directory.
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    std::string old_name;
+    std::uint64_t old_size = 0;
+    if (DIR* d = ::opendir(dir.c_str())) {
+      while (dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        const std::string full = slash == std::string::npos ? name : dir + name;
+        struct stat os;
+        if (::stat(full.c_str(), &os) == 0 && S_ISREG(os.st_mode) &&
+            static_cast<std::uint64_t>(os.st_dev) == p.dev &&
+            static_cast<std::uint64_t>(os.st_ino) == p.ino) {
+          old_name = full;
+          old_size = static_cast<std::uint64_t>(os.st_size);
+          break;
+        }
+      }
+      ::closedir(d);
+    }
+    if (rest != nullptr && !old_name.empty() && old_size > p.offset) {
+      auto old = LineReader::open(old_name, opt.max_line_bytes);
+      if (same_file(*old, p) && skip_to(*old, p.offset) &&
+          (p.tail.empty() || old->consumed_tail() == p.tail)) {
+        *rest = std::move(old);  // rotated: no longer written to, read to its end
+        return reader;
+      }
+    }
+    if (old_name.empty()) {
+      warn(path + " was replaced while sx-read was stopped, and the file it was is no longer in " +
+           dir + ": what that file held after byte " + off +
+           ", where the checkpoint had read it to, was not read (an unknown number of bytes); "
+           "reading the new " +
+           path + " from its start");
+    } else if (old_size > p.offset) {
+      warn(path +
+           " was replaced while sx-read was stopped: " + std::to_string(old_size - p.offset) +
+           " bytes of the old file (now " + old_name + "), after byte " + off +
+           " where the checkpoint had read it to, were not read; "
+           "reading the new " +
+           path + " from its start");
+    }  // else the old file was read to its end: nothing is missed
+    return reader;
+  }
+
+  void file_done() {
+    ++files_in_epoch;
+    if (max_files != 0 && files_in_epoch >= max_files) end_epoch();
+  }
+
+  void run_finite() {
+    const std::vector<std::string> files =
+        expand_inputs(opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs);
+    if (ckpt && std::find(files.begin(), files.end(), "-") != files.end()) {
+      throw usage_error(
+          "--checkpoint needs files or directories: a position in stdin cannot be "
+          "found again after a restart");
+    }
+    if (opt.progress_line) {
+      for (const auto& path : files) {
+        struct stat st;
+        if (path != "-" && !done_files.count(path) && ::stat(path.c_str(), &st) == 0) {
+          bytes_total += static_cast<std::uint64_t>(st.st_size);
+        }
+      }
+      line_started = line_last = steady_now();
+    }
+    for (const auto& path : files) {
+      if (stop) break;
+      // A file read to its end by an earlier run: read what was appended.
+      if (done_files.count(path) && nothing_new(path)) continue;
+      std::unique_ptr<LineReader> rest;  // the rest of a rotated file, first
+      auto reader = open_input(path, &rest);
+      if (rest) {
+        // An epoch that ends in it saves its position (its inode, under
+        // `path`): a restart finds it again by its inode.
+        current = rest.get();
+        current_path = path;
+        drain(*rest);
+        if (stop) break;
+        bytes_done += rest->raw_bytes_read();
+      }
+      current = reader.get();
+      current_path = path;
+      if (path == "-") {
+        if (opt.max_records_per_trigger == 0) max_records = kDefaultStdinRecords;
+        reader->set_wait_hooks([this] { out.flush(); },
+                               opt.idle_epoch > 0 ? static_cast<int>(opt.idle_epoch / 1000) : -1,
+                               [this] { end_epoch(); });
+      }
+      drain(*reader);
+      if (stop) break;  // --trigger once: mid-file; the position is saved
+      bytes_done += reader->raw_bytes_read();
+      current = nullptr;
+      if (path != "-") {  // where it ends, for a later run (--follow or not)
+        file_pos[path] = position_of(path, *reader);
+        done_files.insert(path);
+        file_done();
+      }
+    }
+    current = nullptr;
+    if (opt.progress_line) show_progress(true);
+  }
+
+  // --follow: tail files (surviving rotation and truncation) and pick up new
+  // files in directories; never returns unless every input is stdin. With
+  // --checkpoint, a restart goes on in each tailed file at the checkpoint's
+  // offset, and reads the directories' files not read to their end (the one
+  // being read when the epoch ended from its offset).
+  void run_follow() {
+    std::vector<std::string> dirs;
+    const auto inputs = opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs;
+    bool has_stdin = false;
+    for (const auto& in : inputs) {
+      if (in == "-") {
+        has_stdin = true;
+      } else if (is_dir(in)) {
+        dirs.push_back(in);
+      } else {
+        tails.emplace_back();
+        tails.back().path = in;
+      }
+    }
+    if (has_stdin && (inputs.size() > 1)) {
+      throw usage_error("--follow reads either stdin or files and directories, not both");
+    }
+    if (has_stdin) {  // a pipe: block on it, idle epochs through the wait hooks
+      run_finite();
+      return;
+    }
+    for (auto& t : tails) {
+      if (resume && resume->path == t.path) {  // partly read by a run without --follow
+        t.pending = *resume;
+        resume.reset();
+      } else if (const auto it = file_pos.find(t.path); it != file_pos.end()) {
+        t.pending = it->second;
+      } else if (done_files.count(t.path)) {
+        throw data_error("checkpoint " + ckpt->dir() + ": " + t.path +
+                         " was read to its end by a run without --follow, by an sx that did "
+                         "not record where that end was, so --follow cannot go on in it; start "
+                         "over with --reset");
+      }
+    }
+    const Micros idle = opt.idle_epoch;
+    const Micros poll = std::clamp<Micros>(idle > 0 ? idle / 4 : 50000, 5000, 50000);
+    last_data = epoch_started = steady_now();
+    for (;;) {
+      // SIGINT/SIGTERM (signals.h): stop between lines, the open epoch not ended.
+      if (interrupted()) throw interrupted_error();
+      bool got = false;
+      // New files in directories, in name order, each read once (Spark's file source).
+      for (const auto& dir : dirs) {
+        for (const auto& f : list_dir(dir)) {
+          if (done_files.count(f)) continue;
+          auto reader = open_input(f);
+          current = reader.get();
+          current_path = f;
+          const std::uint64_t before = records;
+          drain(*reader);
+          current = nullptr;
+          got |= records != before;
+          file_pos[f] = position_of(f, *reader);
+          done_files.insert(f);
+          file_done();
+        }
+      }
+      for (auto& t : tails) got |= poll_tail(t);
+      const Micros now = steady_now();
+      if (got) last_data = now;
+      if (opt.interval > 0) {
+        // A processing-time trigger: an epoch every interval that had data.
+        if (now - epoch_started >= opt.interval) {
+          if (records_in_epoch > 0) end_epoch();
+          epoch_started = now;
+        }
+      } else if (!got && records_in_epoch > 0 && (idle == 0 || now - last_data >= idle)) {
+        end_epoch();
+      }
+      out.flush();
+      if (!got) sleep_micros(poll);
+    }
+  }
+
+  // Before reading on in a followed file: when its size or time changed, it
+  // must still hold the bytes read before the offset; if not, it was
+  // rewritten in place (truncated and written again between two polls, with
+  // at least as many bytes): drop the reader, so that the file is read again
+  // from its start, with a warning. (Going on at the old offset would read
+  // the new content from the middle: lines lost, or a spurious bad line.)
+  void check_rewrite(Tail& t) {
+    struct stat st {};
+    if (::fstat(t.reader->fd(), &st) != 0) return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size == t.seen_size && st.st_mtim.tv_sec == t.seen_mtime.tv_sec &&
+        st.st_mtim.tv_nsec == t.seen_mtime.tv_nsec) {
+      return;
+    }
+    t.seen_size = size;
+    t.seen_mtime = st.st_mtim;
+    if (t.reader->unchanged_before_position()) return;
+    const std::string off = std::to_string(t.reader->position());
+    warn(t.path + " was rewritten in place (the bytes before byte " + off +
+         ", where sx-read had "
+         "read it to, changed" +
+         (t.reader->raw_bytes_read() > t.reader->position()
+              ? ", and the partial line after them was dropped"
+              : "") +
+         "): reading it from its start");
+    t.reader.reset();
+    t.seen_size = 0;
+    t.seen_mtime = {};
+  }
+
+  // Takes the identity and position of t.reader, newly opened, and reads it.
+  void start_tail(Tail& t) {
+    struct stat fst {};
+    ::fstat(t.reader->fd(), &fst);
+    t.dev = static_cast<std::uint64_t>(fst.st_dev);
+    t.ino = static_cast<std::uint64_t>(fst.st_ino);
+    t.offset = t.reader->position();
+    t.seen_size = 0;
+    t.seen_mtime = {};
+    drain(*t.reader, &t.offset);
+  }
+
+  // Reads what is new in a followed file. Returns true if records were read.
+  bool poll_tail(Tail& t) {
+    const std::uint64_t before = records;
+    if (t.reader && !t.reader->compressed()) check_rewrite(t);
+    if (t.reader) drain(*t.reader, &t.offset);
+    // After the drain: a stat from before it would take lines appended while
+    // it ran for a truncation.
+    struct stat st;
+    const bool exists = ::stat(t.path.c_str(), &st) == 0;
+    if (t.reader) {
+      const bool replaced = exists && (static_cast<std::uint64_t>(st.st_ino) != t.ino ||
+                                       static_cast<std::uint64_t>(st.st_dev) != t.dev);
+      const bool truncated = exists && !replaced && !t.reader->compressed() &&
+                             static_cast<std::uint64_t>(st.st_size) < t.reader->raw_bytes_read();
+      if (replaced || truncated) {
+        // Rotation: finish the old file (a partial last line is reported),
+        // then read the new one from its start.
+        if (truncated) {
+          warn(t.path + " was truncated (to " + std::to_string(st.st_size) + " bytes, below byte " +
+               std::to_string(t.reader->raw_bytes_read()) +
+               " where sx-read had read it to): "
+               "reading it from its start");
+        }
+        t.reader->set_follow(false);
+        drain(*t.reader, &t.offset);
+        t.reader.reset();
+      }
+    }
+    if (!t.reader && exists) {
+      std::unique_ptr<LineReader> rest;  // the rest of a file rotated while stopped
+      if (t.pending) {
+        t.reader = open_at(t.path, *t.pending, true, &rest);
+        t.pending.reset();
+      } else {
+        t.reader = LineReader::open(t.path, opt.max_line_bytes);
+        t.reader->set_follow(true);
+      }
+      if (rest) {
+        // Read it to its end first, as the tail (an epoch that ends in it
+        // saves its inode and offset: a restart finds it again), then the
+        // new file from its start.
+        auto fresh = std::move(t.reader);
+        t.reader = std::move(rest);
+        start_tail(t);
+        t.reader = std::move(fresh);
+      }
+      start_tail(t);
+    }
+    return records != before;
+  }
+};
+
+Source::Source(SourceOptions options, Output& out)
+    : impl_(std::make_unique<Impl>(std::move(options), out)) {}
+Source::~Source() = default;
+
+std::uint64_t Source::records() const { return impl_->records; }
+
+void Source::run() {
+  Impl& s = *impl_;
+  if (!s.opt.checkpoint.empty()) {
+    if (s.opt.reset) CheckpointDir::reset(s.opt.checkpoint);
+    s.ckpt = std::make_unique<CheckpointDir>(s.opt.checkpoint, s.opt.name);
+    s.load_position();
+    s.check_ended();
+  } else if (s.opt.trigger != SourceOptions::Trigger::kContinuous) {
+    throw usage_error(
+        "--trigger available-now and once need --checkpoint DIR: the next run "
+        "goes on where this one stopped");
+  }
+  if (!s.opt.progress.empty())
+    s.progress = std::make_unique<ProgressWriter>(s.opt.progress, s.opt.name);
+  StreamInfo header = s.opt.stream;
+  header.source = "sx-read";
+  s.out.write_line(make_stream_record(header));
+  // On a restart, the watermark in force for the next epoch comes first.
+  if (s.watermark != EventTime::none()) s.out.write_line(make_watermark_record(s.watermark));
+  try {
+    if (s.opt.follow) {
+      s.run_follow();
+    } else {
+      s.run_finite();
+    }
+    s.finish_stream();
+  } catch (...) {
+    s.bad.finish();
+    throw;
+  }
+  s.bad.finish();
+}
+
+}  // namespace sx

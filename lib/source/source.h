@@ -1,0 +1,66 @@
+// The source of a pipeline (sx-read's engine): reads files, directories or
+// stdin, validates each line, extracts event time, and writes the stream:
+// a `stream` header, the data records as their original bytes, and `epoch` and
+// `watermark` control records at deterministic boundaries (sx(7), "Epochs").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/event_time.h"
+#include "io/output.h"
+#include "stream/control_record.h"
+
+namespace sx {
+
+struct SourceOptions {
+  std::vector<std::string> inputs;  // files, directories, "-" (stdin); empty = stdin
+  StreamInfo stream;                // time field/format/zone, watermark delay
+  // Epoch limits. 0 = not given. Defaults (sx(7)): with neither given, each
+  // file is one epoch and stdin cuts an epoch every kDefaultStdinRecords.
+  std::uint64_t max_files_per_trigger = 0;
+  std::uint64_t max_records_per_trigger = 0;
+  bool follow = false;                        // keep reading appended lines and new files
+  Micros idle_epoch = 100 * kMicrosPerMilli;  // 0 = never end an epoch on idleness
+  std::string on_error = "fail";
+  std::size_t max_line_bytes = std::size_t{16} << 20;
+  // --checkpoint DIR (empty: none) and this stage's name in it; --reset.
+  std::string checkpoint;
+  std::string name = "sx-read";
+  bool reset = false;
+  // --trigger: continuous (the default: the input's end ends the stream),
+  // available-now (read what is there in epochs, checkpoint, stop without
+  // ending the stream), once (one epoch, then the same).
+  std::string progress;        // --progress FILE (empty: none)
+  bool progress_line = false;  // a live progress line on stderr (a terminal)
+  enum class Trigger { kContinuous, kAvailableNow, kOnce };
+  Trigger trigger = Trigger::kContinuous;
+  // --trigger interval=D (live inputs): an epoch every D of processing time,
+  // instead of at idleness (0: off).
+  Micros interval = 0;
+};
+
+inline constexpr std::uint64_t kDefaultStdinRecords = 100000;
+
+class Source {
+ public:
+  // Throws usage_error for bad options (e.g. an unknown time zone).
+  Source(SourceOptions options, Output& out);
+  ~Source();
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+
+  // Reads everything (or, with follow, until interrupted). Throws data_error
+  // for bad input under --on-error fail, io_error for unreadable inputs.
+  void run();
+
+  std::uint64_t records() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sx

@@ -1,0 +1,181 @@
+#include "stream/record_time.h"
+
+#include <cstring>
+
+#include "base/error.h"
+#include "base/swar.h"
+
+namespace sx {
+
+std::string headerless_reason(HeaderlessStart how, std::string_view first_line,
+                              std::string_view plain) {
+  switch (how) {
+    case HeaderlessStart::kEmpty:
+      return "the input is empty, without even an sx stream header: the stage before this one "
+             "probably failed (see its error above)";
+    case HeaderlessStart::kControl:
+      return std::string(
+                 "the input has sx control records but no stream header before them: a "
+                 "filter between the stages (grep, jq) probably dropped it; let control "
+                 "records through, e.g. ") +
+             kJqKeepControl + " (sx(7), KEEPING CONTROL RECORDS)";
+    case HeaderlessStart::kRecord:
+      break;
+  }
+  std::string_view t = first_line;
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r'))
+    t.remove_suffix(1);
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  if (t == "{" || t == "[") {
+    return std::string("the input is not one JSON object per line (its first line is '") +
+           std::string(t) +
+           "'): pretty-printed JSON, as jq writes without -c? Use jq -c and let control records "
+           "through, e.g. " +
+           kJqKeepControl;
+  }
+  return std::string(
+             "the input has no sx stream header (its first line is a record): if a filter "
+             "between the stages (jq, grep) dropped the control records, let them "
+             "through, e.g. ") +
+         kJqKeepControl + " (sx(7), KEEPING CONTROL RECORDS); if it is plain NDJSON, " +
+         std::string(plain);
+}
+
+StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o) {
+  StreamInfo info = header ? *header : StreamInfo{};
+  if (o.field_given || !header) info.time_field = o.flags.time_field;
+  if (o.format_given || !header) info.time_format = o.flags.time_format;
+  if (o.zone_given || !header) info.time_zone = o.flags.time_zone;
+  if (o.field_given) info.time_shift = 0;
+  return info;
+}
+
+void check_time_flags(const StreamInfo* header, const TimeOverride& o,
+                      std::string_view zone_advice) {
+  if (!header || o.field_given) return;
+  const std::string from = header->source.empty() ? "upstream" : header->source;
+  // Zones that read naive times alike are one: any spelling of UTC (Z, GMT,
+  // +00:00), and fixed offsets by their value (+0530 is +05:30).
+  const auto zone_key = [](const std::string& z) {
+    const TimeParser p("iso8601", z);
+    const bool fixed = !z.empty() && (z[0] == '+' || z[0] == '-');
+    if (p.is_utc() || (fixed && p.utc_offset(0) == 0)) return std::string("UTC");
+    return fixed ? "offset " + std::to_string(p.utc_offset(0)) : z;
+  };
+  const auto same_zone = [&zone_key](const std::string& a, const std::string& b) {
+    return a == b || zone_key(a) == zone_key(b);
+  };
+  if (o.zone_given && !same_zone(o.flags.time_zone, header->time_zone)) {
+    throw usage_error("--time-zone " + o.flags.time_zone +
+                      " would re-read the stream's times, but its header (from " + from +
+                      ") already says how to read them (time zone " + header->time_zone +
+                      "): how times are read is decided by sx-read. If the timestamps are " +
+                      o.flags.time_zone + " times, pass --time-zone " + o.flags.time_zone +
+                      " to sx-read" + std::string(zone_advice));
+  }
+  if (o.format_given && o.flags.time_format != header->time_format) {
+    throw usage_error("--time-format " + o.flags.time_format +
+                      " would re-read the stream's times, but its header (from " + from +
+                      ") already says how to read them (format " + header->time_format +
+                      "): pass --time-format to sx-read, or name the field too (--time-field) "
+                      "to read another field your own way");
+  }
+}
+
+EventTimeField::EventTimeField(const StreamInfo& info)
+    : path_(FieldPath::parse(info.time_field)),
+      parser_(info.time_format, info.time_zone),
+      shift_(info.time_shift),
+      iso_(info.time_format == "auto" || info.time_format == "iso8601") {}
+
+Micros EventTimeField::within_hour(std::string_view s) {
+  const auto digit = [&](std::size_t i) { return static_cast<unsigned>(s[i] - '0'); };
+  const auto two = [&](std::size_t i) -> int {
+    const unsigned a = digit(i), b = digit(i + 1);
+    return a > 9 || b > 9 ? -1 : static_cast<int>(a * 10 + b);
+  };
+  if (s.size() < 20 || s.back() != 'Z' || s[13] != ':' || s[16] != ':') return -1;
+  const int mm = two(14), ss = two(17);
+  if (mm < 0 || mm > 59 || ss < 0 || ss > 59) return -1;
+  Micros frac = 0;
+  if (s.size() > 20) {
+    if (s[19] != '.' || s.size() > 30 || s.size() < 22) return -1;
+    // k digits before the 'Z'; the last (up to) 8 in one word.
+    const int k = static_cast<int>(s.size()) - 21;
+    const int last = k < 8 ? k : 8;
+    const std::uint64_t x = swar::load8(s.data() + s.size() - 9) >> (8 * (8 - last));
+    if (swar::leading_digits(x) < last) return -1;
+    std::uint64_t v = swar::digits_value(x, last);
+    if (k == 9) {
+      const unsigned d = digit(20);
+      if (d > 9) return -1;
+      v += d * swar::kPow10[8];
+    }
+    // To microseconds; digits beyond the sixth are dropped.
+    frac = static_cast<Micros>(k <= 6 ? v * swar::kPow10[6 - k] : v / swar::kPow10[k - 6]);
+  }
+  return (mm * 60 + ss) * kMicrosPerSecond + frac;
+}
+
+bool EventTimeField::same_hour(std::string_view s, Micros* us) const {
+  if (!hour_known_ || s.size() < 20 || std::memcmp(s.data(), hour_prefix_, 13) != 0) return false;
+  const Micros within = within_hour(s);
+  if (within < 0) return false;
+  *us = hour_start_ + within;
+  return true;
+}
+
+bool EventTimeField::convert(const JsonValue& v, EventTime* t, BadKind* kind,
+                             std::string* why) const {
+  bool ok = false;
+  switch (v.type) {
+    case JsonType::kString:
+      if (iso_ && same_hour(v.text, &t->us)) {
+        ok = true;
+      } else if ((ok = parser_.parse(v.text, t, why)) && iso_) {
+        const Micros within = within_hour(v.text);
+        if (within >= 0) {
+          std::memcpy(hour_prefix_, v.text.data(), 13);
+          hour_start_ = t->us - within;
+          hour_known_ = true;
+        }
+      }
+      break;
+    case JsonType::kInt:
+      ok = parser_.parse_number(v.i, t, why);
+      break;
+    case JsonType::kDouble:
+      ok = parser_.parse_number(v.d, t, why);
+      break;
+    case JsonType::kUint:
+      *why = "time value " + std::to_string(v.u) + " is out of range";
+      break;
+    case JsonType::kMissing:
+    case JsonType::kNull:
+      *kind = BadKind::kNoTime;
+      *why = std::string(v.type == JsonType::kNull ? "field \"" : "no field \"") + path_.text() +
+             (v.type == JsonType::kNull ? "\" is null" : "\"") +
+             " (every record needs its event time; check --time-field)";
+      return false;
+    default:
+      *why = "field \"" + path_.text() + "\" is " + json_type_name(v.type) + ", not a time";
+  }
+  if (!ok) {
+    *kind = BadKind::kBadTime;
+    *why += " (check --time-format and --time-zone)";
+    return false;
+  }
+  t->us += shift_;
+  // The range is checked after the shift: a window result's end may be
+  // +10000-01-01T00:00:00Z, its time 1us before (time_parser.h).
+  if (t->us > kMaxEventTime || t->us < kMinEventTime) {
+    *kind = BadKind::kBadTime;
+    *why = "field \"" + path_.text() + "\" is " + format_time(*t) +
+           (shift_ != 0 ? " (after the stream's time shift)" : "") +
+           ", outside years 0001-9999 UTC";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace sx

@@ -1,0 +1,86 @@
+// A record's event time: the field named by the stream header (or the
+// stage's flags), parsed in its format and zone, plus the header's shift.
+// Shared by sx-read (DOM values) and the stages behind it (On-Demand values).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/time_parser.h"
+#include "io/json.h"
+#include "stream/bad_input.h"
+#include "stream/control_record.h"
+
+namespace sx {
+
+// A stage's own time flags (--time-field, --time-format, --time-zone) and
+// which of them were given: they win over the input's stream header, and
+// stand in for it when there is none.
+struct TimeOverride {
+  StreamInfo flags;
+  bool field_given = false, format_given = false, zone_given = false;
+};
+// The event-time settings in force: `header` (null when the input has none)
+// with the given flags applied. A --time-field of one's own drops the
+// header's time shift.
+StreamInfo effective_time(const StreamInfo* header, const TimeOverride& o);
+// How times are read is sx-read's (the stream header, sx(7)): a stage's own
+// --time-zone or --time-format that differs from the header's would re-read
+// the header's field another way, every record moved by the difference, so
+// it throws usage_error saying where the flag goes (`zone_advice`, appended
+// to the zone message, names the stage's own zone flag when it has one,
+// e.g. sx-window's --window-time-zone). Allowed: no header (the flags stand
+// in for it), a --time-field of one's own (another field, read one's own
+// way), or flags equal to the header's (any two spellings of UTC are equal).
+void check_time_flags(const StreamInfo* header, const TimeOverride& o,
+                      std::string_view zone_advice = {});
+
+// How the input of a stage began when it had no stream header.
+enum class HeaderlessStart {
+  kEmpty,    // no line at all
+  kRecord,   // a data record came first
+  kControl,  // a control record other than the header came first
+};
+// What probably happened, for the message of a stage that needs the header:
+// an empty input means the stage before failed; records without a header, or
+// control records without their header, mean a filter between stages dropped
+// control records (the advice shows the jq idiom that keeps them); a first
+// line that is '{' alone means pretty-printed JSON (jq without -c).
+// `first_line` is the first line for kRecord; `plain` what to do when the
+// input is plain NDJSON after all ("pass --time-field FIELD").
+std::string headerless_reason(HeaderlessStart how, std::string_view first_line,
+                              std::string_view plain);
+// The jq idiom that lets control records through a filter.
+inline constexpr const char* kJqKeepControl =
+    "jq -c 'if has(\"@sx\") then . else select(COND) end'";
+
+class EventTimeField {
+ public:
+  // Throws usage_error for a bad field path, format or zone.
+  explicit EventTimeField(const StreamInfo& info);
+
+  const FieldPath& path() const { return path_; }
+
+  // The event time of the value found at path(). On failure returns false
+  // and sets *kind (kNoTime: missing or null; kBadTime: not a time) and *why,
+  // a reason that says which flags to check.
+  bool convert(const JsonValue& v, EventTime* t, BadKind* kind, std::string* why) const;
+
+ private:
+  // Fast path for the common "YYYY-MM-DDTHH:MM:SS[.f]Z": records in the same
+  // hour share their first 13 bytes, so only minutes, seconds and fraction
+  // are read. Returns false when `s` has another shape or another hour.
+  bool same_hour(std::string_view s, Micros* us) const;
+  // The minutes, seconds and fraction of that shape, in micros; -1 otherwise.
+  static Micros within_hour(std::string_view s);
+
+  FieldPath path_;
+  TimeParser parser_;
+  Micros shift_ = 0;
+  bool iso_ = false;  // the format reads ISO-8601 strings (auto, iso8601)
+  mutable char hour_prefix_[13] = {};
+  mutable Micros hour_start_ = 0;
+  mutable bool hour_known_ = false;
+};
+
+}  // namespace sx
