@@ -170,6 +170,7 @@ struct WindowOperator::Impl {
   FieldUsage usage;  // fields named by flags that no record had
   bool header_seen = false;
   bool final_seen = false;
+  bool bounded = false;  // the header says the stream ends (StreamInfo::bounded)
   StreamInfo in_info;
   std::unique_ptr<EventTimeField> time;
   EventTime wm = EventTime::none();
@@ -418,18 +419,26 @@ struct WindowOperator::Impl {
     for (const auto& f : num_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
     for (const auto& f : other_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
     values.resize(paths.size());
+    // A bounded stream (sx(7), BOUNDED STREAMS) is a batch: its end closes
+    // every window and row (Flink's bounded streams, Spark's batch
+    // groupBy(window)), so append needs no watermark delay there.
+    bounded = header && header->bounded;
     if (header && in_info.watermark_delay < 0) {
-      if (by_time && mode == OutputMode::kAppend) {
+      if (by_time && mode == OutputMode::kAppend && !bounded) {
         throw usage_error(
             "--mode append needs a watermark: a row grouped by the event-time field is written "
-            "once, when the watermark passes its time, and this stream has none. Add --watermark "
-            "DELAY to sx-read, or use --mode update or --mode complete");
+            "once, when the watermark passes its time, and this stream has none and is not "
+            "bounded. Add --watermark DELAY to sx-read, or use --mode update or --mode complete; "
+            "a finite file read by sx-read without --follow or --trigger needs no watermark (its "
+            "stream is bounded: its end closes every row)");
       }
-      if (windowed() && mode == OutputMode::kAppend) {
+      if (windowed() && mode == OutputMode::kAppend && !bounded) {
         throw usage_error(
             "--mode append needs a watermark: a window is written once, when the watermark "
-            "passes its end, and this stream has none. Add --watermark DELAY to sx-read, or "
-            "use --mode update or --mode complete");
+            "passes its end, and this stream has none and is not bounded. Add --watermark DELAY "
+            "to sx-read, or use --mode update or --mode complete; a finite file read by sx-read "
+            "without --follow or --trigger needs no watermark (its stream is bounded: its end "
+            "closes every window)");
       }
       if (opt.ttl >= 0) {
         throw usage_error("--ttl needs a watermark (add --watermark DELAY to sx-read)");
@@ -439,6 +448,7 @@ struct WindowOperator::Impl {
     info.source = "sx-window";
     info.columns = columns;
     info.watermark_delay = in_info.watermark_delay;
+    info.bounded = bounded;  // the results end when the input does
     if (by_time && in_info.time_field.find('.') == std::string::npos) {
       // The results keep the event-time field (under its own name) and its
       // reading; none is late downstream (each is written before the
@@ -1022,9 +1032,10 @@ struct WindowOperator::Impl {
   void on_end() {
     if (!started) start(nullptr, HeaderlessStart::kEmpty);
     usage.warn_unseen();
-    if (!header_seen && !final_seen && !interrupted()) {
-      // Plain NDJSON is a finite batch: its end closes every window (not
-      // when a signal stopped the input before its end: signals.h).
+    if ((!header_seen || bounded) && !final_seen && !interrupted()) {
+      // Plain NDJSON and a bounded stream are finite batches: their end
+      // closes every window (not when a signal stopped the input before its
+      // end: signals.h).
       if (mode == OutputMode::kUpdate) emit_changes();
       if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
       if (mode == OutputMode::kAppend) {

@@ -16,7 +16,9 @@ constexpr sx::ToolInfo kInfo{
     "half-open [start, end) and aligned to the Unix epoch (plus --offset); --session\n"
     "windows close after GAP without events; with no window flag the aggregation runs\n"
     "for ever per key. --mode append (the default for windows) writes each window once,\n"
-    "when the watermark passes its end; update writes the rows changed in each epoch;\n"
+    "when the watermark passes its end (on a bounded stream, a file read by sx-read\n"
+    "without --follow, no watermark is needed: its end closes every window); update\n"
+    "writes the rows changed in each epoch;\n"
     "complete writes the whole table each epoch. Records whose window the watermark had\n"
     "already closed are late: not applied, counted, and kept with --late FILE.",
     "Examples:\n"
@@ -28,6 +30,7 @@ constexpr sx::ToolInfo kInfo{
     "  ... | sx-window --tumbling 1d --window-time-zone Europe/Paris \\\n"
     "    --agg 'count_if(event_type=purchase)'   # Paris days, written +01:00/+02:00\n"
     "  ... | sx-window --tumbling 5m --agg count --late late.ndjson\n"
+    "  sx-read --time-field ts access.ndjson | sx-window --tumbling 5m --agg count\n"
     "  sx-read --checkpoint ck --trigger available-now --time-field ts --watermark 1m in/ \\\n"
     "    | sx-window --checkpoint ck --tumbling 1m --by k \\\n"
     "    | sx-sink --checkpoint ck --path out/   # from cron: open windows carry over\n"
