@@ -166,7 +166,6 @@ struct WindowOperator::Impl {
   std::vector<JsonValue> nums;
 
   // Stream state.
-  bool started = false;
   FieldUsage usage;  // fields named by flags that no record had
   bool header_seen = false;
   bool final_seen = false;
@@ -351,8 +350,11 @@ struct WindowOperator::Impl {
 
   // ---- start: from the input's stream header, or from the flags ----
 
-  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
-             std::string_view first_line = {}) {
+  // Called once, by the driver (Operator::on_start), before anything else.
+  void start(const StreamStart& begin) {
+    const StreamInfo* header = begin.header;
+    const HeaderlessStart how = begin.how;
+    const std::string_view first_line = begin.first_line;
     // The checkpoint is read when the stream begins, not at launch: upstream,
     // sx-read --reset may still be emptying it (its header comes after that).
     if (!opt.checkpoint.empty()) {
@@ -362,7 +364,6 @@ struct WindowOperator::Impl {
                               std::to_string(ckpt->resumed()));
       }
     }
-    started = true;
     header_seen = header != nullptr;
     check_time_flags(header, opt.time,
                      "; to align day windows to " + opt.time.flags.time_zone +
@@ -470,7 +471,6 @@ struct WindowOperator::Impl {
   // ---- records ----
 
   void on_record(const Line& line, const std::string& source) {
-    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
     ++records_in_epoch;
     if (!reader.read_fields(line.text, *fields, values.data(), &why)) {
       bad.handle(reader.open_failure(), source, line.number, why, line.text);
@@ -886,10 +886,8 @@ struct WindowOperator::Impl {
 
   void on_control(const Control& c, std::string_view raw) {
     if (c.type == ControlType::kStream) {
-      if (!started) start(&c.stream);
-      return;  // replaced by this stage's own header
+      return;  // replaced by this stage's own header (written by start)
     }
-    if (!started) start(nullptr, HeaderlessStart::kControl);
     if (c.type == ControlType::kWatermark) {
       advance(c.watermark);
       if (c.watermark == EventTime::end()) final_seen = true;
@@ -1030,7 +1028,6 @@ struct WindowOperator::Impl {
   }
 
   void on_end() {
-    if (!started) start(nullptr, HeaderlessStart::kEmpty);
     usage.warn_unseen();
     if ((!header_seen || bounded) && !final_seen && !interrupted()) {
       // Plain NDJSON and a bounded stream are finite batches: their end
@@ -1066,6 +1063,7 @@ WindowOperator::WindowOperator(const WindowOptions& options, Output& out, BadInp
     : Operator(out), impl_(std::make_unique<Impl>(options, out, bad)) {}
 WindowOperator::~WindowOperator() = default;
 
+void WindowOperator::on_start(const StreamStart& start) { impl_->start(start); }
 void WindowOperator::on_record(const Line& line, const std::string& source) {
   impl_->on_record(line, source);
 }

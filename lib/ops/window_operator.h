@@ -62,6 +62,9 @@ class WindowOperator : public Operator {
   // Throws usage_error for options that do not go together.
   WindowOperator(const WindowOptions& options, Output& out, BadInputPolicy& bad);
   ~WindowOperator() override;
+  // Reads the checkpoint, settles the time settings from the header (or the
+  // flags) and writes this stage's stream header.
+  void on_start(const StreamStart& start) override;
   void on_record(const Line& line, const std::string& source) override;
   void on_control(const Control& control, std::string_view raw) override;
   void on_end() override;
