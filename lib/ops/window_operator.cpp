@@ -14,14 +14,6 @@
 
 namespace sx {
 
-OutputMode parse_output_mode(const std::string& name) {
-  if (name == "append") return OutputMode::kAppend;
-  if (name == "update") return OutputMode::kUpdate;
-  if (name == "complete") return OutputMode::kComplete;
-  throw usage_error("--mode: '" + name +
-                    "' is not an output mode (use append, update or complete)");
-}
-
 namespace {
 
 using group_key::append_key_part;
@@ -231,7 +223,7 @@ struct WindowOperator::Impl {
   Impl(const WindowOptions& o, Output& output, BadInputPolicy& b)
       : opt(o), out(output), bad(b), assigner(o.window), kind(o.window.kind) {
     const bool windowed = kind != WindowKind::kNone;
-    mode = opt.mode.value_or(windowed ? OutputMode::kAppend : OutputMode::kUpdate);
+    mode = opt.mode.value_or(default_mode(kind));
     if (kind == WindowKind::kSession && mode == OutputMode::kUpdate) {
       throw usage_error(
           "--mode update is not supported for --session windows (as in Spark: merging sessions "

@@ -1,6 +1,5 @@
-// sx-window: event-time windowed and running aggregations. Flags in,
-// WindowOperator (lib/window_operator.h) out.
-#include "base/duration.h"
+// sx-window: event-time windowed and running aggregations. Flags in, a plan
+// (ops/window_plan.h) and a WindowOperator (ops/window_operator.h) out.
 #include "base/signals.h"
 #include "cli/cli.h"
 #include "ops/window_operator.h"
@@ -36,32 +35,12 @@ constexpr sx::ToolInfo kInfo{
     "    | sx-sink --checkpoint ck --path out/   # from cron: open windows carry over\n"
     "More: man sx-window; the stream protocol: man sx."};
 
-sx::Micros duration_flag(const std::string& flag, const std::string& text,
-                         bool allow_zero = false) {
-  try {
-    return sx::parse_duration(text, allow_zero);
-  } catch (const sx::Error& e) {
-    throw sx::usage_error(flag + ": " + e.what());
-  }
-}
-
-// A count flag: digits only (no sign, no wrap-around), at most 18 of them.
-std::uint64_t count_flag(const std::string& flag, const std::string& text) {
-  const bool digits = !text.empty() && text.size() <= 18 &&
-                      text.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits) {
-    throw sx::usage_error(flag + ": '" + text +
-                          "' is not a count (a whole number such as 1000, "
-                          "or 0 for no limit)");
-  }
-  return std::stoull(text);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> inputs;
-  std::string tumbling, window, slide, session, offset, mode, ttl, progress, window_zone;
+  std::string progress;
+  sx::WindowFlags flags;
   sx::WindowOptions opt;
   sx::InputFlags input;
   sx::TimeFlags time;
@@ -72,26 +51,26 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         app_ptr = &app;
         app.add_option("inputs", inputs, "Streams to read; '-' or none: stdin")->type_name("FILE");
-        app.add_option("--tumbling", tumbling, "Tumbling windows of SIZE (e.g. 5m, 1h, 1d)")
+        app.add_option("--tumbling", flags.tumbling, "Tumbling windows of SIZE (e.g. 5m, 1h, 1d)")
             ->check(sx::non_empty_check("a size such as 5m"))
             ->type_name("SIZE");
-        app.add_option("--window", window, "Sliding windows of SIZE; give --slide too")
+        app.add_option("--window", flags.window, "Sliding windows of SIZE; give --slide too")
             ->check(sx::non_empty_check("a size such as 10m"))
             ->type_name("SIZE");
-        app.add_option("--slide", slide,
+        app.add_option("--slide", flags.slide,
                        "How far apart sliding windows start (need not divide --window)")
             ->check(sx::non_empty_check("a duration such as 5m"))
             ->type_name("SLIDE");
-        app.add_option("--session", session,
+        app.add_option("--session", flags.session,
                        "Session windows per key: a session ends after GAP without events")
             ->check(sx::non_empty_check("a gap such as 30m"))
             ->type_name("GAP");
-        app.add_option("--offset", offset,
+        app.add_option("--offset", flags.offset,
                        "Shift window starts by this much from the epoch (Spark's startTime), "
                        "e.g. 15m; a day window with --offset 6h starts at 06:00")
             ->check(sx::non_empty_check("a duration such as 15m"))
             ->type_name("DURATION");
-        app.add_option("--window-time-zone", window_zone,
+        app.add_option("--window-time-zone", flags.window_zone,
                        "Zone of the windows: day and week windows are its local days (23 or 25 "
                        "hours across DST), and window_start/window_end are written with its "
                        "offset, e.g. 2024-10-27T00:00:00+02:00 (default UTC)")
@@ -109,12 +88,12 @@ int main(int argc, char** argv) {
                        "comma-separated. Default: count")
             ->allow_extra_args(false)
             ->type_name("SPEC");
-        app.add_option("--mode", mode,
+        app.add_option("--mode", flags.mode,
                        "Output mode: append (windows, default; or --by the event-time field), "
                        "update (running default) or complete")
             ->check(sx::non_empty_check("append, update or complete"))
             ->type_name("MODE");
-        app.add_option("--ttl", ttl,
+        app.add_option("--ttl", flags.ttl,
                        "Running aggregations: drop a key once the watermark passes its last "
                        "event time plus DURATION")
             ->check(sx::non_empty_check("a duration such as 1h"))
@@ -137,13 +116,9 @@ int main(int argc, char** argv) {
                "the values collect_list and count_distinct keep), e.g. 512MiB; 0: no limit "
                "(default 4GiB)")
             ->type_name("SIZE");
-        app.add_option_function<std::string>(
-               "--max-windows-per-record",
-               [&opt](const std::string& v) {
-                 opt.max_windows_per_record = count_flag("--max-windows-per-record", v);
-               },
-               "Refuse --window/--slide that put a record in more than N windows "
-               "(size / slide); 0: no limit (default 1000)")
+        app.add_option("--max-windows-per-record", flags.max_windows_per_record,
+                       "Refuse --window/--slide that put a record in more than N windows "
+                       "(size / slide); 0: no limit (default 1000)")
             ->type_name("N");
         app.add_option("--checkpoint", opt.checkpoint,
                        "Save the state (open windows, sessions, running keys, the watermark) "
@@ -158,63 +133,7 @@ int main(int argc, char** argv) {
         sx::add_input_flags(app, input);
       },
       [&]() {
-        const int kinds = !tumbling.empty() + !window.empty() + !session.empty();
-        if (kinds > 1) {
-          throw sx::usage_error("give one of --tumbling, --window (with --slide) and --session");
-        }
-        if (!slide.empty() && window.empty()) {
-          throw sx::usage_error("--slide goes with --window SIZE (sliding windows)");
-        }
-        sx::WindowSpec& w = opt.window;
-        if (!tumbling.empty()) {
-          w.kind = sx::WindowKind::kTumbling;
-          w.size = w.slide = duration_flag("--tumbling", tumbling);
-        } else if (!window.empty()) {
-          w.size = duration_flag("--window", window);
-          w.slide = slide.empty() ? w.size : duration_flag("--slide", slide);
-          w.kind = w.slide == w.size ? sx::WindowKind::kTumbling : sx::WindowKind::kSliding;
-        } else if (!session.empty()) {
-          w.kind = sx::WindowKind::kSession;
-          w.gap = duration_flag("--session", session);
-        }
-        if (!offset.empty()) {
-          if (w.kind != sx::WindowKind::kTumbling && w.kind != sx::WindowKind::kSliding) {
-            throw sx::usage_error("--offset shifts --tumbling and --window windows only");
-          }
-          const bool neg = offset[0] == '-';
-          // 0 is no offset, as Spark's startTime 0 (issue 11 item 29).
-          w.offset =
-              duration_flag("--offset", neg ? offset.substr(1) : offset, true) * (neg ? -1 : 1);
-        }
-        if (!window_zone.empty()) {
-          if (w.kind == sx::WindowKind::kNone) {
-            throw sx::usage_error(
-                "--window-time-zone goes with a window flag (--tumbling, --window "
-                "or --session)");
-          }
-          w.zone = window_zone;
-          opt.window_zone_given = true;
-        }
-        if (!mode.empty()) opt.mode = sx::parse_output_mode(mode);
-        if (!ttl.empty()) opt.ttl = duration_flag("--ttl", ttl);
-        // What the checkpointed state means: the window flags as given, the
-        // keys, the aggregates in order, the (effective) mode, the TTL.
-        sx::Fingerprint& fp = opt.fingerprint;
-        if (!tumbling.empty()) fp.emplace_back("tumbling", tumbling);
-        if (!window.empty()) fp.emplace_back("window", window);
-        if (!slide.empty()) fp.emplace_back("slide", slide);
-        if (!session.empty()) fp.emplace_back("session", session);
-        if (w.offset != 0) fp.emplace_back("offset", offset);
-        if (w.kind != sx::WindowKind::kNone) fp.emplace_back("window-time-zone", w.zone);
-        for (const auto& b : opt.by) fp.emplace_back("by", b);
-        if (opt.aggs.empty()) fp.emplace_back("agg", "count");
-        for (const auto& a : opt.aggs) fp.emplace_back("agg", a);
-        std::string effective_mode = mode;
-        if (effective_mode.empty()) {
-          effective_mode = w.kind != sx::WindowKind::kNone ? "append" : "update";
-        }
-        fp.emplace_back("mode", effective_mode);
-        if (!ttl.empty()) fp.emplace_back("ttl", ttl);
+        sx::plan_window(flags, &opt);
         sx::time_override(*app_ptr, time, &opt.time);
         sx::Output out(1);
         sx::BadInputPolicy bad(input.on_error);
