@@ -8,7 +8,9 @@
 #include "base/duration.h"
 #include "base/error.h"
 #include "base/signals.h"
+#include "ops/window_checkpoint.h"
 #include "state/group_key.h"
+#include "state/window_store.h"
 #include "stream/checkpoint.h"
 #include "stream/field_usage.h"
 
@@ -19,89 +21,7 @@ namespace {
 using group_key::append_key_part;
 using group_key::append_key_value;
 using group_key::compare_keys;
-using group_key::Hash;
 using group_key::next_part;
-
-// ---- state ----
-
-struct Group {
-  std::string key;
-  std::vector<AggState> aggs;
-  Micros last = kMinEventTime;  // running aggregations: latest event time (TTL)
-  bool changed = false;         // update mode: changed in this epoch
-  std::uint64_t bytes = 0;      // running aggregations: its state bytes (--max-state-bytes)
-};
-
-// The groups of one window (or of the running aggregation).
-struct Table {
-  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> index;
-  std::vector<Group> groups;
-
-  std::uint32_t last = 0;  // the group found last: consecutive records often share it
-
-  std::uint32_t find_or_add(std::string_view key, std::size_t naggs) {
-    if (last < groups.size() && groups[last].key == key) return last;
-    // Few groups: comparing beats hashing.
-    if (groups.size() <= 8) {
-      for (std::uint32_t i = 0; i < groups.size(); ++i) {
-        if (groups[i].key == key) return last = i;
-      }
-      return last = add(key, naggs);
-    }
-    auto it = index.find(key);
-    if (it != index.end()) return last = it->second;
-    return last = add(key, naggs);
-  }
-
-  std::uint32_t add(std::string_view key, std::size_t naggs) {
-    const auto i = static_cast<std::uint32_t>(groups.size());
-    groups.push_back(
-        Group{std::string(key), std::vector<AggState>(naggs), kMinEventTime, false, 0});
-    index.emplace(std::string(key), i);
-    return i;
-  }
-
-  void remove(std::uint32_t i) {
-    index.erase(groups[i].key);
-    if (i + 1 != groups.size()) {
-      groups[i] = std::move(groups.back());
-      index[groups[i].key] = i;
-    }
-    groups.pop_back();
-  }
-
-  // Indices of the groups in key order.
-  std::vector<std::uint32_t> sorted() const {
-    std::vector<std::uint32_t> order(groups.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
-      return compare_keys(groups[a].key, groups[b].key) < 0;
-    });
-    return order;
-  }
-};
-
-struct WindowState {
-  Micros start = 0, end = 0;
-  Table table;
-  std::uint64_t bytes = 0;  // the window's and its groups' state bytes (--max-state-bytes)
-};
-
-struct Session {
-  Micros start, end;  // end = last event + gap
-  std::vector<AggState> aggs;
-  std::uint64_t bytes = 0;  // its state bytes (--max-state-bytes)
-};
-
-// State bytes, as --max-state-bytes counts them: an estimate of the heap a
-// row takes (its key twice, in the row and in the index, the row with its
-// aggregates, hash and tree nodes), plus the values that collect_list and
-// count_distinct keep (AggState::value_bytes).
-constexpr std::uint64_t kNodeBytes = 64;
-std::uint64_t row_bytes(std::size_t key_size, std::size_t naggs) {
-  return 2 * key_size + sizeof(Group) + naggs * sizeof(AggState) + kNodeBytes;
-}
-constexpr std::uint64_t kWindowBytes = sizeof(WindowState) + kNodeBytes;
 
 // A row to emit, for sorting sessions and update-mode changes.
 struct Row {
@@ -179,15 +99,9 @@ struct WindowOperator::Impl {
   Micros min_group_time = kMaxEventTime;  // by_time: no group's time is below this
 
   // Aggregation state.
-  std::map<std::pair<Micros, Micros>, WindowState> windows;  // by (end, start)
-  struct CacheEntry {
-    Micros start = 0, end = 0;
-    WindowState* w = nullptr;
-  };
-  std::vector<CacheEntry> cache;
-  std::unordered_map<std::string, std::vector<Session>, Hash, std::equal_to<>> sessions;
-  Micros min_session_end = kMaxEventTime;
-  Table running;
+  WindowStore windows;
+  SessionStore sessions{&aggs};
+  GroupTable running;
   std::vector<std::pair<WindowState*, std::uint32_t>> changed;  // update mode, windows
   std::vector<std::uint32_t> changed_running;                   // update mode, running
 
@@ -333,7 +247,7 @@ struct WindowOperator::Impl {
                           opt.max_windows_per_record) +
           "), or raise --max-windows-per-record if that many windows are meant");
     }
-    cache.resize(assigner.max_windows());
+    windows = WindowStore(assigner.max_windows());
     if (!opt.late_file.empty()) late_out = Output::open_file(opt.late_file, /*append=*/true);
   }
 
@@ -523,7 +437,7 @@ struct WindowOperator::Impl {
         const std::uint32_t i = running.find_or_add(key, aggs.size());
         Group& g = running.groups[i];
         if (running.groups.size() != before)
-          grew(source, line, row_bytes(key.size(), aggs.size()), &g.bytes);
+          grew(source, line, state_row_bytes(key.size(), aggs.size()), &g.bytes);
         if (t.us > g.last) g.last = t.us;
         if (mode == OutputMode::kUpdate && !g.changed)
           g.changed = true, changed_running.push_back(i);
@@ -546,7 +460,7 @@ struct WindowOperator::Impl {
           const std::size_t before = w.table.groups.size();
           const std::uint32_t i = w.table.find_or_add(key, aggs.size());
           if (w.table.groups.size() != before)
-            grew(source, line, row_bytes(key.size(), aggs.size()), &w.bytes);
+            grew(source, line, state_row_bytes(key.size(), aggs.size()), &w.bytes);
           Group& g = w.table.groups[i];
           if (mode == OutputMode::kUpdate && !g.changed)
             g.changed = true, changed.emplace_back(&w, i);
@@ -682,51 +596,19 @@ struct WindowOperator::Impl {
 
   WindowState& window_at(Micros s, Micros e, std::size_t k, const std::string& source,
                          const Line& line) {
-    CacheEntry& c = cache[k];
-    if (c.w && c.start == s && c.end == e) return *c.w;
-    auto [it, inserted] = windows.try_emplace({e, s});
-    if (inserted) {
-      it->second.start = s, it->second.end = e;
-      it->second.bytes = kWindowBytes;
-      state_bytes += kWindowBytes;
+    return windows.at(s, e, k, [&](WindowState&) {
+      state_bytes += kWindowStateBytes;
       if (state_bytes > opt.max_state_bytes && opt.max_state_bytes != 0)
         too_many_bytes(source, line);
-    }
-    c = {s, e, &it->second};
-    return it->second;
+    });
   }
 
   Session& session_add(Micros t, const std::string& source, const Line& line) {
-    auto it = sessions.find(std::string_view(key));
-    if (it == sessions.end()) it = sessions.emplace(key, std::vector<Session>{}).first;
-    std::vector<Session>& list = it->second;
-    const Micros s = t, e = t + opt.window.gap;
-    std::size_t first = list.size();
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      Session& x = list[i];
-      if (!(x.start <= e && s <= x.end)) continue;  // neither overlaps nor touches
-      if (first == list.size()) {
-        first = i;
-        x.start = std::min(x.start, s);
-        x.end = std::max(x.end, e);
-        continue;
-      }
-      Session& into = list[first];
-      into.start = std::min(into.start, x.start);
-      into.end = std::max(into.end, x.end);
-      for (std::size_t a = 0; a < aggs.size(); ++a)
-        agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
-      into.bytes += x.bytes;  // the merged row's fixed part stays counted, an overestimate
-      list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
-      --state_rows;
-      --i;
-    }
-    if (first == list.size()) {
-      list.push_back(Session{s, e, std::vector<AggState>(aggs.size()), 0});
-      grew(source, line, row_bytes(key.size(), aggs.size()), &list.back().bytes);
-    }
-    min_session_end = std::min(min_session_end, list[first].end);
-    return list[first];
+    const SessionStore::Added added = sessions.add(key, t, t + opt.window.gap);
+    state_rows -= added.merged;
+    if (added.created)
+      grew(source, line, state_row_bytes(key.size(), aggs.size()), &added.session->bytes);
+    return *added.session;
   }
 
   // ---- output ----
@@ -789,10 +671,10 @@ struct WindowOperator::Impl {
   // Complete mode: the whole result table.
   void emit_all() {
     std::vector<Row> rows;
-    for (const auto& [id, w] : windows) {
+    for (const auto& [id, w] : windows.windows()) {
       for (const Group& g : w.table.groups) rows.push_back({w.start, w.end, g.key, &g.aggs});
     }
-    for (const auto& [k, list] : sessions) {
+    for (const auto& [k, list] : sessions.keys()) {
       for (const Session& s : list) rows.push_back({s.start, s.end, k, &s.aggs});
     }
     for (const Group& g : running.groups) rows.push_back({0, 0, g.key, &g.aggs});
@@ -807,14 +689,12 @@ struct WindowOperator::Impl {
     if (mode == OutputMode::kComplete) return;
     if (mode == OutputMode::kUpdate && (!changed.empty() || !changed_running.empty()))
       emit_changes();
-    while (!windows.empty() && windows.begin()->first.first <= wm.us) {
-      if (mode == OutputMode::kAppend) emit_window(windows.begin()->second);
-      state_rows -= windows.begin()->second.table.groups.size();
-      state_bytes -= windows.begin()->second.bytes;
-      windows.erase(windows.begin());
-      for (auto& c : cache) c = CacheEntry{};
-    }
-    if (kind == WindowKind::kSession && wm.us >= min_session_end) close_sessions();
+    windows.close_until(wm.us, [&](const WindowState& w) {
+      if (mode == OutputMode::kAppend) emit_window(w);
+      state_rows -= w.table.groups.size();
+      state_bytes -= w.bytes;
+    });
+    if (kind == WindowKind::kSession && wm.us >= sessions.min_end()) close_sessions();
     if (by_time && wm.us >= min_group_time) close_time_groups();
     if (opt.ttl >= 0) {
       for (std::uint32_t i = 0; i < running.groups.size();) {
@@ -854,25 +734,14 @@ struct WindowOperator::Impl {
 
   void close_sessions() {
     std::vector<std::pair<std::string, Session>> closed;
-    min_session_end = kMaxEventTime;
-    for (auto it = sessions.begin(); it != sessions.end();) {
-      auto& list = it->second;
-      for (std::size_t i = 0; i < list.size();) {
-        if (list[i].end <= wm.us) {
-          state_bytes -= list[i].bytes;
-          closed.emplace_back(it->first, std::move(list[i]));
-          list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
-          --state_rows;
-        } else {
-          min_session_end = std::min(min_session_end, list[i].end);
-          ++i;
-        }
-      }
-      it = list.empty() ? sessions.erase(it) : std::next(it);
-    }
+    sessions.close_until(wm.us, &closed);
     std::vector<Row> rows;
     rows.reserve(closed.size());
-    for (const auto& [k, s] : closed) rows.push_back({s.start, s.end, k, &s.aggs});
+    for (const auto& [k, x] : closed) {
+      state_bytes -= x.bytes;
+      --state_rows;
+      rows.push_back({x.start, x.end, k, &x.aggs});
+    }
     emit_rows(rows);
   }
 
@@ -889,133 +758,21 @@ struct WindowOperator::Impl {
       records_in_epoch = 0;
       if (ckpt) {
         PayloadWriter w;
-        save(w);
+        save_window_state(checkpoint_state(), w);
         ckpt->save(c.epoch, w.bytes());
       }
     }
     out.write_line(raw);
   }
 
-  // ---- checkpoints ----
-  //
-  // The state at an epoch boundary (no row is marked changed then; late
-  // counters and the stream header are per run). Layout: u32 layout (1), u8
-  // window kind, u8 mode, u64 aggregates, i64 watermark, u64 seq; the windows
-  // in (end, start) order, each i64 start, i64 end and a table; the sessions,
-  // keys in byte order, each key with its sessions in their order; the running
-  // table. A table: u64 groups, in key order, each string key, i64 last event
-  // time and the aggregates (agg_save). Sorted throughout, so that equal
-  // states give equal bytes.
+  // ---- checkpoints (ops/window_checkpoint.h) ----
 
-  static constexpr std::uint32_t kLayout = 1;
-
-  void save_aggs(PayloadWriter& w, const std::vector<AggState>& a) const {
-    for (const AggState& s : a) agg_save(s, w);
-  }
-
-  void save_table(PayloadWriter& w, const Table& t) const {
-    w.put_u64(t.groups.size());
-    for (const std::uint32_t i : t.sorted()) {
-      const Group& g = t.groups[i];
-      w.put_string(g.key);
-      w.put_i64(g.last);
-      save_aggs(w, g.aggs);
-    }
-  }
-
-  void save(PayloadWriter& w) const {
-    w.put_u32(kLayout);
-    w.put_u8(static_cast<std::uint8_t>(kind));
-    w.put_u8(static_cast<std::uint8_t>(mode));
-    w.put_u64(aggs.size());
-    w.put_i64(wm.us);
-    w.put_u64(seq);
-    w.put_u64(windows.size());
-    for (const auto& [id, ws] : windows) {
-      w.put_i64(ws.start);
-      w.put_i64(ws.end);
-      save_table(w, ws.table);
-    }
-    std::vector<const std::pair<const std::string, std::vector<Session>>*> keys;
-    keys.reserve(sessions.size());
-    for (const auto& entry : sessions) keys.push_back(&entry);
-    std::sort(keys.begin(), keys.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    w.put_u64(keys.size());
-    for (const auto* entry : keys) {
-      w.put_string(entry->first);
-      w.put_u64(entry->second.size());
-      for (const Session& x : entry->second) {
-        w.put_i64(x.start);
-        w.put_i64(x.end);
-        save_aggs(w, x.aggs);
-      }
-    }
-    save_table(w, running);
-  }
-
-  std::vector<AggState> load_aggs(PayloadReader& r) const {
-    std::vector<AggState> a(aggs.size());
-    for (AggState& s : a) agg_load(r, s);
-    return a;
-  }
-
-  // window_bytes: the window's counter (null: the running table, whose
-  // groups count their own).
-  void load_table(PayloadReader& r, Table& t, std::uint64_t* window_bytes) {
-    for (std::size_t n = r.get_count(16 + aggs.size() * kAggSavedMinBytes); n > 0; --n) {
-      const std::string_view k = r.get_string();
-      const Micros last = r.get_i64();
-      const std::uint32_t i = t.add(k, 0);
-      Group& g = t.groups[i];
-      g.last = last;
-      g.aggs = load_aggs(r);
-      std::uint64_t b = row_bytes(g.key.size(), aggs.size());
-      for (const AggState& a : g.aggs) b += a.value_bytes;
-      *(window_bytes ? window_bytes : &g.bytes) += b;
-      state_bytes += b;
-      ++state_rows;
-    }
+  WindowCheckpointState checkpoint_state() {
+    return {kind, mode, aggs, wm, seq, windows, sessions, running, state_rows, state_bytes};
   }
 
   void restore(std::string_view payload, const std::string& what) {
-    PayloadReader r(payload, what);
-    const std::uint32_t layout = r.get_u32();
-    const std::uint8_t saved_kind = r.get_u8(), saved_mode = r.get_u8();
-    const std::uint64_t naggs = r.get_u64();
-    if (layout != kLayout || saved_kind != static_cast<std::uint8_t>(kind) ||
-        saved_mode != static_cast<std::uint8_t>(mode) || naggs != aggs.size()) {
-      throw data_error(what + " does not hold the state of this sx-window (layout " +
-                       std::to_string(layout) + ", window kind " + std::to_string(saved_kind) +
-                       ", mode " + std::to_string(saved_mode) + ", " + std::to_string(naggs) +
-                       " aggregates); start over with a new --checkpoint directory");
-    }
-    wm.us = r.get_i64();
-    seq = r.get_u64();
-    const std::size_t group_min = 16 + aggs.size() * kAggSavedMinBytes;
-    for (std::size_t n = r.get_count(24); n > 0; --n) {
-      const Micros s = r.get_i64(), e = r.get_i64();
-      auto [it, inserted] = windows.try_emplace({e, s});
-      it->second.start = s;
-      it->second.end = e;
-      it->second.bytes = kWindowBytes;
-      state_bytes += kWindowBytes;
-      load_table(r, it->second.table, &it->second.bytes);
-    }
-    for (std::size_t n = r.get_count(16); n > 0; --n) {
-      const std::string k(r.get_string());
-      auto& list = sessions[k];
-      for (std::size_t m = r.get_count(group_min); m > 0; --m) {
-        const Micros s = r.get_i64(), e = r.get_i64();
-        list.push_back(Session{s, e, load_aggs(r), row_bytes(k.size(), aggs.size())});
-        for (const AggState& a : list.back().aggs) list.back().bytes += a.value_bytes;
-        state_bytes += list.back().bytes;
-        min_session_end = std::min(min_session_end, e);
-        ++state_rows;
-      }
-    }
-    load_table(r, running, nullptr);
-    r.expect_end();
+    restore_window_state(payload, what, checkpoint_state());
     min_group_time = kMinEventTime;  // by_time: unknown until the next scan
   }
 
