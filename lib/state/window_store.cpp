@@ -36,37 +36,6 @@ WindowState& WindowStore::insert(Micros start, Micros end) {
   return it->second;
 }
 
-SessionStore::Added SessionStore::add(std::string_view key, Micros s, Micros e) {
-  auto it = map_.find(key);
-  if (it == map_.end()) it = map_.emplace(std::string(key), std::vector<Session>{}).first;
-  std::vector<Session>& list = it->second;
-  const std::vector<AggSpec>& aggs = *aggs_;
-  std::size_t first = list.size(), merged = 0;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    Session& x = list[i];
-    if (!(x.start <= e && s <= x.end)) continue;  // neither overlaps nor touches
-    if (first == list.size()) {
-      first = i;
-      x.start = std::min(x.start, s);
-      x.end = std::max(x.end, e);
-      continue;
-    }
-    Session& into = list[first];
-    into.start = std::min(into.start, x.start);
-    into.end = std::max(into.end, x.end);
-    for (std::size_t a = 0; a < aggs.size(); ++a)
-      agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
-    into.bytes += x.bytes;  // the merged row's fixed part stays counted, an overestimate
-    list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
-    ++merged;
-    --i;
-  }
-  const bool created = first == list.size();
-  if (created) list.push_back(Session{s, e, std::vector<AggState>(aggs.size()), 0});
-  min_end_ = std::min(min_end_, list[first].end);
-  return {&list[first], created, merged};
-}
-
 void SessionStore::close_until(Micros watermark,
                                std::vector<std::pair<std::string, Session>>* closed) {
   min_end_ = kMaxEventTime;

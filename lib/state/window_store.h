@@ -160,7 +160,8 @@ class SessionStore {
   };
   // Puts [start, end) into `key`'s sessions: the sessions it overlaps or
   // touches (x.start <= end and start <= x.end) become one, spanning them
-  // all, their aggregates merged; with none, a new session.
+  // all, their aggregates merged; with none, a new session. (Inline: once
+  // per record.)
   Added add(std::string_view key, Micros start, Micros end);
 
   // Moves the sessions that end at or before `watermark` to *closed (key,
@@ -184,5 +185,37 @@ class SessionStore {
   Map map_;
   Micros min_end_ = kMaxEventTime;
 };
+
+[[gnu::flatten]] inline SessionStore::Added SessionStore::add(std::string_view key, Micros s,
+                                                              Micros e) {
+  auto it = map_.find(key);
+  if (it == map_.end()) it = map_.emplace(std::string(key), std::vector<Session>{}).first;
+  std::vector<Session>& list = it->second;
+  const std::vector<AggSpec>& aggs = *aggs_;
+  std::size_t first = list.size(), merged = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Session& x = list[i];
+    if (!(x.start <= e && s <= x.end)) continue;  // neither overlaps nor touches
+    if (first == list.size()) {
+      first = i;
+      x.start = std::min(x.start, s);
+      x.end = std::max(x.end, e);
+      continue;
+    }
+    Session& into = list[first];
+    into.start = std::min(into.start, x.start);
+    into.end = std::max(into.end, x.end);
+    for (std::size_t a = 0; a < aggs.size(); ++a)
+      agg_merge(aggs[a], into.aggs[a], std::move(x.aggs[a]));
+    into.bytes += x.bytes;  // the merged row's fixed part stays counted, an overestimate
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+    ++merged;
+    --i;
+  }
+  const bool created = first == list.size();
+  if (created) list.push_back(Session{s, e, std::vector<AggState>(aggs.size()), 0});
+  min_end_ = std::min(min_end_, list[first].end);
+  return {&list[first], created, merged};
+}
 
 }  // namespace sx
