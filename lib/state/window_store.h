@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
@@ -41,11 +42,11 @@ struct GroupTable {
 
   // The index of `key`'s group, added with `naggs` empty aggregates when new.
   std::uint32_t find_or_add(std::string_view key, std::size_t naggs) {
-    if (last < groups.size() && groups[last].key == key) return last;
+    if (last < groups.size() && same_key(groups[last].key, key)) return last;
     // Few groups: comparing beats hashing.
     if (groups.size() <= 8) {
       for (std::uint32_t i = 0; i < groups.size(); ++i) {
-        if (groups[i].key == key) return last = i;
+        if (same_key(groups[i].key, key)) return last = i;
       }
       return last = add(key, naggs);
     }
@@ -60,6 +61,23 @@ struct GroupTable {
   void remove(std::uint32_t i);
   // Indices of the groups in key order (group_key::compare_keys).
   std::vector<std::uint32_t> sorted() const;
+
+  // a == b, without a call for the usual key of 8 to 16 bytes (one short
+  // string or number: a tag, a length and its text) and, for longer keys,
+  // with the last 8 bytes (where ids differ) compared first.
+  static bool same_key(std::string_view a, std::string_view b) {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n < 8) return std::memcmp(a.data(), b.data(), n) == 0;
+    std::uint64_t a0, a1, b0, b1;
+    std::memcpy(&a1, a.data() + n - 8, 8);
+    std::memcpy(&b1, b.data() + n - 8, 8);
+    if (a1 != b1) return false;
+    if (n > 16) return std::memcmp(a.data(), b.data(), n - 8) == 0;
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    return a0 == b0;
+  }
 };
 
 // One open tumbling or sliding window [start, end) and its groups.

@@ -158,3 +158,26 @@ TEST_CASE("issue 12: session store: sessions that overlap or touch merge, per ke
   CHECK(s.keys().empty());
   CHECK(s.min_end() == sx::kMaxEventTime);
 }
+
+TEST_CASE("issue 12: group table: keys of every length are told apart byte for byte") {
+  const std::vector<std::string> keys = {
+      "",                                    // no --by
+      "ab",                                  // shorter than 8
+      "abcdefgh",                            // 8
+      "abcdefgX",                            // differs in the last byte
+      "Xbcdefgh",                            // differs in the first byte
+      "abcdefghijklmnop",                    // 16
+      "abcdefghXjklmnop",                    // 16, differs in the middle
+      "abcdefghijklmnopq",                   // 17
+      "Xbcdefghijklmnopq",                   // 17, differs in the first byte only
+      std::string("abc\0efgh", 8),           // a zero byte
+      "user_000000000001user_000000000001",  // long, the same last 8 bytes as...
+      "user_000000000002user_000000000001",  // ...this one
+  };
+  for (const std::string& a : keys) {
+    for (const std::string& b : keys) CHECK(GroupTable::same_key(a, b) == (a == b));
+  }
+  GroupTable t;
+  for (std::size_t i = 0; i < keys.size(); ++i) CHECK(t.find_or_add(keys[i], 1) == i);
+  for (std::size_t i = keys.size(); i-- > 0;) CHECK(t.find_or_add(keys[i], 1) == i);
+}
