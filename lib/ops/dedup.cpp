@@ -31,8 +31,8 @@ struct DedupOperator::Impl {
   BadInputPolicy& bad;
   std::vector<FieldPath> keys;
 
-  bool started = false;
-  FieldUsage usage;  // --key fields that no record had
+  bool header_pending = false;  // on_start had the header: on_control forwards it
+  FieldUsage usage;             // --key fields that no record had
   StreamInfo in_info;
   std::unique_ptr<EventTimeField> time;  // on a watermarked stream
   Micros delay = -1;                     // the input's watermark delay
@@ -109,9 +109,8 @@ struct DedupOperator::Impl {
     ckpt->save(epoch, w.bytes(), names);
   }
 
-  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
-             std::string_view first_line = {}) {
-    started = true;
+  void start(const StreamInfo* header, HeaderlessStart how, std::string_view first_line) {
+    header_pending = header != nullptr;
     // The checkpoint is read when the stream begins, not at launch: upstream,
     // sx-read --reset may still be emptying it (its header comes after that).
     if (!opt.checkpoint.empty()) {
@@ -200,7 +199,6 @@ struct DedupOperator::Impl {
   }
 
   void on_record(const Line& line, const std::string& source) {
-    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
     if (barrier) {
       drain();
       pass_barrier(wm.us);
@@ -312,12 +310,12 @@ struct DedupOperator::Impl {
     drain();
     pass_barrier(c.type == ControlType::kWatermark ? std::max(c.watermark.us, wm.us) : wm.us);
     if (c.type == ControlType::kStream) {
-      if (started) return;  // a second header (concatenated streams): the first one holds
-      start(&c.stream);
+      // A header after data records: the settings from on_start hold.
+      if (!header_pending) return;
+      header_pending = false;
       out.write_line(raw);  // sx-dedup leaves event time alone
       return;
     }
-    if (!started) start(nullptr, HeaderlessStart::kControl);
     if (c.type == ControlType::kWatermark && c.watermark > wm) {
       wm = c.watermark;
       if (expires) set.expire(wm.us);
@@ -336,7 +334,6 @@ struct DedupOperator::Impl {
   }
 
   void on_end() {
-    if (!started) start(nullptr, HeaderlessStart::kEmpty);
     usage.warn_unseen();
     drain();
     pass_barrier(wm.us);
@@ -358,6 +355,7 @@ struct DedupOperator::Impl {
 DedupOperator::DedupOperator(const DedupOptions& options, Output& out, BadInputPolicy& bad)
     : Operator(out), impl_(std::make_unique<Impl>(options, out, bad)) {}
 DedupOperator::~DedupOperator() = default;
+void DedupOperator::on_start(const StreamStart& s) { impl_->start(s.header, s.how, s.first_line); }
 void DedupOperator::on_record(const Line& line, const std::string& source) {
   impl_->on_record(line, source);
 }

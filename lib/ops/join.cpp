@@ -591,12 +591,12 @@ struct JoinOperator::Impl {
   std::vector<std::string> header_columns;
 
   std::unique_ptr<StageCheckpoint> ckpt;  // --checkpoint: the table version per epoch
-  bool checkpoint_opened = false;
 
   // Reads the checkpoint when the stream begins, not at launch: upstream,
   // sx-read --reset may still be emptying it (its header comes after that).
-  void open_checkpoint() {
-    checkpoint_opened = true;
+  // An empty input opens none: there is nothing to join or to save.
+  void on_start(const StreamStart& s) {
+    if (!s.header && s.how == HeaderlessStart::kEmpty) return;
     if (!opt.checkpoint.empty()) {
       Fingerprint fp{{"static", opt.table.path}};
       for (const auto& k : opt.on) fp.emplace_back("on", k.stream + "=" + k.table);
@@ -733,7 +733,6 @@ struct JoinOperator::Impl {
   // ---- records ----
 
   void on_record(const Line& line, const std::string& source) {
-    if (!checkpoint_opened) open_checkpoint();
     Plan& p = *plan;
     if (!reader.read_fields(line.text, *p.fields, values.data(), &why)) {
       bad.handle(bad_kind(why), source, line.number, why, line.text);
@@ -837,7 +836,6 @@ struct JoinOperator::Impl {
   // ---- control records ----
 
   void on_control(const Control& control, std::string_view raw) {
-    if (!checkpoint_opened) open_checkpoint();
     if (control.type == ControlType::kStream) {
       header_columns = control.stream.columns;
       set_header_clash(*plan);
@@ -902,6 +900,8 @@ struct JoinOperator::Impl {
 JoinOperator::JoinOperator(const JoinOptions& options, Output& out, BadInputPolicy& bad)
     : Operator(out), impl_(std::make_unique<Impl>(options, out, bad)) {}
 JoinOperator::~JoinOperator() = default;
+
+void JoinOperator::on_start(const StreamStart& start) { impl_->on_start(start); }
 
 void JoinOperator::on_record(const Line& line, const std::string& source) {
   impl_->on_record(line, source);

@@ -182,6 +182,9 @@ class JoinOperator : public Operator {
   // options that do not go together.
   JoinOperator(const JoinOptions& options, Output& out, BadInputPolicy& bad);
   ~JoinOperator() override;
+  // With --checkpoint, reads it and warns when the static file is not the
+  // version the checkpoint's epochs were joined with.
+  void on_start(const StreamStart& start) override;
   void on_record(const Line& line, const std::string& source) override;
   // Forwards every control record. A stream header that lists its columns is
   // rewritten with the joined columns (inner, left). With --reload, an epoch
