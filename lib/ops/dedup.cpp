@@ -364,7 +364,6 @@ void DedupOperator::on_control(const Control& control, std::string_view raw) {
 }
 void DedupOperator::on_idle() { impl_->on_idle(); }
 void DedupOperator::on_end() { impl_->on_end(); }
-std::uint64_t DedupOperator::keys_held() const { return impl_->set.size(); }
 StageStats DedupOperator::stats() const {
   return {impl_->late, impl_->set.size(), impl_->set.memory_bytes(), &impl_->usage};
 }

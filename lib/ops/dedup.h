@@ -45,7 +45,6 @@ class DedupOperator : public Operator {
   void on_idle() override;
   void on_end() override;
 
-  std::uint64_t keys_held() const;
   StageStats stats() const override;
 
  private:
