@@ -67,7 +67,8 @@ class LineReader {
 
   // The last (up to kTailBytes) bytes of the lines returned so far, ending at
   // position(): what a file must still hold there if it was not rewritten
-  // since (issue 11 item 13). Empty for compressed input.
+  // since (sx-read's checkpoint keeps it to notice a file rewritten in place).
+  // Empty for compressed input.
   static constexpr std::size_t kTailBytes = 128;
   std::string consumed_tail() const;
   // Whether the file still holds consumed_tail() just before position():

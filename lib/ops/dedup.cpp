@@ -43,7 +43,8 @@ struct DedupOperator::Impl {
   // the stream, even past the final watermark.
   bool expires = false;
   // The key parts that name the event-time field compare as instants
-  // (issue 11 item 25): key_time reads them (no time shift).
+  // (one instant written with two offsets is one key): key_time reads them
+  // (no time shift).
   std::vector<bool> time_key;
   std::unique_ptr<EventTimeField> key_time;
   EventTime wm = EventTime::none();
@@ -138,7 +139,7 @@ struct DedupOperator::Impl {
       }
     }
 
-    check_time_flags(header, opt.time, "; otherwise drop it here");  // issue 11 item 5
+    check_time_flags(header, opt.time, "; otherwise drop it here");
     in_info = effective_time(header, opt.time);
     delay = header ? in_info.watermark_delay : -1;
     for (const auto& k : opt.keys) {
@@ -167,7 +168,7 @@ struct DedupOperator::Impl {
     }
     // On a watermarked stream a record at or before the watermark is late,
     // whatever the keys (Spark's dropDuplicates filters every row by the
-    // watermark; issue 11 item 23). State expires by it when the keys hold
+    // watermark). State expires by it when the keys hold
     // the event time, or with --within-watermark (below).
     if (delay >= 0 && (opt.within_watermark || !in_info.time_field.empty())) {
       if (in_info.time_field.empty()) {

@@ -64,7 +64,7 @@ std::string static_base_name(const std::string& path) {
 bool join_key_text(const JsonValue& v, std::string* out) {
   if (v.type == JsonType::kMissing || v.type == JsonType::kNull) return false;  // SQL NULL
   // "1", 1 and 1.0 alike; true and "true" alike; objects and arrays as
-  // values (key order and spacing aside), as group keys (issue 11 item 26).
+  // values (key order and spacing aside), as group keys.
   group_key::canonical_key_text(v, out);
   return true;
 }

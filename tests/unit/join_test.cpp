@@ -171,7 +171,7 @@ TEST_CASE("join flags: --on, --how, formats and prefixes") {
 
 // ---- the operator ----
 
-TEST_CASE("join operator: inner, left, semi and anti (the seed's fruit example)") {
+TEST_CASE("join operator: inner, left, semi and anti (a fruit example)") {
   TempFile f("categories.csv", "id,category\n1,fruit\n2,fruit\n4,vegetable\n");
   const std::vector<std::string> in = {R"({"id":"1","value":"apple"})",
                                        R"({"id":"2","value":"banana"})",
@@ -221,7 +221,7 @@ TEST_CASE("join operator: clashing names get the prefix, per record") {
         "{\"id\":2,\"tier\":0,\"name\":null,\"u_tier\":null}\n");
 }
 
-// Spark's df.join(static, df.a == static.b) keeps both columns (issue 11 item 19).
+// Spark's df.join(static, df.a == static.b) keeps both columns.
 TEST_CASE("join operator: --on a=b keeps b; dotted stream keys; spaces and {}") {
   TempFile f("t.ndjson", "{\"uid\":7,\"name\":\"Gus\"}\n");
   auto o = options(f, "user.id=uid", sx::JoinHow::kLeft);

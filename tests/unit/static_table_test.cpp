@@ -112,7 +112,7 @@ TEST_CASE("join keys: canonical text") {
   v.d = 0.1;
   REQUIRE(sx::join_key_text(v, &s));
   CHECK(s == "0.1");
-  v.d = 1e20;  // whole, but beyond int64: its exact digits (issue 11 items 6, 26)
+  v.d = 1e20;  // whole, but beyond int64: its exact digits
   REQUIRE(sx::join_key_text(v, &s));
   CHECK(s == "100000000000000000000");
   v.type = sx::JsonType::kBool;
