@@ -28,10 +28,10 @@ StaticFormat static_format_from_name(const std::string& path);
 std::string static_base_name(const std::string& path);
 
 // A key value's canonical text, so that the two sides compare as documented
-// in sx-join(1): strings as they are (unescaped), integers in decimal, doubles
-// that are whole numbers in int64 range as integers (1.0 -> "1"), other
-// doubles in shortest round-trip form, true/false, objects and arrays as their
-// raw JSON text. Returns false for null and missing (SQL NULL: never equal).
+// in sx-join(1): group_key::canonical_key_text, as sx-window and sx-dedup
+// group (strings unescaped; numbers by value, 1 and 1.0 alike, integers
+// exactly; true/false; objects and arrays as canonical JSON, members sorted).
+// Returns false for null and missing (SQL NULL: never equal).
 bool join_key_text(const JsonValue& v, std::string* out);
 // Appends one part of a (possibly composite) key: a 4-byte length, then the
 // canonical text. Both sides build keys with this.
