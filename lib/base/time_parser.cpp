@@ -249,9 +249,8 @@ struct TimeParser::Impl {
     return true;
   }
 
-  // ISO 8601's expanded year, as format_time writes years past 9999
-  // (issue 11 item 7): of those only the end of sx's range is accepted,
-  // +10000-01-01T00:00:00Z, one microsecond past 9999-12-31T23:59:59.999999Z,
+  // ISO 8601's expanded year, as format_time writes years past 9999: of those only the end of sx's
+  // range is accepted, +10000-01-01T00:00:00Z, one microsecond past 9999-12-31T23:59:59.999999Z,
   // which is the (exclusive) end of the last windows: a window result's time
   // is its end minus 1us, inside the range (EventTimeField checks the range
   // after that shift). Read through the year 2000, whose calendar is the same

@@ -41,6 +41,12 @@ std::string suggestion(const CLI::App& app, const std::vector<std::string>& extr
 
 int tool_main(const ToolInfo& info, int argc, char** argv,
               const std::function<void(CLI::App&)>& define, const std::function<int()>& run) {
+  return tool_main(info, argc, argv, define, [&run](const CLI::App&) { return run(); });
+}
+
+int tool_main(const ToolInfo& info, int argc, char** argv,
+              const std::function<void(CLI::App&)>& define,
+              const std::function<int(const CLI::App&)>& run) {
   set_tool_name(info.name);
   const char* tool = info.name;
   std::signal(SIGPIPE, SIG_IGN);
@@ -69,7 +75,7 @@ int tool_main(const ToolInfo& info, int argc, char** argv,
     return e.exit_code();
   }
   try {
-    return run();
+    return run(app);
   } catch (const BrokenPipe&) {
     // The reader went away: quiet success, unless a signal stopped the
     // pipeline (the reader was stopped by it too).

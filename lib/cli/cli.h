@@ -27,6 +27,12 @@ struct ToolInfo {
 // and returns kExitUsage; an Error thrown by `run` prints
 // "<tool>: error: <message>" and returns its exit code; BrokenPipe returns
 // kExitOk quietly. SIGPIPE is ignored so that writes report EPIPE instead.
+// `run` gets the parsed app, for the flags whose being given matters
+// (app.get_option("--select")->count()).
+int tool_main(const ToolInfo& info, int argc, char** argv,
+              const std::function<void(CLI::App&)>& define,
+              const std::function<int(const CLI::App&)>& run);
+// The same, for a tool whose run needs no app.
 int tool_main(const ToolInfo& info, int argc, char** argv,
               const std::function<void(CLI::App&)>& define, const std::function<int()>& run);
 

@@ -61,14 +61,14 @@ class LineReader {
   std::uint64_t position() const { return consumed_; }
   // Raw bytes read from the fd so far (compressed bytes for .zst).
   std::uint64_t raw_bytes_read() const { return raw_read_; }
-  bool regular_file() const { return regular_; }
   // A regular file's offset where reading began (a Line's offset is counted
   // from there); -1 for other inputs.
   std::int64_t start_offset() const { return start_offset_; }
 
   // The last (up to kTailBytes) bytes of the lines returned so far, ending at
   // position(): what a file must still hold there if it was not rewritten
-  // since (issue 11 item 13). Empty for compressed input.
+  // since (sx-read's checkpoint keeps it to notice a file rewritten in place).
+  // Empty for compressed input.
   static constexpr std::size_t kTailBytes = 128;
   std::string consumed_tail() const;
   // Whether the file still holds consumed_tail() just before position():

@@ -31,8 +31,8 @@ struct DedupOperator::Impl {
   BadInputPolicy& bad;
   std::vector<FieldPath> keys;
 
-  bool started = false;
-  FieldUsage usage;  // --key fields that no record had
+  bool header_pending = false;  // on_start had the header: on_control forwards it
+  FieldUsage usage;             // --key fields that no record had
   StreamInfo in_info;
   std::unique_ptr<EventTimeField> time;  // on a watermarked stream
   Micros delay = -1;                     // the input's watermark delay
@@ -43,7 +43,8 @@ struct DedupOperator::Impl {
   // the stream, even past the final watermark.
   bool expires = false;
   // The key parts that name the event-time field compare as instants
-  // (issue 11 item 25): key_time reads them (no time shift).
+  // (one instant written with two offsets is one key): key_time reads them
+  // (no time shift).
   std::vector<bool> time_key;
   std::unique_ptr<EventTimeField> key_time;
   EventTime wm = EventTime::none();
@@ -109,9 +110,8 @@ struct DedupOperator::Impl {
     ckpt->save(epoch, w.bytes(), names);
   }
 
-  void start(const StreamInfo* header, HeaderlessStart how = HeaderlessStart::kRecord,
-             std::string_view first_line = {}) {
-    started = true;
+  void start(const StreamInfo* header, HeaderlessStart how, std::string_view first_line) {
+    header_pending = header != nullptr;
     // The checkpoint is read when the stream begins, not at launch: upstream,
     // sx-read --reset may still be emptying it (its header comes after that).
     if (!opt.checkpoint.empty()) {
@@ -139,7 +139,7 @@ struct DedupOperator::Impl {
       }
     }
 
-    check_time_flags(header, opt.time, "; otherwise drop it here");  // issue 11 item 5
+    check_time_flags(header, opt.time, "; otherwise drop it here");
     in_info = effective_time(header, opt.time);
     delay = header ? in_info.watermark_delay : -1;
     for (const auto& k : opt.keys) {
@@ -168,7 +168,7 @@ struct DedupOperator::Impl {
     }
     // On a watermarked stream a record at or before the watermark is late,
     // whatever the keys (Spark's dropDuplicates filters every row by the
-    // watermark; issue 11 item 23). State expires by it when the keys hold
+    // watermark). State expires by it when the keys hold
     // the event time, or with --within-watermark (below).
     if (delay >= 0 && (opt.within_watermark || !in_info.time_field.empty())) {
       if (in_info.time_field.empty()) {
@@ -200,7 +200,6 @@ struct DedupOperator::Impl {
   }
 
   void on_record(const Line& line, const std::string& source) {
-    if (!started) start(nullptr, HeaderlessStart::kRecord, line.text);
     if (barrier) {
       drain();
       pass_barrier(wm.us);
@@ -312,12 +311,12 @@ struct DedupOperator::Impl {
     drain();
     pass_barrier(c.type == ControlType::kWatermark ? std::max(c.watermark.us, wm.us) : wm.us);
     if (c.type == ControlType::kStream) {
-      if (started) return;  // a second header (concatenated streams): the first one holds
-      start(&c.stream);
+      // A header after data records: the settings from on_start hold.
+      if (!header_pending) return;
+      header_pending = false;
       out.write_line(raw);  // sx-dedup leaves event time alone
       return;
     }
-    if (!started) start(nullptr, HeaderlessStart::kControl);
     if (c.type == ControlType::kWatermark && c.watermark > wm) {
       wm = c.watermark;
       if (expires) set.expire(wm.us);
@@ -336,7 +335,6 @@ struct DedupOperator::Impl {
   }
 
   void on_end() {
-    if (!started) start(nullptr, HeaderlessStart::kEmpty);
     usage.warn_unseen();
     drain();
     pass_barrier(wm.us);
@@ -358,6 +356,7 @@ struct DedupOperator::Impl {
 DedupOperator::DedupOperator(const DedupOptions& options, Output& out, BadInputPolicy& bad)
     : Operator(out), impl_(std::make_unique<Impl>(options, out, bad)) {}
 DedupOperator::~DedupOperator() = default;
+void DedupOperator::on_start(const StreamStart& s) { impl_->start(s.header, s.how, s.first_line); }
 void DedupOperator::on_record(const Line& line, const std::string& source) {
   impl_->on_record(line, source);
 }
@@ -366,7 +365,6 @@ void DedupOperator::on_control(const Control& control, std::string_view raw) {
 }
 void DedupOperator::on_idle() { impl_->on_idle(); }
 void DedupOperator::on_end() { impl_->on_end(); }
-std::uint64_t DedupOperator::keys_held() const { return impl_->set.size(); }
 StageStats DedupOperator::stats() const {
   return {impl_->late, impl_->set.size(), impl_->set.memory_bytes(), &impl_->usage};
 }

@@ -37,12 +37,14 @@ class DedupOperator : public Operator {
  public:
   DedupOperator(const DedupOptions& options, Output& out, BadInputPolicy& bad);
   ~DedupOperator() override;
+  // Reads the checkpoint and settles the time settings and keys; usage_error
+  // (data_error on an empty input) for --within-watermark without a watermark.
+  void on_start(const StreamStart& start) override;
   void on_record(const Line& line, const std::string& source) override;
   void on_control(const Control& control, std::string_view raw) override;
   void on_idle() override;
   void on_end() override;
 
-  std::uint64_t keys_held() const;
   StageStats stats() const override;
 
  private:

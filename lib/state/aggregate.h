@@ -149,8 +149,6 @@ inline bool agg_grows(const AggSpec& spec) {
 // Throws data_error (message without location; the caller adds it) when a
 // sum or avg meets a non-number or an integer sum overflows.
 void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq);
-// count: no field.
-inline void agg_count(AggState& s) { ++s.n; }
 // sum and avg of a value already made a number by to_number() (kInt or
 // kDouble): the hot path, inline. Throws like agg_update on overflow.
 void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i);

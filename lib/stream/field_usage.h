@@ -1,4 +1,4 @@
-// Misspelled field names (issue 11 item 4): a field that a flag names (--by,
+// Misspelled field names: a field that a flag names (--by,
 // --agg, --key, --on, --time-field) and that no record of the stream ever had
 // is reported at the end, with a "did you mean" from the top-level keys of
 // the records that lacked it.

@@ -1,5 +1,5 @@
-// The driver every downstream stage runs on (sx-sink now; sx-window, sx-dedup
-// and sx-join later): it owns input, control-record detection, the bad-input
+// The driver every downstream stage runs on (sx-window, sx-dedup, sx-join,
+// sx-sink): it owns input, control-record detection, the bad-input
 // policy and output flushing; the operator owns the meaning.
 //
 // Order contract: control records reach the operator in stream order; an

@@ -1,8 +1,7 @@
-// sx-dedup: streaming deduplication. Flags in, DedupOperator (lib/dedup.h) out.
-#include "base/signals.h"
+// sx-dedup: streaming deduplication. Flags in, DedupOperator (ops/dedup.h) out.
 #include "cli/cli.h"
+#include "cli/stage_tool.h"
 #include "ops/dedup.h"
-#include "stream/run_lock.h"
 
 namespace {
 
@@ -28,18 +27,13 @@ constexpr sx::ToolInfo kInfo{
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> inputs;
+  sx::StageFlags stage;
   sx::DedupOptions opt;
-  sx::InputFlags input;
   sx::TimeFlags time;
-  CLI::App* app_ptr = nullptr;
-  std::string progress;
-  bool wait_lock = false;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
-        app_ptr = &app;
-        app.add_option("inputs", inputs, "Streams to read; '-' or none: stdin")->type_name("FILE");
+        sx::add_inputs_arg(app, stage.inputs);
         app.add_option("--key", opt.keys,
                        "Key fields, comma-separated; dotted paths reach into objects; a missing "
                        "field is null. None: the whole record, byte for byte")
@@ -65,22 +59,16 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
-        sx::add_lock_flag(app, wait_lock);
-        sx::add_progress_flag(app, progress);
+        sx::add_lock_flag(app, stage.wait_lock);
+        sx::add_progress_flag(app, stage.progress);
         sx::add_time_flags(app, time);
-        sx::add_input_flags(app, input);
+        sx::add_input_flags(app, stage.input);
       },
-      [&]() {
-        sx::time_override(*app_ptr, time, &opt.time);
-        sx::Output out(1);
-        sx::BadInputPolicy bad(input.on_error);
-        sx::DedupOperator op(opt, out, bad);
-        std::unique_ptr<sx::ProgressWriter> writer;
-        if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
-        sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
-        sx::stop_on_signals();
-        const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
-        sx::run_stage(in, op, out, bad);
-        return sx::kExitOk;
+      [&](const CLI::App& app) {
+        sx::time_override(app, time, &opt.time);
+        return sx::run_stage_tool(stage, opt.checkpoint, opt.name,
+                                  [&](sx::Output& out, sx::BadInputPolicy& bad) {
+                                    return std::make_unique<sx::DedupOperator>(opt, out, bad);
+                                  });
       });
 }

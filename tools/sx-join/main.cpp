@@ -1,10 +1,9 @@
-// sx-join: the stream-static join. Flags in, JoinOperator (lib/join.h) out.
+// sx-join: the stream-static join. Flags in, JoinOperator (ops/join.h) out.
 #include <algorithm>
 
-#include "base/signals.h"
 #include "cli/cli.h"
+#include "cli/stage_tool.h"
 #include "ops/join.h"
-#include "stream/run_lock.h"
 
 namespace {
 
@@ -32,19 +31,14 @@ constexpr sx::ToolInfo kInfo{
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string progress;
-  bool wait_lock = false;
-  std::vector<std::string> inputs;
+  sx::StageFlags stage;
   std::vector<std::string> on, select;
   std::string static_format, how = "inner", prefix;
   sx::JoinOptions opt;
-  sx::InputFlags input;
-  CLI::App* app_ptr = nullptr;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
-        app_ptr = &app;
-        app.add_option("inputs", inputs, "Streams to read; '-' or none: stdin")->type_name("FILE");
+        sx::add_inputs_arg(app, stage.inputs);
         app.add_option("--static", opt.table.path,
                        "The static table: CSV with a header line, or NDJSON; .zst compressed "
                        "files too")
@@ -80,34 +74,29 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
-        sx::add_lock_flag(app, wait_lock);
+        sx::add_lock_flag(app, stage.wait_lock);
         app.add_flag("--reload", opt.reload,
                      "At each epoch record, read --static again if it changed (mtime, size, "
                      "inode); a file that does not load keeps the old table, with a warning");
-        sx::add_progress_flag(app, progress);
-        sx::add_input_flags(app, input);
+        sx::add_progress_flag(app, stage.progress);
+        sx::add_input_flags(app, stage.input);
       },
-      [&]() {
+      [&](const CLI::App& app) {
         for (const auto& k : on) opt.on.push_back(sx::parse_join_key(k));
         opt.how = sx::parse_join_how(how);
         if (!static_format.empty()) opt.table.format = sx::parse_static_format(static_format);
-        if (app_ptr->get_option("--select")->count() > 0) opt.table.select = select;
-        if (app_ptr->get_option("--prefix")->count() > 0) opt.prefix = prefix;
-        opt.table.max_line_bytes = input.max_line_bytes;
+        if (app.get_option("--select")->count() > 0) opt.table.select = select;
+        if (app.get_option("--prefix")->count() > 0) opt.prefix = prefix;
+        opt.table.max_line_bytes = stage.input.max_line_bytes;
         const bool stream_on_stdin =
-            inputs.empty() || std::find(inputs.begin(), inputs.end(), "-") != inputs.end();
+            stage.inputs.empty() ||
+            std::find(stage.inputs.begin(), stage.inputs.end(), "-") != stage.inputs.end();
         if (opt.table.path == "-" && stream_on_stdin) {
           throw sx::usage_error("--static -: the stream is on stdin too; give the table as a file");
         }
-        sx::Output out(1);
-        sx::BadInputPolicy bad(input.on_error);
-        sx::JoinOperator op(opt, out, bad);
-        std::unique_ptr<sx::ProgressWriter> writer;
-        if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
-        sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
-        sx::stop_on_signals();
-        const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
-        sx::run_stage(in, op, out, bad);
-        return sx::kExitOk;
+        return sx::run_stage_tool(stage, opt.checkpoint, opt.name,
+                                  [&](sx::Output& out, sx::BadInputPolicy& bad) {
+                                    return std::make_unique<sx::JoinOperator>(opt, out, bad);
+                                  });
       });
 }
