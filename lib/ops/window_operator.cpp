@@ -82,6 +82,9 @@ struct WindowOperator::Impl {
   bool header_seen = false;
   bool final_seen = false;
   bool bounded = false;  // the header says the stream ends (StreamInfo::bounded)
+  // A bounded stream whose header names a time field ends with the final
+  // watermark (+inf): without it, the input was cut (the stage before failed).
+  bool bounded_ends_with_final = false;
   StreamInfo in_info;
   std::unique_ptr<EventTimeField> time;
   EventTime wm = EventTime::none();
@@ -330,6 +333,7 @@ struct WindowOperator::Impl {
     // every window and row (Flink's bounded streams, Spark's batch
     // groupBy(window)), so append needs no watermark delay there.
     bounded = header && header->bounded;
+    bounded_ends_with_final = bounded && !header->time_field.empty();
     if (header && in_info.watermark_delay < 0) {
       if (by_time && mode == OutputMode::kAppend && !bounded) {
         throw usage_error(
@@ -778,10 +782,18 @@ struct WindowOperator::Impl {
 
   void on_end() {
     usage.warn_unseen();
-    if ((!header_seen || bounded) && !final_seen && !interrupted()) {
-      // Plain NDJSON and a bounded stream are finite batches: their end
-      // closes every window (not when a signal stopped the input before its
-      // end: signals.h).
+    if (bounded_ends_with_final && !final_seen && !interrupted()) {
+      // sx-read ends a bounded stream with the final watermark; an end
+      // without it is the stage before stopping early, and its windows are
+      // not complete: written as final, they would be wrong for good.
+      throw data_error(
+          "the bounded stream ended before its final watermark (+inf): the stage before this one "
+          "stopped early (see its error), so the windows still open are incomplete and none is "
+          "written as final; run the pipeline again once its input reads to the end");
+    } else if ((!header_seen || bounded) && !final_seen && !interrupted()) {
+      // Plain NDJSON and a bounded stream without a time of its own are
+      // finite batches: their end closes every window (not when a signal
+      // stopped the input before its end: signals.h).
       if (mode == OutputMode::kUpdate) emit_changes();
       if (mode == OutputMode::kComplete && records_in_epoch > 0) emit_all();
       if (mode == OutputMode::kAppend) {
