@@ -1,9 +1,8 @@
 // sx-window: event-time windowed and running aggregations. Flags in, a plan
 // (ops/window_plan.h) and a WindowOperator (ops/window_operator.h) out.
-#include "base/signals.h"
 #include "cli/cli.h"
+#include "cli/stage_tool.h"
 #include "ops/window_operator.h"
-#include "stream/run_lock.h"
 
 namespace {
 
@@ -38,19 +37,14 @@ constexpr sx::ToolInfo kInfo{
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> inputs;
-  std::string progress;
+  sx::StageFlags stage;
   sx::WindowFlags flags;
   sx::WindowOptions opt;
-  sx::InputFlags input;
   sx::TimeFlags time;
-  CLI::App* app_ptr = nullptr;
-  bool wait_lock = false;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
-        app_ptr = &app;
-        app.add_option("inputs", inputs, "Streams to read; '-' or none: stdin")->type_name("FILE");
+        sx::add_inputs_arg(app, stage.inputs);
         app.add_option("--tumbling", flags.tumbling, "Tumbling windows of SIZE (e.g. 5m, 1h, 1d)")
             ->check(sx::non_empty_check("a size such as 5m"))
             ->type_name("SIZE");
@@ -127,23 +121,17 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, opt.name);
-        sx::add_lock_flag(app, wait_lock);
+        sx::add_lock_flag(app, stage.wait_lock);
         sx::add_time_flags(app, time);
-        sx::add_progress_flag(app, progress);
-        sx::add_input_flags(app, input);
+        sx::add_progress_flag(app, stage.progress);
+        sx::add_input_flags(app, stage.input);
       },
-      [&]() {
+      [&](const CLI::App& app) {
         sx::plan_window(flags, &opt);
-        sx::time_override(*app_ptr, time, &opt.time);
-        sx::Output out(1);
-        sx::BadInputPolicy bad(input.on_error);
-        sx::WindowOperator op(opt, out, bad);
-        std::unique_ptr<sx::ProgressWriter> writer;
-        if (!progress.empty()) writer = std::make_unique<sx::ProgressWriter>(progress, opt.name);
-        sx::StageInput in{inputs, input.max_line_bytes, writer.get()};
-        sx::stop_on_signals();
-        const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
-        sx::run_stage(in, op, out, bad);
-        return sx::kExitOk;
+        sx::time_override(app, time, &opt.time);
+        return sx::run_stage_tool(stage, opt.checkpoint, opt.name,
+                                  [&](sx::Output& out, sx::BadInputPolicy& bad) {
+                                    return std::make_unique<sx::WindowOperator>(opt, out, bad);
+                                  });
       });
 }
