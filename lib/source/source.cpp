@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -116,7 +118,10 @@ struct Source::Impl {
   std::unique_ptr<ProgressWriter> progress;
   std::uint64_t bytes_total = 0, bytes_done = 0;  // of the input files (raw bytes)
   Micros line_started = 0, line_last = 0;
-  Micros epoch_started = 0;  // steady clock when the current epoch began (--trigger interval)
+  Micros epoch_started = 0;  // steady clock when the current epoch began (live inputs)
+  // While a live input is read: an epoch ends when it has been open this long
+  // (the default, or --trigger interval); 0 while reading files.
+  Micros live_limit = 0;
 
   Impl(SourceOptions o, Output& output) : opt(std::move(o)), out(output), bad(opt.on_error) {
     if (!opt.stream.time_field.empty()) {
@@ -263,8 +268,9 @@ struct Source::Impl {
     ++records;
     ++records_in_epoch;
     if (opt.progress_line && (records & 0xFFFF) == 0) show_progress(false);
-    if (opt.interval > 0 && (records & 0x3FF) == 0 &&
-        steady_now() - epoch_started >= opt.interval) {
+    // Live input that never pauses (a burst, or a writer faster than us):
+    // the clock, every 256 records, bounds how long the epoch stays open.
+    if (live_limit > 0 && (records & 0xFF) == 0 && steady_now() - epoch_started >= live_limit) {
       end_epoch();
     }
     if (max_records != 0 && records_in_epoch >= max_records) end_epoch();
@@ -680,11 +686,15 @@ struct Source::Impl {
       current_path = path;
       if (path == "-") {
         if (opt.max_records_per_trigger == 0) max_records = kDefaultStdinRecords;
-        reader->set_wait_hooks([this] { out.flush(); },
-                               opt.idle_epoch > 0 ? static_cast<int>(opt.idle_epoch / 1000) : -1,
-                               [this] { end_epoch(); });
+        if (!reader->regular_file()) {
+          live_limit = live_epoch();
+          epoch_started = steady_now();
+          const int fd = reader->fd();
+          reader->set_wait_hooks([this, fd] { wait_live(fd); }, -1, nullptr);
+        }
       }
       drain(*reader);
+      live_limit = 0;
       if (stop) break;  // --trigger once: mid-file; the position is saved
       bytes_done += reader->raw_bytes_read();
       current = nullptr;
@@ -697,6 +707,38 @@ struct Source::Impl {
     current = nullptr;
     if (opt.progress_line) show_progress(true);
   }
+
+  // How long an epoch of live input stays open at most.
+  Micros live_epoch() const { return opt.interval > 0 ? opt.interval : kDefaultLiveEpoch; }
+
+  // A live stdin has no data now: flush what was written, then wait for data,
+  // ending the open epoch when it has been open for live_limit or (without
+  // --trigger interval) the input has been quiet for --idle-epoch.
+  void wait_live(int fd) {
+    out.flush();
+    Micros now = steady_now();
+    const Micros quiet_until =
+        opt.interval == 0 && opt.idle_epoch > 0 ? now + opt.idle_epoch : kNoDeadline;
+    for (;;) {
+      if (records_in_epoch == 0) {  // nothing open: the next epoch opens with its first record
+        epoch_started = now;
+        return;  // the read blocks
+      }
+      const Micros deadline = std::min(epoch_started + live_limit, quiet_until);
+      if (now >= deadline) {
+        end_epoch();
+        continue;
+      }
+      pollfd p{fd, POLLIN, 0};
+      const Micros wait = deadline - now;
+      const int r = ::poll(&p, 1, static_cast<int>((wait + 999) / 1000));
+      if (r > 0) return;
+      if (r < 0 && errno == EINTR && interrupted()) throw interrupted_error();
+      if (r < 0 && errno != EINTR) return;
+      now = steady_now();
+    }
+  }
+  static constexpr Micros kNoDeadline = std::numeric_limits<Micros>::max();
 
   // --follow: tail files (surviving rotation and truncation) and pick up new
   // files in directories; never returns unless every input is stdin. With
@@ -738,11 +780,15 @@ struct Source::Impl {
       }
     }
     const Micros idle = opt.idle_epoch;
-    const Micros poll = std::clamp<Micros>(idle > 0 ? idle / 4 : 50000, 5000, 50000);
+    live_limit = live_epoch();
+    const Micros poll = std::clamp<Micros>(
+        std::min(live_limit, idle > 0 && opt.interval == 0 ? idle : live_limit) / 2, 5000, 50000);
     last_data = epoch_started = steady_now();
     for (;;) {
       // SIGINT/SIGTERM (signals.h): stop between lines, the open epoch not ended.
       if (interrupted()) throw interrupted_error();
+      // Without --trigger interval, an epoch opens with its first record.
+      if (opt.interval == 0 && records_in_epoch == 0) epoch_started = steady_now();
       bool got = false;
       // New files in directories, in name order, each read once (Spark's file source).
       for (const auto& dir : dirs) {
@@ -769,7 +815,8 @@ struct Source::Impl {
           if (records_in_epoch > 0) end_epoch();
           epoch_started = now;
         }
-      } else if (!got && records_in_epoch > 0 && (idle == 0 || now - last_data >= idle)) {
+      } else if (records_in_epoch > 0 && (now - epoch_started >= live_limit ||
+                                          (!got && (idle == 0 || now - last_data >= idle)))) {
         end_epoch();
       }
       out.flush();
@@ -871,6 +918,11 @@ struct Source::Impl {
   }
 };
 
+bool stdin_is_live() {
+  struct stat st {};
+  return ::fstat(0, &st) != 0 || !S_ISREG(st.st_mode);
+}
+
 Source::Source(SourceOptions options, Output& out)
     : impl_(std::make_unique<Impl>(std::move(options), out)) {}
 Source::~Source() = default;
@@ -888,6 +940,18 @@ void Source::run() {
     throw usage_error(
         "--trigger available-now and once need --checkpoint DIR: the next run "
         "goes on where this one stopped");
+  }
+  if (s.opt.interval > 0 && !s.opt.follow) {
+    for (const auto& in : s.opt.inputs.empty() ? std::vector<std::string>{"-"} : s.opt.inputs) {
+      if (in != "-" || !stdin_is_live()) {
+        throw usage_error(
+            "--trigger interval=D is for live input (--follow, or a stdin pipe or terminal); "
+            "the epochs of " +
+            std::string(in == "-" ? "stdin redirected from a file" : in) +
+            " are cut by --max-files-per-trigger or --max-records-per-trigger (or add --follow "
+            "to keep reading it)");
+      }
+    }
   }
   if (!s.opt.progress.empty())
     s.progress = std::make_unique<ProgressWriter>(s.opt.progress, s.opt.name);

@@ -37,12 +37,23 @@ struct SourceOptions {
   bool progress_line = false;  // a live progress line on stderr (a terminal)
   enum class Trigger { kContinuous, kAvailableNow, kOnce };
   Trigger trigger = Trigger::kContinuous;
-  // --trigger interval=D (live inputs): an epoch every D of processing time,
-  // instead of at idleness (0: off).
+  // --trigger interval=D (live inputs only): an epoch ends when it has been
+  // open for D of processing time, and not at idleness. 0: not given; live
+  // input then ends an epoch when it has been open for kDefaultLiveEpoch
+  // (or was quiet for idle_epoch).
   Micros interval = 0;
 };
 
 inline constexpr std::uint64_t kDefaultStdinRecords = 100000;
+// How long an epoch of live input (a stdin pipe or terminal, --follow) stays
+// open at most by default: results within tens of milliseconds under steady
+// traffic (sx-read(1), "EPOCHS"); a burst still makes epochs of thousands of
+// records.
+inline constexpr Micros kDefaultLiveEpoch = 10 * kMicrosPerMilli;
+
+// Whether stdin is live input (a pipe, a terminal, a socket): not a regular
+// file, whose epochs are deterministic.
+bool stdin_is_live();
 
 class Source {
  public:
