@@ -708,6 +708,17 @@ struct Source::Impl {
     if (opt.progress_line) show_progress(true);
   }
 
+  // Whether the stream is known to end (sx(7), "BOUNDED STREAMS"): files
+  // (stdin redirected from one too), read without --follow, in a run whose
+  // input's end ends the stream (--trigger continuous).
+  bool bounded() const {
+    if (opt.follow || opt.trigger != SourceOptions::Trigger::kContinuous) return false;
+    for (const auto& in : opt.inputs.empty() ? std::vector<std::string>{"-"} : opt.inputs) {
+      if (in == "-" && stdin_is_live()) return false;
+    }
+    return true;
+  }
+
   // How long an epoch of live input stays open at most.
   Micros live_epoch() const { return opt.interval > 0 ? opt.interval : kDefaultLiveEpoch; }
 
@@ -957,6 +968,7 @@ void Source::run() {
     s.progress = std::make_unique<ProgressWriter>(s.opt.progress, s.opt.name);
   StreamInfo header = s.opt.stream;
   header.source = "sx-read";
+  header.bounded = s.bounded();
   s.out.write_line(make_stream_record(header));
   // On a restart, the watermark in force for the next epoch comes first.
   if (s.watermark != EventTime::none()) s.out.write_line(make_watermark_record(s.watermark));
