@@ -720,7 +720,10 @@ struct Source::Impl {
   }
 
   // How long an epoch of live input stays open at most.
-  Micros live_epoch() const { return opt.interval > 0 ? opt.interval : kDefaultLiveEpoch; }
+  Micros live_epoch() const {
+    if (opt.interval > 0) return opt.interval;
+    return opt.checkpoint.empty() ? kDefaultLiveEpoch : kDefaultLiveCheckpointEpoch;
+  }
 
   // A live stdin has no data now: flush what was written, then wait for data,
   // ending the open epoch when it has been open for live_limit or (without

@@ -48,8 +48,10 @@ inline constexpr std::uint64_t kDefaultStdinRecords = 100000;
 // How long an epoch of live input (a stdin pipe or terminal, --follow) stays
 // open at most by default: results within tens of milliseconds under steady
 // traffic (sx-read(1), "EPOCHS"); a burst still makes epochs of thousands of
-// records.
+// records. With --checkpoint each epoch is a checkpoint in every stage and a
+// commit in the sink: kDefaultLiveCheckpointEpoch then.
 inline constexpr Micros kDefaultLiveEpoch = 10 * kMicrosPerMilli;
+inline constexpr Micros kDefaultLiveCheckpointEpoch = kMicrosPerSecond;
 
 // Whether stdin is live input (a pipe, a terminal, a socket): not a regular
 // file, whose epochs are deterministic.
