@@ -9,9 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
-#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,6 +22,7 @@
 #include "io/json.h"
 #include "io/json_scan.h"
 #include "io/line_reader.h"
+#include "source/epoch_policy.h"
 #include "stream/bad_input.h"
 #include "stream/checkpoint.h"
 #include "stream/field_usage.h"
@@ -41,12 +40,6 @@ void sleep_micros(Micros us) {
   }
 }
 
-Micros steady_now() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 struct Source::Impl {
@@ -62,20 +55,9 @@ struct Source::Impl {
   std::unique_ptr<FieldScanner> scanner;
   std::string why;
 
-  std::int64_t epoch = 0;
-  std::uint64_t records_in_epoch = 0;
-  std::uint64_t files_in_epoch = 0;
-  std::uint64_t records = 0;
-  std::uint64_t max_records = 0;  // effective limit, 0 = none
-  std::uint64_t max_files = 0;    // effective limit, 0 = none
-  EventTime max_time = EventTime::none();
-  EventTime watermark = EventTime::none();
-  // The watermark in force during the newest epoch written (checkpointed):
-  // when `watermark` is past it, an epoch is owed that runs with the newer
-  // watermark, so that what it closes is committed (Spark's no-data batch).
-  EventTime wm_epoch = EventTime::none();
-  std::int64_t first_epoch = 0;  // the first epoch of this run
-  Micros last_data = 0;          // steady clock of the last record (follow idleness)
+  Clock& clock;
+  EpochPolicy epochs;    // where epochs end, and the watermark
+  Micros last_data = 0;  // steady clock of the last record (follow idleness)
 
   // Checkpoints (--checkpoint): the position after each epoch, so a restart
   // goes on after the last committed one.
@@ -116,14 +98,16 @@ struct Source::Impl {
 
   // --progress, and the live line on a terminal.
   std::unique_ptr<ProgressWriter> progress;
-  std::uint64_t bytes_total = 0, bytes_done = 0;  // of the input files (raw bytes)
-  Micros line_started = 0, line_last = 0;
-  Micros epoch_started = 0;  // steady clock when the current epoch began (live inputs)
-  // While a live input is read: an epoch ends when it has been open this long
-  // (the default, or --trigger interval); 0 while reading files.
-  Micros live_limit = 0;
+  std::unique_ptr<ProgressLine> line;  // on a terminal
+  std::uint64_t bytes_done = 0;        // of the input files read to their end (raw bytes)
 
-  Impl(SourceOptions o, Output& output) : opt(std::move(o)), out(output), bad(opt.on_error) {
+  Impl(SourceOptions o, Output& output, Clock& c)
+      : opt(std::move(o)),
+        out(output),
+        bad(opt.on_error),
+        clock(c),
+        epochs(opt.max_records_per_trigger, opt.max_files_per_trigger, opt.stream.watermark_delay,
+               clock) {
     if (!opt.stream.time_field.empty()) {
       time = std::make_unique<EventTimeField>(opt.stream);
       has_time = true;
@@ -134,33 +118,19 @@ struct Source::Impl {
     time_set = std::make_unique<FieldSet>(has_time ? std::vector<FieldPath>{time->path()}
                                                    : std::vector<FieldPath>{});
     scanner = std::make_unique<FieldScanner>(*time_set);
-    max_records = opt.max_records_per_trigger;
-    max_files = opt.max_files_per_trigger;
-    if (max_records == 0 && max_files == 0) max_files = 1;
   }
 
   void end_epoch() {
-    if (records_in_epoch == 0) return;
-    const EventTime in_force = watermark;  // during this epoch (for --progress)
-    // The watermark in force for the next epoch; checkpointed with the position.
-    bool advanced = false;
-    if (has_time && opt.stream.watermark_delay >= 0 && max_time != EventTime::none()) {
-      const EventTime wm = next_watermark(max_time, opt.stream.watermark_delay);
-      if (wm > watermark && wm.us > 0) watermark = wm, advanced = true;
-    }
-    wm_epoch = in_force;
-    if (ckpt) save_position();
+    if (!epochs.open()) return;
+    const EpochPolicy::Ended e = epochs.end_epoch(clock.now());
+    if (ckpt) save_position(e.id);
     if (progress) {
-      progress->epoch(epoch, records_in_epoch, records_in_epoch, in_force,
+      progress->epoch(e.id, e.records, e.records, e.in_force,
                       StageStats{bad.count(), 0, 0, &usage});
     }
-    out.write_line(make_epoch_record(epoch));
+    out.write_line(make_epoch_record(e.id));
     if (opt.trigger == SourceOptions::Trigger::kOnce) stop = true;
-    ++epoch;
-    records_in_epoch = 0;
-    files_in_epoch = 0;
-    if (advanced) out.write_line(make_watermark_record(watermark));
-    epoch_started = steady_now();
+    if (e.advanced) out.write_line(make_watermark_record(epochs.state().watermark));
     out.flush();
   }
 
@@ -168,12 +138,12 @@ struct Source::Impl {
   // record, written when it advanced): what that watermark closes downstream
   // comes before this epoch's record, so the epoch commits it.
   void no_data_epoch() {
-    wm_epoch = watermark;
-    if (ckpt) save_position();
-    if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0, &usage});
-    out.write_line(make_epoch_record(epoch));
-    ++epoch;
-    epoch_started = steady_now();
+    const std::int64_t id = epochs.end_empty_epoch(clock.now());
+    if (ckpt) save_position(id);
+    if (progress) {
+      progress->epoch(id, 0, 0, epochs.state().watermark, StageStats{bad.count(), 0, 0, &usage});
+    }
+    out.write_line(make_epoch_record(id));
     out.flush();
   }
 
@@ -189,8 +159,9 @@ struct Source::Impl {
     // there is new input, else the no-data epoch an earlier run owes
     // (Trigger.Once: the windows show one run later).
     if (opt.trigger != SourceOptions::Trigger::kContinuous) {
-      const bool owed = has_time && watermark > wm_epoch;
-      if (owed && (opt.trigger == SourceOptions::Trigger::kAvailableNow || epoch == first_epoch)) {
+      if (has_time && epochs.no_data_epoch_owed() &&
+          (opt.trigger == SourceOptions::Trigger::kAvailableNow ||
+           epochs.state().next_epoch == epochs.first_epoch())) {
         no_data_epoch();
       }
       out.flush();
@@ -198,14 +169,11 @@ struct Source::Impl {
     }
     if (has_time) {
       // A finite input is over: a final watermark closes everything
-      // downstream, and a last epoch carries what it made final.
+      // downstream, and a last epoch carries what it made final (a rerun
+      // adds nothing).
       out.write_line(make_watermark_record(EventTime::end()));
-      watermark = EventTime::end();
-      wm_epoch = watermark;
-      if (ckpt) save_position();  // a finished stream: a rerun adds nothing
-      if (progress) progress->epoch(epoch, 0, 0, watermark, StageStats{bad.count(), 0, 0, &usage});
-      out.write_line(make_epoch_record(epoch));
-      ++epoch;
+      epochs.end_stream();
+      no_data_epoch();
     }
     out.flush();
   }
@@ -247,14 +215,10 @@ struct Source::Impl {
       EventTime t;
       if (!scanned) time_value = validator.get(time->path());
       if (!extract_time(time_value, line, source, &t)) return;
-      if (t > max_time) max_time = t;
       // Spark's watermark starts at 0 (1970-01-01T00:00:00Z), in force from
       // the first epoch: an event at or before it is late. Written just
       // before the first such event: no record before it can be affected.
-      if (t.us <= 0 && watermark == EventTime::none() && opt.stream.watermark_delay >= 0) {
-        watermark = EventTime{0};
-        out.write_line(make_watermark_record(watermark));
-      }
+      if (epochs.observe(t)) out.write_line(make_watermark_record(EventTime{0}));
     }
     // The line's bytes as they are in the file (not decompressed, no '\r'
     // dropped): the kernel can hand them on without a copy.
@@ -265,15 +229,9 @@ struct Source::Impl {
     } else {
       out.write_line(line.text);
     }
-    ++records;
-    ++records_in_epoch;
-    if (opt.progress_line && (records & 0xFFFF) == 0) show_progress(false);
-    // Live input that never pauses (a burst, or a writer faster than us):
-    // the clock, every 256 records, bounds how long the epoch stays open.
-    if (live_limit > 0 && (records & 0xFF) == 0 && steady_now() - epoch_started >= live_limit) {
-      end_epoch();
-    }
-    if (max_records != 0 && records_in_epoch >= max_records) end_epoch();
+    const bool end = epochs.add_record();
+    if (opt.progress_line && (epochs.records() & 0xFFFF) == 0) show_progress(false);
+    if (end) end_epoch();
   }
 
   bool extract_time(const JsonValue& value, const Line& line, const std::string& source,
@@ -309,27 +267,9 @@ struct Source::Impl {
 
   // The live line: bytes read of the total, records/s, and an ETA.
   void show_progress(bool last) {
-    const Micros now = steady_now();
-    if (!last && now - line_last < 250000) return;
-    line_last = now;
+    if (!line) return;
     const std::uint64_t done = bytes_done + (current ? current->raw_bytes_read() : 0);
-    const double secs = static_cast<double>(now - line_started) / 1e6;
-    const double rate = secs > 0 ? static_cast<double>(records) / secs : 0;
-    const double bps = secs > 0 ? static_cast<double>(done) / secs : 0;
-    char buf[200];
-    if (bytes_total > 0) {
-      const double left =
-          bps > 0 ? static_cast<double>(bytes_total - std::min(done, bytes_total)) / bps : 0;
-      std::snprintf(
-          buf, sizeof buf, "\rsx-read: %.1f of %.1f MB (%.0f%%), %.0f records/s, ETA %.0fs   ",
-          static_cast<double>(done) / 1e6, static_cast<double>(bytes_total) / 1e6,
-          100.0 * static_cast<double>(done) / static_cast<double>(bytes_total), rate, left);
-    } else {
-      std::snprintf(buf, sizeof buf, "\rsx-read: %.1f MB, %.0f records/s   ",
-                    static_cast<double>(done) / 1e6, rate);
-    }
-    std::fputs(buf, stderr);
-    if (last) std::fputs("\n", stderr);
+    line->show(done, epochs.records(), last);
   }
 
   // ---- checkpoints ----
@@ -351,11 +291,12 @@ struct Source::Impl {
   //     the n files, then (if has_current) of the current file.
   // A payload that ends after has_current's part (an older sx) has no
   // file_pos; one that ends before the trailer, no raw sizes.
-  void save_position() {
+  void save_position(std::int64_t epoch) {
+    const EpochState& es = epochs.state();
     PayloadWriter w;
-    w.put_i64(epoch + 1);
-    w.put_i64(max_time.us);
-    w.put_i64(watermark.us);
+    w.put_i64(es.next_epoch);
+    w.put_i64(es.max_time.us);
+    w.put_i64(es.watermark.us);
     w.put_u64(done_files.size());
     for (const auto& f : done_files) w.put_string(f);
     w.put_u8(current ? 1 : 0);
@@ -390,7 +331,7 @@ struct Source::Impl {
     }
     // The trailer (none in a position an older sx wrote):
     for (const auto& [path, p] : file_pos) w.put_u64(p.raw);
-    w.put_i64(wm_epoch.us);
+    w.put_i64(es.wm_last_epoch.us);
     for (const auto& [path, p] : file_pos) w.put_string(p.tail);
     if (current) w.put_string(current_tail);
     ckpt->write(epoch, fingerprint(), w.bytes());
@@ -410,9 +351,10 @@ struct Source::Impl {
     check_fingerprint(ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c), file->meta,
                       fingerprint(), ckpt->dir());
     PayloadReader r(file->payload, ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c));
-    epoch = r.get_i64();
-    max_time.us = r.get_i64();
-    watermark.us = r.get_i64();
+    EpochState es;
+    es.next_epoch = r.get_i64();
+    es.max_time.us = r.get_i64();
+    es.watermark.us = r.get_i64();
     for (std::size_t n = r.get_count(8); n > 0; --n) done_files.emplace(r.get_string());
     if (r.get_u8()) {
       Position res;
@@ -432,17 +374,17 @@ struct Source::Impl {
         file_pos[p.path] = p;
       }
     }
-    wm_epoch = watermark;     // an older sx owes no epoch
-    if (r.remaining() > 0) {  // the trailer; none in a position an older sx wrote
+    es.wm_last_epoch = es.watermark;  // an older sx owes no epoch
+    if (r.remaining() > 0) {          // the trailer; none in a position an older sx wrote
       for (auto& [path, p] : file_pos) p.raw = r.get_u64();
-      wm_epoch.us = r.get_i64();
+      es.wm_last_epoch.us = r.get_i64();
     }
     if (r.remaining() > 0) {  // the tails (item 13); none in a position an older sx wrote
       for (auto& [path, p] : file_pos) p.tail = std::string(r.get_string());
       if (resume) resume->tail = std::string(r.get_string());
     }
-    first_epoch = epoch;
     r.expect_end();
+    epochs.restore(es);
   }
 
   // Issue 11 item 12: a stream that a run without --trigger ended (its final
@@ -452,7 +394,7 @@ struct Source::Impl {
   // (a retry after a crash, make), and succeeds; a run with new input, or
   // one that would wait for it (--follow), is refused.
   void check_ended() {
-    if (watermark != EventTime::end()) return;
+    if (epochs.state().watermark != EventTime::end()) return;
     std::string fresh;
     if (opt.follow) {
       fresh = "--follow";
@@ -646,8 +588,7 @@ struct Source::Impl {
   }
 
   void file_done() {
-    ++files_in_epoch;
-    if (max_files != 0 && files_in_epoch >= max_files) end_epoch();
+    if (epochs.add_file()) end_epoch();
   }
 
   void run_finite() {
@@ -659,13 +600,14 @@ struct Source::Impl {
           "found again after a restart");
     }
     if (opt.progress_line) {
+      std::uint64_t bytes_total = 0;
       for (const auto& path : files) {
         struct stat st;
         if (path != "-" && !done_files.count(path) && ::stat(path.c_str(), &st) == 0) {
           bytes_total += static_cast<std::uint64_t>(st.st_size);
         }
       }
-      line_started = line_last = steady_now();
+      line = std::make_unique<ProgressLine>("sx-read", bytes_total);
     }
     for (const auto& path : files) {
       if (stop) break;
@@ -685,16 +627,15 @@ struct Source::Impl {
       current = reader.get();
       current_path = path;
       if (path == "-") {
-        if (opt.max_records_per_trigger == 0) max_records = kDefaultStdinRecords;
+        epochs.default_max_records(kDefaultStdinRecords);
         if (!reader->regular_file()) {
-          live_limit = live_epoch();
-          epoch_started = steady_now();
+          epochs.set_live(live_epoch(), opt.idle_epoch, opt.interval > 0);
           const int fd = reader->fd();
           reader->set_wait_hooks([this, fd] { wait_live(fd); }, -1, nullptr);
         }
       }
       drain(*reader);
-      live_limit = 0;
+      epochs.set_live(0, 0, false);
       if (stop) break;  // --trigger once: mid-file; the position is saved
       bytes_done += reader->raw_bytes_read();
       current = nullptr;
@@ -730,15 +671,11 @@ struct Source::Impl {
   // --trigger interval) the input has been quiet for --idle-epoch.
   void wait_live(int fd) {
     out.flush();
-    Micros now = steady_now();
-    const Micros quiet_until =
-        opt.interval == 0 && opt.idle_epoch > 0 ? now + opt.idle_epoch : kNoDeadline;
+    const Micros quiet_since = clock.now();
+    Micros now = quiet_since;
     for (;;) {
-      if (records_in_epoch == 0) {  // nothing open: the next epoch opens with its first record
-        epoch_started = now;
-        return;  // the read blocks
-      }
-      const Micros deadline = std::min(epoch_started + live_limit, quiet_until);
+      const Micros deadline = epochs.wait_deadline(now, quiet_since);
+      if (deadline == EpochPolicy::kNever) return;  // the read blocks
       if (now >= deadline) {
         end_epoch();
         continue;
@@ -749,10 +686,9 @@ struct Source::Impl {
       if (r > 0) return;
       if (r < 0 && errno == EINTR && interrupted()) throw interrupted_error();
       if (r < 0 && errno != EINTR) return;
-      now = steady_now();
+      now = clock.now();
     }
   }
-  static constexpr Micros kNoDeadline = std::numeric_limits<Micros>::max();
 
   // --follow: tail files (surviving rotation and truncation) and pick up new
   // files in directories; never returns unless every input is stdin. With
@@ -794,15 +730,15 @@ struct Source::Impl {
       }
     }
     const Micros idle = opt.idle_epoch;
-    live_limit = live_epoch();
+    const Micros live = live_epoch();
     const Micros poll = std::clamp<Micros>(
-        std::min(live_limit, idle > 0 && opt.interval == 0 ? idle : live_limit) / 2, 5000, 50000);
-    last_data = epoch_started = steady_now();
+        std::min(live, idle > 0 && opt.interval == 0 ? idle : live) / 2, 5000, 50000);
+    epochs.set_live(live, idle, opt.interval > 0);
+    last_data = clock.now();
     for (;;) {
       // SIGINT/SIGTERM (signals.h): stop between lines, the open epoch not ended.
       if (interrupted()) throw interrupted_error();
-      // Without --trigger interval, an epoch opens with its first record.
-      if (opt.interval == 0 && records_in_epoch == 0) epoch_started = steady_now();
+      epochs.before_poll(clock.now());
       bool got = false;
       // New files in directories, in name order, each read once (Spark's file source).
       for (const auto& dir : dirs) {
@@ -811,28 +747,19 @@ struct Source::Impl {
           auto reader = open_input(f);
           current = reader.get();
           current_path = f;
-          const std::uint64_t before = records;
+          const std::uint64_t before = epochs.records();
           drain(*reader);
           current = nullptr;
-          got |= records != before;
+          got |= epochs.records() != before;
           file_pos[f] = position_of(f, *reader);
           done_files.insert(f);
           file_done();
         }
       }
       for (auto& t : tails) got |= poll_tail(t);
-      const Micros now = steady_now();
+      const Micros now = clock.now();
       if (got) last_data = now;
-      if (opt.interval > 0) {
-        // A processing-time trigger: an epoch every interval that had data.
-        if (now - epoch_started >= opt.interval) {
-          if (records_in_epoch > 0) end_epoch();
-          epoch_started = now;
-        }
-      } else if (records_in_epoch > 0 && (now - epoch_started >= live_limit ||
-                                          (!got && (idle == 0 || now - last_data >= idle)))) {
-        end_epoch();
-      }
+      if (epochs.after_poll(now, last_data, got)) end_epoch();
       out.flush();
       if (!got) sleep_micros(poll);
     }
@@ -882,7 +809,7 @@ struct Source::Impl {
 
   // Reads what is new in a followed file. Returns true if records were read.
   bool poll_tail(Tail& t) {
-    const std::uint64_t before = records;
+    const std::uint64_t before = epochs.records();
     if (t.reader && !t.reader->compressed()) check_rewrite(t);
     if (t.reader) drain(*t.reader, &t.offset);
     // After the drain: a stat from before it would take lines appended while
@@ -928,7 +855,7 @@ struct Source::Impl {
       }
       start_tail(t);
     }
-    return records != before;
+    return epochs.records() != before;
   }
 };
 
@@ -938,10 +865,10 @@ bool stdin_is_live() {
 }
 
 Source::Source(SourceOptions options, Output& out)
-    : impl_(std::make_unique<Impl>(std::move(options), out)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), out, steady_clock())) {}
 Source::~Source() = default;
 
-std::uint64_t Source::records() const { return impl_->records; }
+std::uint64_t Source::records() const { return impl_->epochs.records(); }
 
 void Source::run() {
   Impl& s = *impl_;
@@ -974,7 +901,8 @@ void Source::run() {
   header.bounded = s.bounded();
   s.out.write_line(make_stream_record(header));
   // On a restart, the watermark in force for the next epoch comes first.
-  if (s.watermark != EventTime::none()) s.out.write_line(make_watermark_record(s.watermark));
+  const EventTime wm = s.epochs.state().watermark;
+  if (wm != EventTime::none()) s.out.write_line(make_watermark_record(wm));
   try {
     if (s.opt.follow) {
       s.run_follow();
