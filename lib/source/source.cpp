@@ -1,6 +1,5 @@
 #include "source/source.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -23,6 +22,7 @@
 #include "io/json_scan.h"
 #include "io/line_reader.h"
 #include "source/epoch_policy.h"
+#include "source/file_position.h"
 #include "stream/bad_input.h"
 #include "stream/checkpoint.h"
 #include "stream/field_usage.h"
@@ -65,18 +65,7 @@ struct Source::Impl {
   std::set<std::string> done_files;  // read to their end (with --follow: directories' files)
   LineReader* current = nullptr;     // the file being read to its end, if any
   std::string current_path;
-  struct Position {  // how far a file was read, and which file it was
-    std::string path;
-    std::uint64_t dev = 0, ino = 0, offset = 0;
-    // The file's raw bytes read (compressed bytes for .zst, and a partial
-    // last line included): a file of that size has nothing new.
-    // kUnknownSize: not recorded (a position an older sx wrote).
-    std::uint64_t raw = kUnknownSize;
-    // The last bytes before `offset` (LineReader::consumed_tail): a file that
-    // no longer holds them there was rewritten (empty: not recorded).
-    std::string tail;
-  };
-  static constexpr std::uint64_t kUnknownSize = ~std::uint64_t{0};
+  using Position = FilePosition;
   std::optional<Position> resume;  // the partly read file to go on in
   // Where reading each file stopped: the files read to their end (named or
   // found in a directory, so that a later run reads what was appended to
@@ -437,10 +426,10 @@ struct Source::Impl {
     const bool grow = may_grow(path);
     std::unique_ptr<LineReader> reader;
     if (resume && resume->path == path) {
-      reader = open_at(path, *resume, grow, rest);
+      reader = open_at(path, *resume, grow, opt.max_line_bytes, rest);
       resume.reset();
     } else if (const auto it = file_pos.find(path); it != file_pos.end()) {
-      reader = open_at(path, it->second, grow, rest);
+      reader = open_at(path, it->second, grow, opt.max_line_bytes, rest);
     } else {
       reader = LineReader::open(path, opt.max_line_bytes);
       reader->set_follow(grow);
@@ -448,143 +437,11 @@ struct Source::Impl {
     return reader;
   }
 
-  // Whether a file an earlier run read to its end has nothing new to read:
-  // the same file (device and inode) with the size that run had read. (A
-  // file read by an older sx, which kept no position, is not read again; a
-  // file that is gone has nothing to read.)
+  // Whether a file an earlier run read to its end has nothing new to read
+  // (a file it kept no position for, read by an older sx, is not read again).
   bool nothing_new(const std::string& path) const {
     const auto it = file_pos.find(path);
-    if (it == file_pos.end()) return true;
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return true;
-    const Position& p = it->second;
-    if (static_cast<std::uint64_t>(st.st_dev) != p.dev ||
-        static_cast<std::uint64_t>(st.st_ino) != p.ino ||
-        static_cast<std::uint64_t>(st.st_size) != p.raw) {
-      return false;
-    }
-    // The same size: rewritten in place (with as many bytes) or not?
-    return p.tail.empty() || holds_at(path, p.offset - p.tail.size(), p.tail);
-  }
-
-  // Whether the file `path` holds `bytes` at `at`.
-  static bool holds_at(const std::string& path, std::uint64_t at, const std::string& bytes) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    std::string now(bytes.size(), '\0');
-    const ssize_t r = ::pread(fd, now.data(), now.size(), static_cast<off_t>(at));
-    ::close(fd);
-    return r == static_cast<ssize_t>(bytes.size()) && now == bytes;
-  }
-
-  // Where reading `reader` (opened on `path`) stopped, for the checkpoint.
-  static Position position_of(const std::string& path, const LineReader& reader) {
-    struct stat st {};
-    ::fstat(reader.fd(), &st);
-    return Position{path,
-                    static_cast<std::uint64_t>(st.st_dev),
-                    static_cast<std::uint64_t>(st.st_ino),
-                    reader.position(),
-                    reader.raw_bytes_read(),
-                    reader.consumed_tail()};
-  }
-
-  // Whether `reader` reads the file `p` was saved for (device and inode).
-  static bool same_file(const LineReader& reader, const Position& p) {
-    struct stat st {};
-    ::fstat(reader.fd(), &st);
-    return static_cast<std::uint64_t>(st.st_dev) == p.dev &&
-           static_cast<std::uint64_t>(st.st_ino) == p.ino;
-  }
-  // Reads lines up to byte `offset`: true when a line ends exactly there.
-  static bool skip_to(LineReader& reader, std::uint64_t offset) {
-    Line line;
-    while (reader.position() < offset && reader.next(&line)) {
-    }
-    return reader.position() == offset;
-  }
-
-  // Opens the file `path` to go on at `p`, the checkpoint's position in it. A
-  // file that was replaced or truncated since (log rotation while sx-read was
-  // stopped, or between two available-now runs) is read from its start
-  // instead, with a warning: what the old file held after p.offset was not
-  // read and will not be. `follow`: a partial last line waits for the rest.
-  // With `rest`, a file replaced by rotation whose old file is still in the
-  // same directory, with lines after p.offset not read yet, loses nothing:
-  // *rest is set to a reader of the old file from p.offset on (to be read to
-  // its end first), and no warning is given.
-  std::unique_ptr<LineReader> open_at(const std::string& path, const Position& p, bool follow,
-                                      std::unique_ptr<LineReader>* rest = nullptr) {
-    auto reader = LineReader::open(path, opt.max_line_bytes);
-    reader->set_follow(follow);
-    struct stat st {};
-    ::fstat(reader->fd(), &st);
-    const std::string off = std::to_string(p.offset);
-    if (same_file(*reader, p)) {
-      if (skip_to(*reader, p.offset)) {
-        if (p.tail.empty() || reader->consumed_tail() == p.tail) return reader;
-        // A line ends at the offset, but the bytes before it changed.
-        warn(path + " was rewritten while sx-read was stopped (the bytes before byte " + off +
-             ", where the checkpoint had read it to, are not the ones read there): reading it "
-             "from its start");
-        reader = LineReader::open(path, opt.max_line_bytes);
-        reader->set_follow(follow);
-        return reader;
-      }
-      // Shorter than the position, or no line ends there: truncated (and
-      // perhaps written again) while sx-read was stopped.
-      warn(path + " was truncated while sx-read was stopped (it has " + std::to_string(st.st_size) +
-           " bytes now, and no line of it ends at byte " + off +
-           ", where the checkpoint had read it to): what it held after byte " + off +
-           " before the truncation was not read (an unknown number of bytes); reading it from "
-           "its start");
-      reader = LineReader::open(path, opt.max_line_bytes);
-      reader->set_follow(follow);
-      return reader;
-    }
-    // Replaced: rotation usually leaves the old file in the same directory.
-    const std::size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-    std::string old_name;
-    std::uint64_t old_size = 0;
-    if (DIR* d = ::opendir(dir.c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        const std::string name = e->d_name;
-        const std::string full = slash == std::string::npos ? name : dir + name;
-        struct stat os;
-        if (::stat(full.c_str(), &os) == 0 && S_ISREG(os.st_mode) &&
-            static_cast<std::uint64_t>(os.st_dev) == p.dev &&
-            static_cast<std::uint64_t>(os.st_ino) == p.ino) {
-          old_name = full;
-          old_size = static_cast<std::uint64_t>(os.st_size);
-          break;
-        }
-      }
-      ::closedir(d);
-    }
-    if (rest != nullptr && !old_name.empty() && old_size > p.offset) {
-      auto old = LineReader::open(old_name, opt.max_line_bytes);
-      if (same_file(*old, p) && skip_to(*old, p.offset) &&
-          (p.tail.empty() || old->consumed_tail() == p.tail)) {
-        *rest = std::move(old);  // rotated: no longer written to, read to its end
-        return reader;
-      }
-    }
-    if (old_name.empty()) {
-      warn(path + " was replaced while sx-read was stopped, and the file it was is no longer in " +
-           dir + ": what that file held after byte " + off +
-           ", where the checkpoint had read it to, was not read (an unknown number of bytes); "
-           "reading the new " +
-           path + " from its start");
-    } else if (old_size > p.offset) {
-      warn(path +
-           " was replaced while sx-read was stopped: " + std::to_string(old_size - p.offset) +
-           " bytes of the old file (now " + old_name + "), after byte " + off +
-           " where the checkpoint had read it to, were not read; "
-           "reading the new " +
-           path + " from its start");
-    }  // else the old file was read to its end: nothing is missed
-    return reader;
+    return it == file_pos.end() || nothing_new_in(path, it->second);
   }
 
   void file_done() {
@@ -838,7 +695,7 @@ struct Source::Impl {
     if (!t.reader && exists) {
       std::unique_ptr<LineReader> rest;  // the rest of a file rotated while stopped
       if (t.pending) {
-        t.reader = open_at(t.path, *t.pending, true, &rest);
+        t.reader = open_at(t.path, *t.pending, true, opt.max_line_bytes, &rest);
         t.pending.reset();
       } else {
         t.reader = LineReader::open(t.path, opt.max_line_bytes);
