@@ -23,6 +23,7 @@
 #include "io/line_reader.h"
 #include "source/epoch_policy.h"
 #include "source/file_position.h"
+#include "source/file_source_state.h"
 #include "stream/bad_input.h"
 #include "stream/checkpoint.h"
 #include "stream/field_usage.h"
@@ -268,36 +269,8 @@ struct Source::Impl {
   // The position after this epoch: the files read to their end, the file
   // being read and how far, the named (with --follow: tailed) files and how
   // far, the event-time state. Written before the epoch record (sx(7),
-  // "CHECKPOINTS"). The payload:
-  //   i64 next epoch, i64 max event time, i64 watermark,
-  //   u64 n, n times string path: the files read to their end,
-  //   u8 has_current, if 1: string path, u64 dev, u64 ino, u64 offset,
-  //   u64 n, n times string path, u64 dev, u64 ino, u64 offset: the files
-  //     read to their end or tailed (file_pos),
-  //   the trailer: n times u64 raw bytes read, for the n files before;
-  //     i64 the watermark in force during this epoch (wm_epoch);
-  //     n times string: the last bytes before the offset (Position::tail) of
-  //     the n files, then (if has_current) of the current file.
-  // A payload that ends after has_current's part (an older sx) has no
-  // file_pos; one that ends before the trailer, no raw sizes.
+  // "CHECKPOINTS"); the payload: file_source_state.h.
   void save_position(std::int64_t epoch) {
-    const EpochState& es = epochs.state();
-    PayloadWriter w;
-    w.put_i64(es.next_epoch);
-    w.put_i64(es.max_time.us);
-    w.put_i64(es.watermark.us);
-    w.put_u64(done_files.size());
-    for (const auto& f : done_files) w.put_string(f);
-    w.put_u8(current ? 1 : 0);
-    const std::string current_tail = current ? current->consumed_tail() : std::string();
-    if (current) {
-      struct stat st {};
-      ::fstat(current->fd(), &st);
-      w.put_string(current_path);
-      w.put_u64(static_cast<std::uint64_t>(st.st_dev));
-      w.put_u64(static_cast<std::uint64_t>(st.st_ino));
-      w.put_u64(current->position());
-    }
     for (const auto& t : tails) {
       if (t.reader) {
         file_pos[t.path] =
@@ -311,19 +284,9 @@ struct Source::Impl {
         file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
       }
     }
-    w.put_u64(file_pos.size());
-    for (const auto& [path, p] : file_pos) {
-      w.put_string(path);
-      w.put_u64(p.dev);
-      w.put_u64(p.ino);
-      w.put_u64(p.offset);
-    }
-    // The trailer (none in a position an older sx wrote):
-    for (const auto& [path, p] : file_pos) w.put_u64(p.raw);
-    w.put_i64(es.wm_last_epoch.us);
-    for (const auto& [path, p] : file_pos) w.put_string(p.tail);
-    if (current) w.put_string(current_tail);
-    ckpt->write(epoch, fingerprint(), w.bytes());
+    FileSourceState state{epochs.state(), done_files, std::nullopt, file_pos};
+    if (current) state.current = position_of(current_path, *current);
+    ckpt->write(epoch, fingerprint(), encode_state(state));
   }
 
   // Loads the position after the newest committed epoch, if any.
@@ -337,43 +300,13 @@ struct Source::Impl {
                        "'s position for it is missing; "
                        "was the checkpoint made with another --name? Start over with --reset");
     }
-    check_fingerprint(ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c), file->meta,
-                      fingerprint(), ckpt->dir());
-    PayloadReader r(file->payload, ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c));
-    EpochState es;
-    es.next_epoch = r.get_i64();
-    es.max_time.us = r.get_i64();
-    es.watermark.us = r.get_i64();
-    for (std::size_t n = r.get_count(8); n > 0; --n) done_files.emplace(r.get_string());
-    if (r.get_u8()) {
-      Position res;
-      res.path = std::string(r.get_string());
-      res.dev = r.get_u64();
-      res.ino = r.get_u64();
-      res.offset = r.get_u64();
-      resume = res;
-    }
-    if (r.remaining() > 0) {  // none in a position an older sx wrote
-      for (std::size_t n = r.get_count(32); n > 0; --n) {
-        Position p;
-        p.path = std::string(r.get_string());
-        p.dev = r.get_u64();
-        p.ino = r.get_u64();
-        p.offset = r.get_u64();
-        file_pos[p.path] = p;
-      }
-    }
-    es.wm_last_epoch = es.watermark;  // an older sx owes no epoch
-    if (r.remaining() > 0) {          // the trailer; none in a position an older sx wrote
-      for (auto& [path, p] : file_pos) p.raw = r.get_u64();
-      es.wm_last_epoch.us = r.get_i64();
-    }
-    if (r.remaining() > 0) {  // the tails (item 13); none in a position an older sx wrote
-      for (auto& [path, p] : file_pos) p.tail = std::string(r.get_string());
-      if (resume) resume->tail = std::string(r.get_string());
-    }
-    r.expect_end();
-    epochs.restore(es);
+    const std::string where = ckpt->dir() + "/" + ckpt->stage() + "/" + std::to_string(c);
+    check_fingerprint(where, file->meta, fingerprint(), ckpt->dir());
+    FileSourceState state = decode_state(file->payload, where);
+    done_files = std::move(state.done_files);
+    resume = std::move(state.current);
+    file_pos = std::move(state.files);
+    epochs.restore(state.epochs);
   }
 
   // Issue 11 item 12: a stream that a run without --trigger ended (its final
