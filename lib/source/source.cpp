@@ -24,6 +24,7 @@
 #include "source/epoch_policy.h"
 #include "source/file_position.h"
 #include "source/file_source_state.h"
+#include "source/tail.h"
 #include "stream/bad_input.h"
 #include "stream/checkpoint.h"
 #include "stream/field_usage.h"
@@ -72,19 +73,8 @@ struct Source::Impl {
   // found in a directory, so that a later run reads what was appended to
   // them, issue 11 item 11) and, with --follow, the tailed files.
   std::map<std::string, Position> file_pos;
-  // --follow: a named file, read as it grows (like tail -F).
-  struct Tail {
-    std::string path;
-    std::unique_ptr<LineReader> reader;  // none while the file does not exist
-    std::uint64_t dev = 0, ino = 0;
-    std::uint64_t offset = 0;         // after the last line handed on
-    std::optional<Position> pending;  // the checkpoint's position, until the file is opened
-    // The size and time of the file when it was last checked for a rewrite.
-    std::uint64_t seen_size = 0;
-    timespec seen_mtime{};
-  };
-  std::vector<Tail> tails;
-  bool stop = false;  // --trigger once: the epoch is done
+  std::vector<TailedFile> tails;  // --follow: the named files
+  bool stop = false;              // --trigger once: the epoch is done
 
   // --progress, and the live line on a terminal.
   std::unique_ptr<ProgressWriter> progress;
@@ -272,16 +262,10 @@ struct Source::Impl {
   // "CHECKPOINTS"); the payload: file_source_state.h.
   void save_position(std::int64_t epoch) {
     for (const auto& t : tails) {
-      if (t.reader) {
-        file_pos[t.path] =
-            Position{t.path,
-                     t.dev,
-                     t.ino,
-                     t.offset,
-                     t.reader->raw_bytes_read(),
-                     t.reader->position() == t.offset ? t.reader->consumed_tail() : std::string()};
-      } else if (!t.pending) {
-        file_pos.erase(t.path);  // rotated away, read to its end; nothing of a new file read yet
+      if (auto p = t.position()) {
+        file_pos[t.path()] = std::move(*p);
+      } else if (!t.waiting()) {
+        file_pos.erase(t.path());  // rotated away, read to its end; nothing of a new file read yet
       }
     }
     FileSourceState state{epochs.state(), done_files, std::nullopt, file_pos};
@@ -495,8 +479,7 @@ struct Source::Impl {
       } else if (is_dir(in)) {
         dirs.push_back(in);
       } else {
-        tails.emplace_back();
-        tails.back().path = in;
+        tails.emplace_back(in, opt.max_line_bytes);
       }
     }
     if (has_stdin && (inputs.size() > 1)) {
@@ -507,13 +490,13 @@ struct Source::Impl {
       return;
     }
     for (auto& t : tails) {
-      if (resume && resume->path == t.path) {  // partly read by a run without --follow
-        t.pending = *resume;
+      if (resume && resume->path == t.path()) {  // partly read by a run without --follow
+        t.go_on_at(*resume);
         resume.reset();
-      } else if (const auto it = file_pos.find(t.path); it != file_pos.end()) {
-        t.pending = it->second;
-      } else if (done_files.count(t.path)) {
-        throw data_error("checkpoint " + ckpt->dir() + ": " + t.path +
+      } else if (const auto it = file_pos.find(t.path()); it != file_pos.end()) {
+        t.go_on_at(it->second);
+      } else if (done_files.count(t.path())) {
+        throw data_error("checkpoint " + ckpt->dir() + ": " + t.path() +
                          " was read to its end by a run without --follow, by an sx that did "
                          "not record where that end was, so --follow cannot go on in it; start "
                          "over with --reset");
@@ -525,6 +508,9 @@ struct Source::Impl {
         std::min(live, idle > 0 && opt.interval == 0 ? idle : live) / 2, 5000, 50000);
     epochs.set_live(live, idle, opt.interval > 0);
     last_data = clock.now();
+    const TailedFile::Drain tail_drain = [this](LineReader& r, std::uint64_t* offset) {
+      drain(r, offset);
+    };
     for (;;) {
       // SIGINT/SIGTERM (signals.h): stop between lines, the open epoch not ended.
       if (interrupted()) throw interrupted_error();
@@ -546,106 +532,15 @@ struct Source::Impl {
           file_done();
         }
       }
-      for (auto& t : tails) got |= poll_tail(t);
+      const std::uint64_t before_tails = epochs.records();
+      for (auto& t : tails) t.poll(tail_drain);
+      got |= epochs.records() != before_tails;
       const Micros now = clock.now();
       if (got) last_data = now;
       if (epochs.after_poll(now, last_data, got)) end_epoch();
       out.flush();
       if (!got) sleep_micros(poll);
     }
-  }
-
-  // Before reading on in a followed file: when its size or time changed, it
-  // must still hold the bytes read before the offset; if not, it was
-  // rewritten in place (truncated and written again between two polls, with
-  // at least as many bytes): drop the reader, so that the file is read again
-  // from its start, with a warning. (Going on at the old offset would read
-  // the new content from the middle: lines lost, or a spurious bad line.)
-  void check_rewrite(Tail& t) {
-    struct stat st {};
-    if (::fstat(t.reader->fd(), &st) != 0) return;
-    const auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size == t.seen_size && st.st_mtim.tv_sec == t.seen_mtime.tv_sec &&
-        st.st_mtim.tv_nsec == t.seen_mtime.tv_nsec) {
-      return;
-    }
-    t.seen_size = size;
-    t.seen_mtime = st.st_mtim;
-    if (t.reader->unchanged_before_position()) return;
-    const std::string off = std::to_string(t.reader->position());
-    warn(t.path + " was rewritten in place (the bytes before byte " + off +
-         ", where sx-read had "
-         "read it to, changed" +
-         (t.reader->raw_bytes_read() > t.reader->position()
-              ? ", and the partial line after them was dropped"
-              : "") +
-         "): reading it from its start");
-    t.reader.reset();
-    t.seen_size = 0;
-    t.seen_mtime = {};
-  }
-
-  // Takes the identity and position of t.reader, newly opened, and reads it.
-  void start_tail(Tail& t) {
-    struct stat fst {};
-    ::fstat(t.reader->fd(), &fst);
-    t.dev = static_cast<std::uint64_t>(fst.st_dev);
-    t.ino = static_cast<std::uint64_t>(fst.st_ino);
-    t.offset = t.reader->position();
-    t.seen_size = 0;
-    t.seen_mtime = {};
-    drain(*t.reader, &t.offset);
-  }
-
-  // Reads what is new in a followed file. Returns true if records were read.
-  bool poll_tail(Tail& t) {
-    const std::uint64_t before = epochs.records();
-    if (t.reader && !t.reader->compressed()) check_rewrite(t);
-    if (t.reader) drain(*t.reader, &t.offset);
-    // After the drain: a stat from before it would take lines appended while
-    // it ran for a truncation.
-    struct stat st;
-    const bool exists = ::stat(t.path.c_str(), &st) == 0;
-    if (t.reader) {
-      const bool replaced = exists && (static_cast<std::uint64_t>(st.st_ino) != t.ino ||
-                                       static_cast<std::uint64_t>(st.st_dev) != t.dev);
-      const bool truncated = exists && !replaced && !t.reader->compressed() &&
-                             static_cast<std::uint64_t>(st.st_size) < t.reader->raw_bytes_read();
-      if (replaced || truncated) {
-        // Rotation: finish the old file (a partial last line is reported),
-        // then read the new one from its start.
-        if (truncated) {
-          warn(t.path + " was truncated (to " + std::to_string(st.st_size) + " bytes, below byte " +
-               std::to_string(t.reader->raw_bytes_read()) +
-               " where sx-read had read it to): "
-               "reading it from its start");
-        }
-        t.reader->set_follow(false);
-        drain(*t.reader, &t.offset);
-        t.reader.reset();
-      }
-    }
-    if (!t.reader && exists) {
-      std::unique_ptr<LineReader> rest;  // the rest of a file rotated while stopped
-      if (t.pending) {
-        t.reader = open_at(t.path, *t.pending, true, opt.max_line_bytes, &rest);
-        t.pending.reset();
-      } else {
-        t.reader = LineReader::open(t.path, opt.max_line_bytes);
-        t.reader->set_follow(true);
-      }
-      if (rest) {
-        // Read it to its end first, as the tail (an epoch that ends in it
-        // saves its inode and offset: a restart finds it again), then the
-        // new file from its start.
-        auto fresh = std::move(t.reader);
-        t.reader = std::move(rest);
-        start_tail(t);
-        t.reader = std::move(fresh);
-      }
-      start_tail(t);
-    }
-    return epochs.records() != before;
   }
 };
 
