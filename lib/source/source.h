@@ -1,7 +1,8 @@
 // The source of a pipeline (sx-read's engine): reads files, directories or
 // stdin, validates each line, extracts event time, and writes the stream:
 // a `stream` header, the data records as their original bytes, and `epoch` and
-// `watermark` control records at deterministic boundaries (sx(7), "Epochs").
+// `watermark` control records where the epoch policy says (sx(7), "EPOCHS AND
+// WATERMARKS"). Its options and the Source interface.
 #pragma once
 
 #include <cstdint>
@@ -57,23 +58,24 @@ inline constexpr Micros kDefaultLiveCheckpointEpoch = kMicrosPerSecond;
 // file, whose epochs are deterministic.
 bool stdin_is_live();
 
+// What sx-read reads from. FileSource (files, directories, stdin) is the
+// one there is; a Kafka source is the next. A source writes the stream
+// through a StreamWriter (stream_writer.h: validation, event time, epochs
+// and watermarks, the checkpoint barrier) and keeps its own position in its
+// checkpoint: the payload is opaque to everything but the source itself.
 class Source {
  public:
-  // Throws usage_error for bad options (e.g. an unknown time zone).
-  Source(SourceOptions options, Output& out);
-  ~Source();
-  Source(const Source&) = delete;
-  Source& operator=(const Source&) = delete;
-
-  // Reads everything (or, with follow, until interrupted). Throws data_error
-  // for bad input under --on-error fail, io_error for unreadable inputs.
-  void run();
-
-  std::uint64_t records() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  virtual ~Source() = default;
+  // Reads everything (or, live, until interrupted) and writes the stream.
+  // Throws data_error for bad input under --on-error fail, io_error for
+  // unreadable inputs, interrupted_error on SIGINT/SIGTERM.
+  virtual void run() = 0;
+  // Records written so far.
+  virtual std::uint64_t records() const = 0;
 };
+
+// The source for `options` (files, directories, stdin: a FileSource).
+// Throws usage_error for bad options.
+std::unique_ptr<Source> make_source(SourceOptions options, Output& out);
 
 }  // namespace sx

@@ -1,4 +1,4 @@
-// sx-read: the source of an sx pipeline. Flags in, Source (lib/source.h) out.
+// sx-read: the source of an sx pipeline. Flags in, a Source (lib/source/source.h) out.
 #include <unistd.h>
 
 #include <algorithm>
@@ -133,8 +133,7 @@ int main(int argc, char** argv) {
         // Before --reset and before anything is read: one run at a time.
         const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
         sx::Output out(1);
-        sx::Source source(std::move(opt), out);
-        source.run();
+        sx::make_source(std::move(opt), out)->run();
         out.flush();
         return sx::kExitOk;
       });
