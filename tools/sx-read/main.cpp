@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
                        "continuous (default: the input's end ends the stream), available-now (read "
                        "what is there in epochs, then stop; the stream goes on next run), once "
                        "(one epoch; both need --checkpoint) or interval=10s (live input: an epoch "
-                       "ends when open 10s; default 10ms)")
+                       "ends when open 10s; default 10ms, with --checkpoint 1s)")
             ->type_name("TRIGGER");
         sx::add_progress_flag(app, opt.progress);
         app.add_flag("--progress-line", opt.progress_line,
