@@ -1,7 +1,8 @@
 // The source of a pipeline (sx-read's engine): reads files, directories or
 // stdin, validates each line, extracts event time, and writes the stream:
 // a `stream` header, the data records as their original bytes, and `epoch` and
-// `watermark` control records at deterministic boundaries (sx(7), "Epochs").
+// `watermark` control records where the epoch policy says (sx(7), "EPOCHS AND
+// WATERMARKS"). Its options and the Source interface.
 #pragma once
 
 #include <cstdint>
@@ -37,30 +38,44 @@ struct SourceOptions {
   bool progress_line = false;  // a live progress line on stderr (a terminal)
   enum class Trigger { kContinuous, kAvailableNow, kOnce };
   Trigger trigger = Trigger::kContinuous;
-  // --trigger interval=D (live inputs): an epoch every D of processing time,
-  // instead of at idleness (0: off).
+  // --trigger interval=D (live inputs only): an epoch ends when it has been
+  // open for D of processing time, and not at idleness. 0: not given; live
+  // input then ends an epoch when it has been open for kDefaultLiveEpoch
+  // (or was quiet for idle_epoch).
   Micros interval = 0;
 };
 
 inline constexpr std::uint64_t kDefaultStdinRecords = 100000;
+// How long an epoch of live input (a stdin pipe or terminal, --follow) stays
+// open at most by default: results within tens of milliseconds under steady
+// traffic (sx-read(1), "EPOCHS"); a burst still makes epochs of thousands of
+// records. With --checkpoint each epoch is a checkpoint in every stage and a
+// commit in the sink: kDefaultLiveCheckpointEpoch then.
+inline constexpr Micros kDefaultLiveEpoch = 10 * kMicrosPerMilli;
+inline constexpr Micros kDefaultLiveCheckpointEpoch = kMicrosPerSecond;
 
+// Whether stdin is live input (a pipe, a terminal, a socket): not a regular
+// file, whose epochs are deterministic.
+bool stdin_is_live();
+
+// What sx-read reads from. FileSource (files, directories, stdin) is the
+// one there is; a Kafka source is the next. A source writes the stream
+// through a StreamWriter (stream_writer.h: validation, event time, epochs
+// and watermarks, the checkpoint barrier) and keeps its own position in its
+// checkpoint: the payload is opaque to everything but the source itself.
 class Source {
  public:
-  // Throws usage_error for bad options (e.g. an unknown time zone).
-  Source(SourceOptions options, Output& out);
-  ~Source();
-  Source(const Source&) = delete;
-  Source& operator=(const Source&) = delete;
-
-  // Reads everything (or, with follow, until interrupted). Throws data_error
-  // for bad input under --on-error fail, io_error for unreadable inputs.
-  void run();
-
-  std::uint64_t records() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  virtual ~Source() = default;
+  // Reads everything (or, live, until interrupted) and writes the stream.
+  // Throws data_error for bad input under --on-error fail, io_error for
+  // unreadable inputs, interrupted_error on SIGINT/SIGTERM.
+  virtual void run() = 0;
+  // Records written so far.
+  virtual std::uint64_t records() const = 0;
 };
+
+// The source for `options` (files, directories, stdin: a FileSource).
+// Throws usage_error for bad options.
+std::unique_ptr<Source> make_source(SourceOptions options, Output& out);
 
 }  // namespace sx

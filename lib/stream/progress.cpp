@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "io/json.h"
@@ -24,6 +25,31 @@ EventTime wall_now() {
 }
 
 }  // namespace
+
+ProgressLine::ProgressLine(std::string tool, std::uint64_t bytes_total)
+    : tool_(std::move(tool)), total_(bytes_total), started_(steady_us()), last_(started_) {}
+
+void ProgressLine::show(std::uint64_t bytes, std::uint64_t records, bool last) {
+  const std::int64_t now = steady_us();
+  if (!last && now - last_ < 250000) return;
+  last_ = now;
+  const double secs = static_cast<double>(now - started_) / 1e6;
+  const double rate = secs > 0 ? static_cast<double>(records) / secs : 0;
+  const double bps = secs > 0 ? static_cast<double>(bytes) / secs : 0;
+  char buf[200];
+  if (total_ > 0) {
+    const double left = bps > 0 ? static_cast<double>(total_ - std::min(bytes, total_)) / bps : 0;
+    std::snprintf(buf, sizeof buf, "\r%s: %.1f of %.1f MB (%.0f%%), %.0f records/s, ETA %.0fs   ",
+                  tool_.c_str(), static_cast<double>(bytes) / 1e6,
+                  static_cast<double>(total_) / 1e6,
+                  100.0 * static_cast<double>(bytes) / static_cast<double>(total_), rate, left);
+  } else {
+    std::snprintf(buf, sizeof buf, "\r%s: %.1f MB, %.0f records/s   ", tool_.c_str(),
+                  static_cast<double>(bytes) / 1e6, rate);
+  }
+  std::fputs(buf, stderr);
+  if (last) std::fputs("\n", stderr);
+}
 
 ProgressWriter::ProgressWriter(const std::string& path, std::string stage)
     : out_(Output::open_file(path, /*append=*/true)),

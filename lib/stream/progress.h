@@ -49,4 +49,20 @@ class ProgressWriter {
   std::uint64_t late_before_ = 0;
 };
 
+// The live progress line of a source on a terminal (stderr): bytes read of
+// the total, records/s and an ETA, redrawn in place at most 4 times a second.
+class ProgressLine {
+ public:
+  // `tool` starts the line; `bytes_total`: of the inputs (0: unknown, no ETA).
+  ProgressLine(std::string tool, std::uint64_t bytes_total);
+  // `bytes` and `records` read so far. `last`: the final state, drawn
+  // whatever the time, and the line ended.
+  void show(std::uint64_t bytes, std::uint64_t records, bool last);
+
+ private:
+  std::string tool_;
+  std::uint64_t total_;
+  std::int64_t started_, last_;  // steady clock (us)
+};
+
 }  // namespace sx

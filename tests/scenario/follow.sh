@@ -19,10 +19,11 @@ cat > pipe.want <<'X'
 X
 diff pipe.want pipe.out || fail "idle epoch on a quiet pipe"
 
-# With --idle-epoch 0 the same input is one epoch.
+# With --trigger interval=2s a pause of 0.3 s ends no epoch (issue 12: an
+# interval works on a pipe, and replaces the idle rule): one epoch.
 { echo '{"ts":1}'; sleep 0.3; echo '{"ts":2}'; } \
-  | sx-read --time-field ts --idle-epoch 0 | grep -c '"epoch"' > n.out
-expect_eq "$(cat n.out)" 2 "epochs with --idle-epoch 0 (data + final)"
+  | sx-read --time-field ts --trigger interval=2s | grep -c '"epoch"' > n.out
+expect_eq "$(cat n.out)" 2 "epochs with --trigger interval=2s (data + final)"
 
 # 2. Tail a file through rotation.
 echo '{"ts":"2023-07-30T10:00:00Z","n":1}' > app.log

@@ -25,9 +25,11 @@ sx-read --time-field timestamp --on-error skip mixed.ndjson 2> /dev/null | sx-si
 expect_eq "$(sx-read --time-field timestamp < gen.ndjson | grep -c '^{"@sx":"epoch"')" 2 "stdin epochs"
 expect_eq "$(sx-read --time-field timestamp --max-records-per-trigger 30000 < gen.ndjson | grep -c '^{"@sx":"epoch"')" 5 "epochs of 30000"
 
-# The table acceptance: readable, with batch headers.
-sx-gen --events 2000 --seed 1 | sx-read --time-field timestamp --watermark 10m \
-  | sx-sink --format table > table.txt
+# The table acceptance: readable, with batch headers. From a file: one data
+# epoch (a pipe's epochs also end by the clock, issue 12, so their number
+# would depend on the machine's load).
+head -2000 gen.ndjson > gen2000.ndjson
+sx-read --time-field timestamp --watermark 10m gen2000.ndjson | sx-sink --format table > table.txt
 grep -q '^Batch: 0$' table.txt || fail "no Batch: 0 header"
 grep -q '^Batch: 1$' table.txt || fail "no final batch"
 grep -qE '^\|event_id\| +timestamp\| *user_id\| +event_type\| +value\| +session_id\|$' table.txt || fail "no column header"

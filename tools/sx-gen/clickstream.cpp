@@ -56,7 +56,10 @@ std::string_view Clickstream::make_original() {
   ++originals_;
   // Event time moves forward for every original event, late ones included (the
   // world's clock runs on); e1 is at --start exactly.
-  if (originals_ > 1) now_ += events_.between(0, 2 * opt_.time_step);
+  if (originals_ > 1) {
+    const Micros gap = events_.between(0, 2 * opt_.time_step);
+    if (!clocked_) now_ += gap;
+  }
   Micros t = now_;
   if (late_threshold_ != 0 && late_.chance(late_threshold_)) {
     t -= late_.between(kMicrosPerSecond, opt_.late_max);

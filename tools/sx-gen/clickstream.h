@@ -46,6 +46,14 @@ class Clickstream {
 
   std::uint64_t originals() const { return originals_; }  // events made so far
 
+  // The event time of the next original event (and of those after it, until
+  // the next call), instead of the last one plus a random gap: the caller's
+  // clock, for --wall-clock. Field values stay as without it.
+  void set_now(Micros t) {
+    now_ = t;
+    clocked_ = true;
+  }
+
  private:
   struct Slot {
     std::size_t len;
@@ -60,7 +68,8 @@ class Clickstream {
   Rng duplicates_;  // which lines are duplicates, and of which event
   std::uint64_t late_threshold_;
   std::uint64_t duplicate_threshold_;
-  Micros now_;  // current (in-order) event time
+  Micros now_;            // current (in-order) event time
+  bool clocked_ = false;  // set_now was called: no gaps added
   std::uint64_t originals_ = 0;
   Slot recent_[kRecent];  // ring of the last kRecent original lines
   std::size_t recent_next_ = 0;

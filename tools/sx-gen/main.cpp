@@ -35,7 +35,7 @@ constexpr sx::ToolInfo kInfo{
     "writes a CSV of the users (user_id,name,tier) to join with. --batch-dir writes files of\n"
     "--batch-size lines instead of stdout, each appearing whole (written hidden, then\n"
     "renamed), as a producer feeding a streaming file source would. --rate paces the output\n"
-    "in real time.",
+    "in real time; --wall-clock stamps each event with the time it is written (latency).",
     "Examples:\n"
     "  sx-gen --events 5\n"
     "  sx-gen --events 2000 --seed 7 --late-fraction 0.1 --duplicate-fraction 0.05 \\\n"
@@ -43,6 +43,7 @@ constexpr sx::ToolInfo kInfo{
     "  sx-gen --events 0 --users 50 --users-table users.csv\n"
     "  sx-gen --events inf --rate 20 --start now --batch-dir incoming --batch-size 100\n"
     "  sx-gen --events 10000000 > events.ndjson\n"
+    "  sx-gen --events 1000000 --rate 100000 --wall-clock | sx-read --time-field timestamp ...\n"
     "More: man sx-gen; the stream protocol: man sx."};
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -126,6 +127,7 @@ struct Flags {
   std::string users_table;
   std::string batch_dir;
   std::string batch_size = "100";
+  bool wall_clock = false;
   CLI::Option* batch_size_option = nullptr;
 };
 
@@ -175,6 +177,9 @@ void define(CLI::App& app, Flags& f) {
                  "Write the events to DIR/batch_000000.json, batch_000001.json, ... instead of "
                  "stdout, each renamed into place when complete; DIR is created if missing")
       ->type_name("DIR");
+  app.add_flag("--wall-clock", f.wall_clock,
+               "Stamp each event with the wall clock (UTC, microseconds) when it is made, instead "
+               "of --start and --time-step: with --rate, for latency measurements");
   f.batch_size_option =
       app.add_option("--batch-size", f.batch_size, "Lines per file of --batch-dir")
           ->default_val("100")
@@ -185,10 +190,15 @@ void define(CLI::App& app, Flags& f) {
 // Returns false when interrupted by a signal.
 template <class Sink>
 bool generate(sx::gen::Clickstream& stream, std::uint64_t lines, sx::gen::Pacer* pacer,
-              Sink& sink) {
+              bool wall_clock, Sink& sink) {
   for (std::uint64_t i = 0; lines == UINT64_MAX || i < lines; ++i) {
     if (pacer) pacer->before(i, sink);
     if (g_stop) return false;
+    if (wall_clock) {
+      stream.set_now(std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+    }
     sink.write(stream.next());
   }
   return true;
@@ -235,11 +245,11 @@ int run(const Flags& f) {
   bool done;
   if (!f.batch_dir.empty()) {
     sx::gen::BatchDir dir(f.batch_dir, batch_size);
-    done = generate(stream, events, paced, dir);
+    done = generate(stream, events, paced, f.wall_clock, dir);
     dir.finish();
   } else {
     sx::Output out(1);
-    done = generate(stream, events, paced, out);
+    done = generate(stream, events, paced, f.wall_clock, out);
     out.flush();
   }
   return done ? sx::kExitOk : sx::kExitInterrupted;

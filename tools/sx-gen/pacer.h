@@ -1,6 +1,6 @@
 // Real-time pacing for --rate: line i (0-based) is due at start + i / rate on
 // the steady clock. The pacer checks the clock once per small batch of lines
-// (about a hundredth of a second's worth), flushes the sink and sleeps until
+// (about a thousandth of a second's worth), flushes the sink and sleeps until
 // the batch is due; so output is smooth without a system call per line. A
 // consumer slower than the rate is not compensated for: the pacer then
 // writes as fast as it can until it is back on schedule.
@@ -25,7 +25,7 @@ class Pacer {
   // that a signal handler setting it ends a long wait promptly.
   Pacer(double rate, const volatile std::sig_atomic_t* stop)
       : rate_(rate),
-        batch_(static_cast<std::uint64_t>(std::max(1.0, std::floor(rate / 100)))),
+        batch_(static_cast<std::uint64_t>(std::max(1.0, std::floor(rate / 1000)))),
         stop_(stop),
         start_(Clock::now()) {}
 

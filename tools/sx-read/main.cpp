@@ -1,4 +1,4 @@
-// sx-read: the source of an sx pipeline. Flags in, Source (lib/source.h) out.
+// sx-read: the source of an sx pipeline. Flags in, a Source (lib/source/source.h) out.
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,7 +18,9 @@ constexpr sx::ToolInfo kInfo{
     "Every line must be one JSON object. sx-read validates it, reads its event time from\n"
     "--time-field, and forwards it byte for byte. It opens the stream with a `stream`\n"
     "record and cuts it into epochs (micro-batches) at deterministic points: by default one\n"
-    "epoch per input file, and one per 100000 records on stdin. After each epoch it sends\n"
+    "epoch per input file, and one per 100000 records on stdin. Live input (a stdin pipe or\n"
+    "terminal, --follow) also ends an epoch when it has been open 10ms (--trigger interval=D:\n"
+    "D), so results show at once under steady traffic. After each epoch it sends\n"
     "the watermark (max event time seen so far minus --watermark) to the stages downstream.\n"
     "At the end of a finite input it sends a final watermark, so every open window closes.\n"
     "Directories are read in name order; files named .* or _* are skipped.",
@@ -85,8 +87,8 @@ int main(int argc, char** argv) {
         app.add_option("--trigger", trigger,
                        "continuous (default: the input's end ends the stream), available-now (read "
                        "what is there in epochs, then stop; the stream goes on next run), once "
-                       "(one epoch; both need --checkpoint) or interval=10s (--follow: an epoch "
-                       "every 10s)")
+                       "(one epoch; both need --checkpoint) or interval=10s (live input: an epoch "
+                       "ends when open 10s; default 10ms, with --checkpoint 1s)")
             ->type_name("TRIGGER");
         sx::add_progress_flag(app, opt.progress);
         app.add_flag("--progress-line", opt.progress_line,
@@ -119,12 +121,6 @@ int main(int argc, char** argv) {
         } else if (trigger == "once") {
           opt.trigger = sx::SourceOptions::Trigger::kOnce;
         } else if (trigger.rfind("interval=", 0) == 0) {
-          if (!opt.follow) {
-            throw sx::usage_error(
-                "--trigger interval=D goes with --follow (a live input); a "
-                "finite input is cut by --max-files-per-trigger or "
-                "--max-records-per-trigger");
-          }
           opt.interval = sx::flag_duration("--trigger interval", trigger.substr(9));
         } else if (trigger != "continuous") {
           throw sx::usage_error("--trigger: '" + trigger +
@@ -137,8 +133,7 @@ int main(int argc, char** argv) {
         // Before --reset and before anything is read: one run at a time.
         const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);
         sx::Output out(1);
-        sx::Source source(std::move(opt), out);
-        source.run();
+        sx::make_source(std::move(opt), out)->run();
         out.flush();
         return sx::kExitOk;
       });

@@ -1,0 +1,93 @@
+// The half of sx-read that every source shares: it turns input lines into
+// the stream (sx(7)). It validates each line, reads its event time, forwards
+// its bytes (spliced from a plain file where it can), and writes the header
+// and the epoch and watermark records where the EpochPolicy says, calling
+// the source's checkpoint just before each epoch record. A source (the file
+// source; next, Kafka) decides where lines come from, and what its position
+// is: the checkpoint payload is the source's own.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "io/json.h"
+#include "io/json_scan.h"
+#include "io/line_reader.h"
+#include "io/output.h"
+#include "source/epoch_policy.h"
+#include "source/source.h"
+#include "stream/bad_input.h"
+#include "stream/field_usage.h"
+#include "stream/progress.h"
+#include "stream/record_time.h"
+
+namespace sx {
+
+class StreamWriter {
+ public:
+  // Saves the source's position for epoch `id`, before its epoch record.
+  using Save = std::function<void(std::int64_t id)>;
+
+  // Throws usage_error for options that do not go together (--watermark
+  // without --time-field, an unknown time zone). `opt` and `clock` outlive it.
+  StreamWriter(const SourceOptions& opt, Output& out, Clock& clock);
+
+  void on_save(Save save) { save_ = std::move(save); }
+  // --progress FILE, and the line on a terminal (bytes_total: of the inputs).
+  void write_progress(const std::string& path, const std::string& stage);
+  void show_progress_line(std::uint64_t bytes_total);
+
+  // The stream record, then (on a restart) the watermark in force.
+  void write_header(bool bounded);
+  // Reads `reader` to its end (for now, in follow mode), handing each line
+  // on. `offset`, if given, is set to the position after each line before
+  // the line is handled (an epoch that ends there saves it); a reader
+  // without one is a whole regular file, whose lines may go on by splice.
+  void drain(LineReader& reader, std::uint64_t* offset = nullptr);
+  // Ends the open epoch, if any.
+  void end_epoch();
+  // The input's end: the last epoch, then per --trigger the final
+  // watermark and epoch (continuous) or the no-data epoch owed.
+  void finish();
+  // The bad-input summary (at the end, also after an error).
+  void finish_bad() { bad_.finish(); }
+  void flush() { out_.flush(); }
+
+  EpochPolicy& epochs() { return epochs_; }
+  // --trigger once: its epoch is done, read no more.
+  bool stopped() const { return stop_; }
+  // Raw bytes of the inputs read to their end (for the progress line).
+  void add_bytes_done(std::uint64_t n) { bytes_done_ += n; }
+  void show_progress(bool last);
+
+ private:
+  void on_line(const Line& line, const std::string& source);
+  bool extract_time(const JsonValue& value, const Line& line, const std::string& source,
+                    EventTime* t);
+  void no_data_epoch();
+
+  const SourceOptions& opt_;
+  const bool progress_line_;  // opt_.progress_line, kept by value for the per-line test
+  Output& out_;
+  BadInputPolicy bad_;
+  std::unique_ptr<EventTimeField> time_;
+  bool has_time_ = false;
+  FieldUsage usage_;                    // --time-field, when no record has it (misspelled?)
+  LineReader* spliced_ = nullptr;       // the file drained, when its lines may be spliced
+  LineReader* draining_ = nullptr;      // the reader being drained
+  JsonValidator validator_;             // for lines the scanner is not sure of
+  std::unique_ptr<FieldSet> time_set_;  // the time field, or nothing
+  std::unique_ptr<FieldScanner> scanner_;
+  std::string why_;
+  Clock& clock_;
+  EpochPolicy epochs_;  // where epochs end, and the watermark
+  Save save_;
+  bool stop_ = false;  // --trigger once: the epoch is done
+  std::unique_ptr<ProgressWriter> progress_;
+  std::unique_ptr<ProgressLine> line_;  // on a terminal
+  std::uint64_t bytes_done_ = 0;
+};
+
+}  // namespace sx
