@@ -61,6 +61,8 @@ class LineReader {
   std::uint64_t position() const { return consumed_; }
   // Raw bytes read from the fd so far (compressed bytes for .zst).
   std::uint64_t raw_bytes_read() const { return raw_read_; }
+  // A regular file (not a pipe or terminal): its input ends (sx(7), BOUNDED STREAMS).
+  bool regular_file() const { return regular_; }
   // A regular file's offset where reading began (a Line's offset is counted
   // from there); -1 for other inputs.
   std::int64_t start_offset() const { return start_offset_; }
