@@ -1,22 +1,9 @@
 // sx-gen: deterministic clickstream events for tests, demos and benchmarks.
-// Flags in, Clickstream (clickstream.h) out, to stdout or a BatchDir.
-#include <charconv>
-#include <chrono>
-#include <cmath>
-#include <csignal>
-#include <cstdint>
+// Flags in; gen_run.h checks them and writes the events.
 #include <string>
-#include <system_error>
 
-#include "base/duration.h"
-#include "base/time_parser.h"
-#include "batch_dir.h"
 #include "cli/cli.h"
-#include "clickstream.h"
-#include "io/line_reader.h"
-#include "io/output.h"
-#include "pacer.h"
-#include "users_table.h"
+#include "gen_run.h"
 
 namespace {
 
@@ -46,92 +33,7 @@ constexpr sx::ToolInfo kInfo{
     "  sx-gen --events 1000000 --rate 100000 --wall-clock | sx-read --time-field timestamp ...\n"
     "More: man sx-gen; the stream protocol: man sx."};
 
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int sig) {
-  g_stop = 1;
-  std::signal(sig, SIG_DFL);  // a second ^C ends the process at once
-}
-
-// SIGINT and SIGTERM end the run cleanly (buffered lines written, the last
-// partial batch file published), unless the shell had them ignored (nohup, a
-// background job), which stays so.
-void catch_stop_signals() {
-  for (int sig : {SIGINT, SIGTERM}) {
-    if (std::signal(sig, on_signal) == SIG_IGN) std::signal(sig, SIG_IGN);
-  }
-}
-
-// A whole number >= `min`, or (when allowed) "inf", which gives UINT64_MAX.
-std::uint64_t parse_count(const char* flag, const std::string& text, const char* what,
-                          std::uint64_t min, bool allow_inf = false) {
-  if (allow_inf && (text == "inf" || text == "infinite")) return UINT64_MAX;
-  std::uint64_t v = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || ptr != end || v < min) {
-    throw sx::usage_error(std::string(flag) + ": '" + text + "' is not " + what +
-                          "; give a whole number >= " + std::to_string(min) +
-                          (allow_inf ? " or 'inf'" : ""));
-  }
-  return v;
-}
-
-double parse_number(const char* flag, const std::string& text, double min, double max,
-                    const char* what) {
-  double v = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v) || v < min || v > max) {
-    throw sx::usage_error(std::string(flag) + ": '" + text + "' is not " + what);
-  }
-  return v;
-}
-
-// A duration flag, bounded so that event-time arithmetic cannot overflow.
-sx::Micros parse_span(const char* flag, const std::string& text) {
-  sx::Micros d = 0;
-  try {
-    d = sx::parse_duration(text);
-  } catch (const sx::Error& e) {
-    throw sx::usage_error(std::string(flag) + ": " + e.what());
-  }
-  constexpr sx::Micros kMaxSpan = sx::kMaxEventTime - sx::kMinEventTime;
-  if (d > kMaxSpan) throw sx::usage_error(std::string(flag) + ": '" + text + "' is too long");
-  return d;
-}
-
-sx::EventTime parse_start(const std::string& text) {
-  if (text == "now") {
-    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-    return {std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count()};
-  }
-  sx::EventTime t;
-  std::string why;
-  if (!sx::TimeParser().parse(text, &t, &why)) {
-    throw sx::usage_error("--start: " + why + "; or give 'now'");
-  }
-  return t;
-}
-
-struct Flags {
-  std::string seed = "1";
-  std::string events = "1000";
-  std::string start = "2024-01-01T00:00:00Z";
-  std::string time_step;  // default: 100ms, or 1/rate with --rate
-  std::string rate = "0";
-  std::string late_fraction = "0";
-  std::string late_max = "10m";
-  std::string duplicate_fraction = "0";
-  std::string users = "1000";
-  std::string users_table;
-  std::string batch_dir;
-  std::string batch_size = "100";
-  bool wall_clock = false;
-  CLI::Option* batch_size_option = nullptr;
-};
-
-void define(CLI::App& app, Flags& f) {
+void define(CLI::App& app, sx::gen::GenFlags& f) {
   app.add_option("--seed", f.seed, "Seed of the pseudo-random sequence; same seed, same output")
       ->default_val("1")
       ->type_name("N");
@@ -180,85 +82,19 @@ void define(CLI::App& app, Flags& f) {
   app.add_flag("--wall-clock", f.wall_clock,
                "Stamp each event with the wall clock (UTC, microseconds) when it is made, instead "
                "of --start and --time-step: with --rate, for latency measurements");
-  f.batch_size_option =
-      app.add_option("--batch-size", f.batch_size, "Lines per file of --batch-dir")
-          ->default_val("100")
-          ->type_name("N");
-}
-
-// Writes `lines` lines of `stream` to `sink`, paced when `pacer` is set.
-// Returns false when interrupted by a signal.
-template <class Sink>
-bool generate(sx::gen::Clickstream& stream, std::uint64_t lines, sx::gen::Pacer* pacer,
-              bool wall_clock, Sink& sink) {
-  for (std::uint64_t i = 0; lines == UINT64_MAX || i < lines; ++i) {
-    if (pacer) pacer->before(i, sink);
-    if (g_stop) return false;
-    if (wall_clock) {
-      stream.set_now(std::chrono::duration_cast<std::chrono::microseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-    }
-    sink.write(stream.next());
-  }
-  return true;
-}
-
-int run(const Flags& f) {
-  sx::gen::ClickstreamOptions opt;
-  opt.seed = parse_count("--seed", f.seed, "a seed", 0);
-  const std::uint64_t events = parse_count("--events", f.events, "a number of lines", 0, true);
-  opt.start = parse_start(f.start);
-  const double rate = parse_number("--rate", f.rate, 0, 1e12,
-                                   "a rate; give lines per second >= 0 (0: as fast as possible)");
-  if (!f.time_step.empty()) {
-    opt.time_step = parse_span("--time-step", f.time_step);
-  } else if (rate > 0) {
-    opt.time_step = std::max<sx::Micros>(1, std::llround(1e6 / rate));
-  }
-  const char* fraction = "a fraction; give a number from 0 to 1 (e.g. 0.05 for 5%)";
-  opt.late_fraction = parse_number("--late-fraction", f.late_fraction, 0, 1, fraction);
-  opt.late_max = parse_span("--late-max", f.late_max);
-  if (opt.late_max < sx::kMicrosPerSecond) {
-    throw sx::usage_error("--late-max: '" + f.late_max +
-                          "' is shorter than 1s, the least lateness of a late event");
-  }
-  opt.duplicate_fraction =
-      parse_number("--duplicate-fraction", f.duplicate_fraction, 0, 1, fraction);
-  opt.users = parse_count("--users", f.users, "a number of users", 1);
-  const std::uint64_t batch_size =
-      parse_count("--batch-size", f.batch_size, "a number of lines", 1);
-  if (f.batch_size_option->count() != 0 && f.batch_dir.empty()) {
-    throw sx::usage_error("--batch-size applies to --batch-dir; give --batch-dir DIR too");
-  }
-
-  if (!f.users_table.empty()) {
-    auto table = sx::Output::open_file(f.users_table);
-    sx::gen::write_users_table(*table, opt.users, opt.seed);
-    table->flush();
-  }
-
-  catch_stop_signals();
-  sx::gen::Clickstream stream(opt);
-  sx::gen::Pacer pacer(rate > 0 ? rate : 1, &g_stop);
-  sx::gen::Pacer* paced = rate > 0 ? &pacer : nullptr;
-  bool done;
-  if (!f.batch_dir.empty()) {
-    sx::gen::BatchDir dir(f.batch_dir, batch_size);
-    done = generate(stream, events, paced, f.wall_clock, dir);
-    dir.finish();
-  } else {
-    sx::Output out(1);
-    done = generate(stream, events, paced, f.wall_clock, out);
-    out.flush();
-  }
-  return done ? sx::kExitOk : sx::kExitInterrupted;
+  app.add_option("--batch-size", f.batch_size, "Lines per file of --batch-dir")
+      ->default_val("100")
+      ->type_name("N");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Flags flags;
+  sx::gen::GenFlags flags;
   return sx::tool_main(
-      kInfo, argc, argv, [&](CLI::App& app) { define(app, flags); }, [&]() { return run(flags); });
+      kInfo, argc, argv, [&](CLI::App& app) { define(app, flags); },
+      [&](const CLI::App& app) {
+        flags.batch_size_given = app.count("--batch-size") > 0;
+        return sx::gen::run_gen(flags);
+      });
 }
