@@ -17,6 +17,7 @@
 
 #include "base/error.h"
 #include "io/checkpoint_file.h"
+#include "io/fs.h"
 
 namespace sx {
 
@@ -99,12 +100,6 @@ const char* sink_mode_name(SinkMode mode) {
 
 namespace {
 
-void make_dir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) {
-    throw io_error(errno_text("cannot create output directory " + path));
-  }
-}
-
 // Creates the directories of `rel` (a relative file path) under `base` and
 // adds them, and `base`, to *dirs (the directories to fsync).
 void make_parents(const std::string& base, std::string_view rel, std::set<std::string>* dirs) {
@@ -112,7 +107,7 @@ void make_parents(const std::string& base, std::string_view rel, std::set<std::s
   for (std::size_t slash = rel.find('/'); slash != std::string_view::npos;
        slash = rel.find('/', slash + 1)) {
     std::string dir = base + "/" + std::string(rel.substr(0, slash));
-    make_dir(dir);
+    make_dir(dir, "output directory");
     dirs->insert(std::move(dir));
   }
 }
@@ -141,7 +136,7 @@ void make_parents(const std::string& base, std::string_view rel, std::set<std::s
 // A folder sx-sink makes below OUT (OUT/_staging, ...): created when missing,
 // refused when it is a link or not a directory.
 void make_real_dir(const std::string& path) {
-  make_dir(path);
+  make_dir(path, "output directory");
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) throw io_error(errno_text("cannot read " + path));
   if (!S_ISDIR(st.st_mode)) refuse_non_dir(path);
@@ -181,22 +176,6 @@ int open_folder_below(const std::string& base, std::string_view rel, std::set<st
   return fd;
 }
 
-void sync_dir(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw io_error(errno_text("cannot open directory " + path));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw io_error(errno_text("cannot sync directory " + path));
-}
-
-void sync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw io_error(errno_text("cannot open " + path));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw io_error(errno_text("cannot sync " + path));
-}
-
 bool exists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;
@@ -212,33 +191,6 @@ void remove_tree(const std::string& path) {
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
   if (ec) throw io_error("cannot remove " + path + ": " + ec.message());
-}
-
-void write_all(int fd, const char* p, std::size_t n, const std::string& path) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      throw io_error(errno_text("cannot write " + path));
-    }
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-}
-
-// A small file written and fsync'd (the snapshot's _epoch marker).
-void write_synced(const std::string& path, std::string_view bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) throw io_error(errno_text("cannot create " + path));
-  try {
-    write_all(fd, bytes.data(), bytes.size(), path);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw io_error(errno_text("cannot sync " + path));
 }
 
 // The epoch a snapshot directory's _epoch marker names; -1 when it has none.
@@ -330,9 +282,9 @@ class StagedFile {
     if (buf_.empty()) return;
     if (zstd != nullptr) {
       const std::string_view frame = zstd->compress(buf_, path_);
-      write_all(fd_, frame.data(), frame.size(), path_);
+      write_all(fd_, frame, path_);
     } else {
-      write_all(fd_, buf_.data(), buf_.size(), path_);
+      write_all(fd_, buf_, path_);
     }
     buf_.clear();
     if (release || buf_.capacity() > (std::size_t{4} << 20)) std::string().swap(buf_);
@@ -349,7 +301,7 @@ class StagedFile {
       sync_file(path_);
       return;
     }
-    if (::fsync(fd_) != 0) throw io_error(errno_text("cannot sync " + path_));
+    sync_fd(fd_, path_);
     close();
   }
 
@@ -411,7 +363,7 @@ struct DirSinkOperator::Impl {
   void start() {
     started = true;
     committed = ckpt.last_committed();
-    make_dir(out);
+    make_dir(out, "output directory");
     make_real_dir(staging);
     if (committed >= 0) {
       if (const auto c = ckpt.read_commit(committed)) {
@@ -596,7 +548,7 @@ struct DirSinkOperator::Impl {
       if (opt.mode == SinkMode::kComplete) {
         // Lay the snapshot out as it will be seen, under _staging.
         const std::string snap = open_dir + "/snapshot";
-        make_dir(snap);
+        make_dir(snap, "output directory");
         std::set<std::string> dirs;
         for (const Part& p : parts) {
           const std::string rel = p.rel_dir.empty() ? name : p.rel_dir + "/" + name;
@@ -604,7 +556,7 @@ struct DirSinkOperator::Impl {
           rename_or_throw(open_dir + "/" + p.staged, snap + "/" + rel);
           files.emplace_back(epoch_dir + "/snapshot/" + rel, "current/" + rel);
         }
-        write_synced(snap + "/_epoch", std::to_string(epoch) + "\n");
+        write_file(snap + "/_epoch", std::to_string(epoch) + "\n");
         for (const auto& d : dirs) sync_dir(d);
       } else {
         for (const Part& p : parts) {

@@ -9,6 +9,7 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "base/signals.h"
+#include "io/fs.h"
 #include "stream/checkpoint.h"
 
 namespace sx {
@@ -31,13 +32,7 @@ SinkOperator::SinkOperator(const SinkOptions& options, Output& out, BadInputPoli
     // The spill file of the held output: unlinked from the start, so that
     // nothing is left behind whatever happens to this process.
     const std::string folder = opt_.checkpoint->dir() + "/" + opt_.checkpoint->stage();
-    held_fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (held_fd_ < 0) {
-      std::string tmpl = folder + "/.held.XXXXXX";
-      held_fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
-      if (held_fd_ < 0) throw io_error(errno_text("cannot create a temporary file in " + folder));
-      ::unlink(tmpl.c_str());
-    }
+    held_fd_ = make_temp_file(folder);
     held_ = std::make_unique<Output>(held_fd_, "the held rows' temporary file in " + folder);
   }
   if (opt_.format == SinkFormat::kTable) {

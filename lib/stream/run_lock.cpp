@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/signals.h"
+#include "io/fs.h"
 #include "stream/checkpoint.h"
 
 namespace sx {
@@ -97,9 +97,7 @@ void RunLock::lock_file(const std::string& path) {
 }
 
 void RunLock::lock_directory(const std::string& path) {
-  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) {
-    throw io_error(errno_text("cannot create output directory " + path));
-  }
+  make_dir(path, "output directory");
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw io_error(errno_text("cannot open output directory " + path));
   fds_.push_back(fd);
