@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <filesystem>
+#include <system_error>
 
 #include "base/error.h"
 
@@ -142,6 +144,18 @@ void write_file(const std::string& path, std::string_view bytes, std::string_vie
   write_all(fd.get(), bytes, path, what);
   sync_fd(fd.get(), path, what);
   if (::close(fd.release()) != 0) throw io_error(errno_text("cannot close " + named(what, path)));
+}
+
+void rename_path(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    throw io_error(errno_text("cannot rename " + from + " to " + to));
+  }
+}
+
+void remove_tree(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) throw io_error("cannot remove " + path + ": " + ec.message());
 }
 
 std::string dir_of(const std::string& path) {

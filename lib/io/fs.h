@@ -72,6 +72,14 @@ void sync_dir(const std::string& path, std::string_view what = "directory");
 // directory: for a new file in a directory the caller syncs afterwards.
 void write_file(const std::string& path, std::string_view bytes, std::string_view what = "");
 
+// rename(2); io_error "cannot rename FROM to TO: ..." (durable once the
+// directories are synced).
+void rename_path(const std::string& from, const std::string& to);
+
+// Removes `path` and everything below it (rm -rf; a missing path is fine).
+// Throws io_error naming it.
+void remove_tree(const std::string& path);
+
 // The directory part of a path: "a/b" -> "a", "b" -> ".", "/b" -> "/".
 std::string dir_of(const std::string& path);
 

@@ -22,7 +22,10 @@
 //      deleted. Where RENAME_EXCHANGE is refused (EINVAL, ENOSYS, EOPNOTSUPP)
 //      the swap takes two renames (the old snapshot out, the new one in), with
 //      a moment in which OUT/current is absent.
-// Recovery (when the stream begins: its first line, or its end; not at launch,
+// The parts: sink/dir_staging.h (the epoch's files), sink/dir_commit.h (the
+// commit record), sink/dir_publish.h (publish and recovery).
+//
+// Recovery (when the stream begins: Operator::on_start; not at launch,
 // because upstream sx-read --reset may still be emptying the checkpoint): the
 // newest commit is rolled forward idempotently (a
 // staged file still present is renamed; a complete-mode swap is done unless
@@ -38,16 +41,12 @@
 #include <vector>
 
 #include "io/json.h"
+#include "sink/sink_mode.h"
 #include "stream/bad_input.h"
 #include "stream/checkpoint.h"
 #include "stream/stage.h"
 
 namespace sx {
-
-enum class SinkMode { kAppend, kUpdate, kComplete };
-// "append", "update", "complete"; anything else is a usage_error naming --mode.
-SinkMode parse_sink_mode(const std::string& name);
-const char* sink_mode_name(SinkMode mode);
 
 struct DirSinkOptions {
   std::string path;                   // OUT
@@ -95,6 +94,7 @@ class DirSinkOperator : public Operator {
   // driver's.
   DirSinkOperator(DirSinkOptions options, CheckpointDir& ckpt, BadInputPolicy& bad, Output& out);
   ~DirSinkOperator() override;
+  void on_start(const StreamStart& start) override;
   void on_record(const Line& line, const std::string& source) override;
   void on_control(const Control& control, std::string_view raw) override;
   void on_end() override;
