@@ -67,7 +67,7 @@ std::optional<std::string> decode_partition_value(std::string_view name) {
 
 // ---- the sink ----------------------------------------------------------------------
 
-struct DirSinkOperator::Impl {
+struct DirSink::Impl {
   Impl(DirSinkOptions o, CheckpointDir& c, BadInputPolicy& b)
       : opt(std::move(o)),
         ckpt(c),
@@ -174,31 +174,24 @@ struct DirSinkOperator::Impl {
   std::uint64_t records = 0;  // this run's, for the mid-output fault point
 };
 
-DirSinkOperator::DirSinkOperator(DirSinkOptions options, CheckpointDir& ckpt, BadInputPolicy& bad,
-                                 Output& out)
-    : Operator(out), impl_(std::make_unique<Impl>(std::move(options), ckpt, bad)) {}
+DirSink::DirSink(DirSinkOptions options, CheckpointDir& ckpt, BadInputPolicy& bad)
+    : impl_(std::make_unique<Impl>(std::move(options), ckpt, bad)) {}
 
-DirSinkOperator::~DirSinkOperator() = default;
+DirSink::~DirSink() = default;
 
-void DirSinkOperator::on_start(const StreamStart&) {
-  // Recovery when the stream begins, not at launch: upstream, sx-read
-  // --reset may still be emptying the checkpoint.
+void DirSink::open(const SinkHeader&) {
   impl_->committed =
       recover_output(impl_->opt.path, impl_->ckpt, impl_->settings, impl_->opt.rename_exchange);
 }
 
-void DirSinkOperator::on_record(const Line& line, const std::string& source) {
-  impl_->record(line, source);
-}
+std::int64_t DirSink::last_committed() const { return impl_->committed; }
 
-void DirSinkOperator::on_control(const Control& control, std::string_view) {
-  if (control.type == ControlType::kEpoch) impl_->commit(control.epoch);
-}
+void DirSink::write(const Line& line, const std::string& source) { impl_->record(line, source); }
 
-void DirSinkOperator::on_end() {
-  // Records after the last epoch record belong to no committed epoch: they
-  // are not made visible (a replay brings them again with their epoch).
-  impl_->staging.discard();
-}
+void DirSink::commit_epoch(std::int64_t id) { impl_->commit(id); }
+
+void DirSink::abort_epoch() { impl_->staging.discard(); }
+
+void DirSink::finish() { impl_->staging.discard(); }
 
 }  // namespace sx

@@ -1,8 +1,8 @@
-// sx-sink: the end of an sx pipeline. Flags in, SinkOperator (lib/sink.h) out.
+// sx-sink: the end of an sx pipeline. Flags in, StdoutSinkOperator (lib/sink/stdout_sink.h) out.
 #include "base/signals.h"
 #include "cli/cli.h"
 #include "sink/dir_sink.h"
-#include "sink/sink.h"
+#include "sink/stdout_sink.h"
 #include "stream/checkpoint.h"
 #include "stream/run_lock.h"
 
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
         sx::Output stdout_out(1);
         sx::Output& out = output.empty() ? stdout_out : *(file = sx::Output::open_file(output));
         sx::BadInputPolicy bad(input.on_error);
-        sx::SinkOperator sink(opt, out, bad);
+        sx::StdoutSinkOperator sink(out, opt, out, bad);
         sx::StageInput in{inputs, input.max_line_bytes};
         sx::run_stage(in, sink, out, bad);
         if (file) file->sync();
