@@ -58,9 +58,14 @@ RunLock::RunLock(const std::string& checkpoint, const std::string& stage, bool w
   for (const auto& path : others) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
-    for (;;) {
+    for (int gone = 0;;) {
       const pid_t pid = holder(fd);
-      if (pid == 0 || ::getpgid(pid) == ::getpgrp()) break;
+      if (pid == 0) break;
+      const pid_t group = ::getpgid(pid);
+      if (group == ::getpgrp()) break;
+      // The holder ended between the two calls (a stage of this pipeline
+      // that finished its input before this one started): look again.
+      if (group < 0 && errno == ESRCH && ++gone < 100) continue;
       if (!wait_) {
         ::close(fd);
         throw locked_error(held_message(path, pid));
