@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "base/error.h"
+#include "io/fs.h"
 
 namespace sx {
 namespace {
@@ -98,20 +99,6 @@ class Fd {
  private:
   int fd_;
 };
-
-// fsync, tolerating file systems that cannot sync (as Output::sync does).
-bool sync_fd(int fd) { return ::fsync(fd) == 0 || errno == EINVAL || errno == EROFS; }
-
-void write_all(int fd, std::string_view bytes, const std::string& name) {
-  while (!bytes.empty()) {
-    const ssize_t w = ::write(fd, bytes.data(), bytes.size());
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      throw io_error("cannot write checkpoint " + errno_text(name));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(w));
-  }
-}
 
 std::string damaged(const std::string& path, const std::string& problem) {
   return "checkpoint " + path + " is damaged (" + problem + "); " + std::string(kRestoreAdvice);
@@ -278,8 +265,10 @@ void PayloadReader::expect_end() const {
 // ---- write -------------------------------------------------------------------
 
 void sync_file_system(const std::string& dir) {
+  // The durability policy (io/fs.h): a failed syncfs is an error, never
+  // passed over.
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || (::syncfs(fd.get()) != 0 && errno != EINVAL && errno != EROFS)) {
+  if (fd.get() < 0 || ::syncfs(fd.get()) != 0) {
     throw io_error("cannot sync the file system of checkpoint " + errno_text(dir));
   }
 }
@@ -326,42 +315,12 @@ void write_checkpoint_file(const std::string& path, const CheckpointMeta& meta,
   store_le(image.data() + 16, crc32c(std::string_view(image.data(), 16)), 4);
   append_le(&image, crc32c(image), 4);
 
-  const std::size_t slash = path.rfind('/');
-  const std::string dir =
-      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  const std::string tmp = (slash == std::string::npos ? "" : path.substr(0, slash + 1)) + "." +
-                          base + ".tmp." + std::to_string(::getpid());
-
-  {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (fd.get() < 0) throw io_error("cannot create checkpoint " + errno_text(tmp));
-    try {
-      write_all(fd.get(), image, tmp);
-      if (sync && !sync_fd(fd.get())) throw io_error("cannot sync checkpoint " + errno_text(tmp));
-      if (::close(fd.release()) != 0) throw io_error("cannot close checkpoint " + errno_text(tmp));
-    } catch (...) {
-      ::unlink(tmp.c_str());
-      throw;
+  replace_file(path, image, "checkpoint", sync, [] {
+    if (fault_enabled("ckpt-before-rename")) {
+      ::kill(::getpid(), SIGKILL);
+      ::_exit(137);  // not reached
     }
-  }
-
-  if (fault_enabled("ckpt-before-rename")) {
-    ::kill(::getpid(), SIGKILL);
-    ::_exit(137);  // not reached
-  }
-
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string text = errno_text(path);
-    ::unlink(tmp.c_str());
-    throw io_error("cannot rename " + tmp + " to checkpoint " + text);
-  }
-  if (!sync) return;
-  // The rename is durable once the directory is.
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0 || !sync_fd(dfd.get())) {
-    throw io_error("cannot sync the directory of checkpoint " + errno_text(dir));
-  }
+  });
 }
 
 // ---- read --------------------------------------------------------------------

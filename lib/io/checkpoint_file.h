@@ -7,7 +7,9 @@
 // are fsync'd, renamed over NAME, and the directory is fsync'd (or both syncs
 // are left to the sink's syncfs at commit: Durability below). A crash at any
 // moment leaves NAME either absent, or the old complete file, or the new
-// complete file; readers never look at temp files.
+// complete file; readers never look at temp files. The steps and their errors
+// are io/fs.h's replace_file and durability policy: a failed fsync or syncfs
+// is an io_error, never passed over.
 //
 // Reading has three outcomes (STYLE.md §6): a complete, verified file; no file
 // yet (std::nullopt: start fresh); or an Error. A damaged file (empty,

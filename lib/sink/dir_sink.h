@@ -22,7 +22,10 @@
 //      deleted. Where RENAME_EXCHANGE is refused (EINVAL, ENOSYS, EOPNOTSUPP)
 //      the swap takes two renames (the old snapshot out, the new one in), with
 //      a moment in which OUT/current is absent.
-// Recovery (when the stream begins: its first line, or its end; not at launch,
+// The parts: sink/dir_staging.h (the epoch's files), sink/dir_commit.h (the
+// commit record), sink/dir_publish.h (publish and recovery).
+//
+// Recovery (when the stream begins: Operator::on_start; not at launch,
 // because upstream sx-read --reset may still be emptying the checkpoint): the
 // newest commit is rolled forward idempotently (a
 // staged file still present is renamed; a complete-mode swap is done unless
@@ -35,19 +38,18 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "io/json.h"
+#include "sink/epoch_sink.h"
+#include "sink/sink_mode.h"
+#include "sink/sink_operator.h"
 #include "stream/bad_input.h"
 #include "stream/checkpoint.h"
 #include "stream/stage.h"
 
 namespace sx {
-
-enum class SinkMode { kAppend, kUpdate, kComplete };
-// "append", "update", "complete"; anything else is a usage_error naming --mode.
-SinkMode parse_sink_mode(const std::string& name);
-const char* sink_mode_name(SinkMode mode);
 
 struct DirSinkOptions {
   std::string path;                   // OUT
@@ -84,25 +86,43 @@ std::string encode_partition_value(std::string_view text);
 // kept as is).
 std::optional<std::string> decode_partition_value(std::string_view name);
 
-class DirSinkOperator : public Operator {
+// The directory sink, an EpochSink (sink/epoch_sink.h).
+class DirSink final : public EpochSink {
  public:
-  // Recovers OUT (see above) when the stream begins: then throws usage_error
-  // when the newest commit was made with another --mode, --compress or
-  // --partition-by, io_error when OUT cannot be prepared. `bad` takes the
-  // records --partition-by cannot place (not JSON objects, values too long
-  // for a directory name); more than max_partitions in an epoch is a
-  // data_error. `out` receives nothing (the files are the output); it is the
-  // driver's.
-  DirSinkOperator(DirSinkOptions options, CheckpointDir& ckpt, BadInputPolicy& bad, Output& out);
-  ~DirSinkOperator() override;
-  void on_record(const Line& line, const std::string& source) override;
-  void on_control(const Control& control, std::string_view raw) override;
-  void on_end() override;
+  // `bad` takes the records --partition-by cannot place (not JSON objects,
+  // values too long for a directory name); more than max_partitions in an
+  // epoch is a data_error.
+  DirSink(DirSinkOptions options, CheckpointDir& ckpt, BadInputPolicy& bad);
+  ~DirSink() override;
+  DirSink(const DirSink&) = delete;
+  DirSink& operator=(const DirSink&) = delete;
+
+  // Recovers OUT (see above): throws usage_error when the newest commit was
+  // made with another --mode, --compress or --partition-by, io_error when
+  // OUT cannot be prepared.
+  void open(const SinkHeader& header) override;
+  std::int64_t last_committed() const override;
+  void begin_epoch(std::int64_t) override {}
+  void write(const Line& line, const std::string& source) override;
+  // Seals the staged files, writes the commit, publishes.
+  void commit_epoch(std::int64_t id) override;
+  // Both drop the records after the last epoch record: they belong to no
+  // committed epoch (a replay brings them again with their epoch).
+  void abort_epoch() override;
+  void finish() override;
 
   struct Impl;
 
  private:
   std::unique_ptr<Impl> impl_;
+};
+
+// sx-sink --path's operator. `out` receives nothing (the files are the
+// output); it is the driver's.
+class DirSinkOperator final : public SinkOperatorFor<DirSink> {
+ public:
+  DirSinkOperator(DirSinkOptions options, CheckpointDir& ckpt, BadInputPolicy& bad, Output& out)
+      : SinkOperatorFor<DirSink>(out, std::move(options), ckpt, bad) {}
 };
 
 }  // namespace sx

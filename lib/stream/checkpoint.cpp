@@ -1,7 +1,6 @@
 #include "stream/checkpoint.h"
 
 #include <dirent.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,16 +8,11 @@
 #include <vector>
 
 #include "base/error.h"
+#include "io/fs.h"
 
 namespace sx {
 
 namespace {
-
-void make_dir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) {
-    throw io_error(errno_text("cannot create checkpoint directory " + path));
-  }
-}
 
 // The epochs N of the files named N in `folder` (other names are ignored:
 // temp files of an interrupted write start with '.').
@@ -47,9 +41,9 @@ CheckpointDir::CheckpointDir(std::string dir, std::string stage)
     throw usage_error("--name '" + stage_ +
                       "' must be a plain name (no '/', not starting with '.' or '_')");
   }
-  make_dir(dir_);
-  make_dir(dir_ + "/" + stage_);
-  make_dir(dir_ + "/" + kCommits);
+  make_dir(dir_, "checkpoint directory");
+  make_dir(dir_ + "/" + stage_, "checkpoint directory");
+  make_dir(dir_ + "/" + kCommits, "checkpoint directory");
 }
 
 std::int64_t CheckpointDir::last_committed() const {

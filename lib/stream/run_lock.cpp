@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/signals.h"
+#include "io/fs.h"
 #include "stream/checkpoint.h"
 
 namespace sx {
@@ -58,9 +58,14 @@ RunLock::RunLock(const std::string& checkpoint, const std::string& stage, bool w
   for (const auto& path : others) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
-    for (;;) {
+    for (int gone = 0;;) {
       const pid_t pid = holder(fd);
-      if (pid == 0 || ::getpgid(pid) == ::getpgrp()) break;
+      if (pid == 0) break;
+      const pid_t group = ::getpgid(pid);
+      if (group == ::getpgrp()) break;
+      // The holder ended between the two calls (a stage of this pipeline
+      // that finished its input before this one started): look again.
+      if (group < 0 && errno == ESRCH && ++gone < 100) continue;
       if (!wait_) {
         ::close(fd);
         throw locked_error(held_message(path, pid));
@@ -97,9 +102,7 @@ void RunLock::lock_file(const std::string& path) {
 }
 
 void RunLock::lock_directory(const std::string& path) {
-  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) {
-    throw io_error(errno_text("cannot create output directory " + path));
-  }
+  make_dir(path, "output directory");
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw io_error(errno_text("cannot open output directory " + path));
   fds_.push_back(fd);

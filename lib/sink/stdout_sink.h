@@ -1,6 +1,7 @@
-// The end of a pipeline (sx-sink's engine): writes data records as NDJSON
-// (original bytes; control records stripped unless kept), as Spark
-// console-style tables per epoch, or as CSV.
+// The stream sink (sx-sink without --path): writes data records to stdout or
+// a file (--output) as NDJSON (original bytes; control records stripped
+// unless kept), as Spark console-style tables per epoch, or as CSV. An
+// EpochSink (sink/epoch_sink.h), driven by SinkOperatorFor<StdoutSink>.
 #pragma once
 
 #include <memory>
@@ -9,8 +10,9 @@
 #include "io/csv_writer.h"
 #include "io/json.h"
 #include "io/table_writer.h"
+#include "sink/epoch_sink.h"
+#include "sink/sink_operator.h"
 #include "stream/bad_input.h"
-#include "stream/stage.h"
 
 namespace sx {
 
@@ -35,17 +37,30 @@ struct SinkOptions {
   class CheckpointDir* checkpoint = nullptr;
 };
 
-class SinkOperator : public Operator {
+class StdoutSink final : public EpochSink {
  public:
-  // Throws usage_error for options that do not go together.
-  SinkOperator(const SinkOptions& options, Output& out, BadInputPolicy& bad);
-  void on_record(const Line& line, const std::string& source) override;
-  void on_control(const Control& control, std::string_view raw) override;
-  void on_end() override;
-  ~SinkOperator() override;
+  // Throws usage_error for options that do not go together. `out`: where
+  // the rows go (stdout or --output).
+  StdoutSink(const SinkOptions& options, Output& out, BadInputPolicy& bad);
+  ~StdoutSink() override;
+  StdoutSink(const StdoutSink&) = delete;
+  StdoutSink& operator=(const StdoutSink&) = delete;
+
+  // With --checkpoint: reads the newest commit.
+  void open(const SinkHeader& header) override;
+  std::int64_t last_committed() const override { return committed_; }
+  void begin_epoch(std::int64_t) override {}
+  void write(const Line& line, const std::string& source) override;
+  void control(const Control& control, std::string_view raw) override;
+  // Writes the epoch's rows (held back with --checkpoint) and, with
+  // --checkpoint, syncs the output and commits the epoch.
+  void commit_epoch(std::int64_t id) override;
+  // Without --checkpoint: as finish() (stdout is not transactional). With
+  // it: drops the rows after the last epoch record, with a note.
+  void abort_epoch() override;
+  void finish() override;
 
  private:
-  void handle_control(const Control& control, std::string_view raw);
   // Feeds the fields of a record to `emit(key, shown_text)`; false if it is
   // not a JSON object (reported through the bad-input policy).
   template <class Emit>
@@ -58,13 +73,13 @@ class SinkOperator : public Operator {
   void drop_held();
 
   SinkOptions opt_;
+  Output& out_;
   BadInputPolicy& bad_;
   std::unique_ptr<Output> held_;
   int held_fd_ = -1;             // the spill file (unlinked) behind held_
   std::uint64_t held_mark_ = 0;  // held_->bytes_written() at the last release
   std::uint64_t held_rows_ = 0;  // data records held since the last epoch record
-  std::int64_t committed_ = -2;  // newest commit (-1: none; -2: not read yet)
-  bool header_seen_ = false, final_seen_ = false;
+  std::int64_t committed_ = -1;  // newest commit (-1: none)
   RecordReader reader_;
   std::string why_;
   std::unique_ptr<TableWriter> table_;
@@ -72,5 +87,8 @@ class SinkOperator : public Operator {
   std::int64_t next_batch_ = 0;
   std::uint64_t records_ = 0;
 };
+
+// sx-sink's operator for stdout and --output.
+using StdoutSinkOperator = SinkOperatorFor<StdoutSink>;
 
 }  // namespace sx

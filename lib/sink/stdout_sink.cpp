@@ -1,4 +1,4 @@
-#include "sink/sink.h"
+#include "sink/stdout_sink.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,6 +9,7 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "base/signals.h"
+#include "io/fs.h"
 #include "stream/checkpoint.h"
 
 namespace sx {
@@ -20,8 +21,8 @@ SinkFormat parse_sink_format(const std::string& name) {
   throw usage_error("--format: unknown format '" + name + "' (use ndjson, table or csv)");
 }
 
-SinkOperator::SinkOperator(const SinkOptions& options, Output& out, BadInputPolicy& bad)
-    : Operator(out), opt_(options), bad_(bad) {
+StdoutSink::StdoutSink(const SinkOptions& options, Output& out, BadInputPolicy& bad)
+    : opt_(options), out_(out), bad_(bad) {
   if (opt_.keep_control && opt_.format != SinkFormat::kNdjson) {
     throw usage_error(
         "--keep-control goes with --format ndjson only (tables and CSV are for "
@@ -31,13 +32,7 @@ SinkOperator::SinkOperator(const SinkOptions& options, Output& out, BadInputPoli
     // The spill file of the held output: unlinked from the start, so that
     // nothing is left behind whatever happens to this process.
     const std::string folder = opt_.checkpoint->dir() + "/" + opt_.checkpoint->stage();
-    held_fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (held_fd_ < 0) {
-      std::string tmpl = folder + "/.held.XXXXXX";
-      held_fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
-      if (held_fd_ < 0) throw io_error(errno_text("cannot create a temporary file in " + folder));
-      ::unlink(tmpl.c_str());
-    }
+    held_fd_ = make_temp_file(folder);
     held_ = std::make_unique<Output>(held_fd_, "the held rows' temporary file in " + folder);
   }
   if (opt_.format == SinkFormat::kTable) {
@@ -47,7 +42,7 @@ SinkOperator::SinkOperator(const SinkOptions& options, Output& out, BadInputPoli
   }
 }
 
-SinkOperator::~SinkOperator() {
+StdoutSink::~StdoutSink() {
   table_.reset();
   csv_.reset();
   if (held_) {
@@ -57,7 +52,7 @@ SinkOperator::~SinkOperator() {
   if (held_fd_ >= 0) ::close(held_fd_);
 }
 
-void SinkOperator::release_held() {
+void StdoutSink::release_held() {
   if (held_->bytes_written() == held_mark_) {  // all still in memory
     out_.write(held_->buffered_bytes());
     held_->drop_buffered();
@@ -79,7 +74,7 @@ void SinkOperator::release_held() {
   held_rows_ = 0;
 }
 
-void SinkOperator::drop_held() {
+void StdoutSink::drop_held() {
   held_->drop_buffered();
   if (held_->bytes_written() != held_mark_) {
     if (::ftruncate(held_fd_, 0) != 0 || ::lseek(held_fd_, 0, SEEK_SET) != 0) {
@@ -91,7 +86,7 @@ void SinkOperator::drop_held() {
 }
 
 template <class Emit>
-bool SinkOperator::fields(const Line& line, const std::string& source, Emit&& emit) {
+bool StdoutSink::fields(const Line& line, const std::string& source, Emit&& emit) {
   const bool ok = reader_.open(line.text, &why_) &&
                   reader_.for_each_field(
                       [&](std::string_view key, const JsonValue& v) {
@@ -113,7 +108,7 @@ bool SinkOperator::fields(const Line& line, const std::string& source, Emit&& em
   return ok;
 }
 
-void SinkOperator::on_record(const Line& line, const std::string& source) {
+void StdoutSink::write(const Line& line, const std::string& source) {
   ++records_;
   ++held_rows_;
   switch (opt_.format) {
@@ -135,27 +130,22 @@ void SinkOperator::on_record(const Line& line, const std::string& source) {
   }
 }
 
-void SinkOperator::on_control(const Control& control, std::string_view raw) {
-  if (control.type == ControlType::kStream) header_seen_ = true;
-  if (control.type == ControlType::kWatermark && control.watermark == EventTime::end()) {
-    final_seen_ = true;
-  }
-  if (opt_.checkpoint && control.type == ControlType::kEpoch) {
-    // Read at the first epoch, not at launch: upstream sx-read --reset may
-    // still be emptying the directory.
-    if (committed_ == -2) committed_ = opt_.checkpoint->last_committed();
-    opt_.checkpoint->check_follows(control.epoch, committed_);
-  }
-  handle_control(control, raw);
-  if (opt_.checkpoint && control.type == ControlType::kEpoch) {
-    release_held();
-    out_.sync();
-    opt_.checkpoint->commit(control.epoch, {});
-    committed_ = control.epoch;
-  }
+void StdoutSink::open(const SinkHeader&) {
+  // At the stream's start, not at launch: upstream sx-read --reset may still
+  // be emptying the directory.
+  if (opt_.checkpoint) committed_ = opt_.checkpoint->last_committed();
 }
 
-void SinkOperator::handle_control(const Control& control, std::string_view raw) {
+void StdoutSink::commit_epoch(std::int64_t id) {
+  if (!opt_.checkpoint) return;
+  opt_.checkpoint->check_follows(id, committed_);
+  release_held();
+  out_.sync();
+  opt_.checkpoint->commit(id, {});
+  committed_ = id;
+}
+
+void StdoutSink::control(const Control& control, std::string_view raw) {
   if (opt_.format == SinkFormat::kNdjson) {
     if (opt_.keep_control) target().write_line(raw);
     return;
@@ -167,20 +157,22 @@ void SinkOperator::handle_control(const Control& control, std::string_view raw) 
   }
 }
 
-void SinkOperator::on_end() {
-  if (held_ && ((header_seen_ && !final_seen_) || interrupted())) {
-    // A run that ended before its stream did (available-now, once, an
-    // upstream failure or signal): what came after the last epoch record
-    // belongs to an epoch this run did not finish; the next run brings it
-    // again with its epoch record.
-    if (held_rows_ > 0) {
-      note(std::to_string(held_rows_) + (held_rows_ == 1 ? " record" : " records") +
-           " after the last epoch record not written: the stream stopped before that epoch "
-           "ended (the next run writes them with it)");
-    }
-    drop_held();
+void StdoutSink::abort_epoch() {
+  if (!held_) {  // stdout without --checkpoint: nothing to take back
+    finish();
     return;
   }
+  // What came after the last epoch record belongs to an epoch this run did
+  // not finish; the next run brings it again with its epoch record.
+  if (held_rows_ > 0) {
+    note(std::to_string(held_rows_) + (held_rows_ == 1 ? " record" : " records") +
+         " after the last epoch record not written: the stream stopped before that epoch "
+         "ended (the next run writes them with it)");
+  }
+  drop_held();
+}
+
+void StdoutSink::finish() {
   // Rows after the last epoch record (or plain NDJSON with none) form a batch.
   if (table_ && table_->has_rows()) table_->end_batch(next_batch_);
   if (csv_) {

@@ -1,0 +1,81 @@
+#include "sink/sink_run.h"
+
+#include <memory>
+#include <utility>
+
+#include "base/error.h"
+#include "base/signals.h"
+#include "sink/dir_sink.h"
+#include "stream/checkpoint.h"
+#include "stream/run_lock.h"
+
+namespace sx {
+
+namespace {
+
+// --path's options from the flags; usage_error for what does not go with it.
+DirSinkOptions dir_options(const SinkFlags& f, SinkFormat format) {
+  DirSinkOptions dir;
+  dir.path = f.path;
+  dir.mode = parse_sink_mode(f.mode);
+  if (!f.compress.empty() && f.compress != "zstd") {
+    throw usage_error("--compress: unknown compression '" + f.compress + "' (use zstd)");
+  }
+  dir.zstd = !f.compress.empty();
+  dir.max_partitions = f.max_partitions;
+  for (const auto& field : f.partition_by) {
+    for (const auto& seen : dir.partition_by) {
+      if (seen.text() == field) throw usage_error("--partition-by names " + field + " twice");
+    }
+    dir.partition_by.push_back(FieldPath::parse(field));
+  }
+  if (f.checkpoint.empty()) {
+    throw usage_error(
+        "--path needs --checkpoint DIR: the commit log is what makes an "
+        "epoch's files appear exactly once");
+  }
+  if (!f.output.empty() || format != SinkFormat::kNdjson || f.stream.keep_control) {
+    throw usage_error(
+        "--path writes NDJSON files; it does not go with --output, "
+        "--format or --keep-control");
+  }
+  return dir;
+}
+
+}  // namespace
+
+int run_sink(SinkFlags f) {
+  f.stream.format = parse_sink_format(f.format);
+  stop_on_signals();
+  // The stage folder and the commit log, for the whole run (and --path below).
+  RunLock lock(f.checkpoint, f.name, f.wait_lock, /*committer=*/true);
+  std::unique_ptr<CheckpointDir> ckpt;
+  if (!f.checkpoint.empty()) ckpt = std::make_unique<CheckpointDir>(f.checkpoint, f.name);
+  if (f.path.empty() &&
+      (f.mode_given || !f.partition_by.empty() || !f.compress.empty() || f.max_partitions_given)) {
+    throw usage_error(
+        "--mode, --partition-by, --max-partitions and --compress go with "
+        "--path DIR (the directory sink)");
+  }
+  const StageInput in{f.inputs, f.max_line_bytes};
+  if (!f.path.empty()) {
+    DirSinkOptions dir = dir_options(f, f.stream.format);
+    lock.lock_directory(dir.path);
+    Output none(1);
+    BadInputPolicy bad(f.on_error);
+    DirSinkOperator sink(std::move(dir), *ckpt, bad, none);
+    run_stage(in, sink, none, bad);
+    return kExitOk;
+  }
+  f.stream.checkpoint = ckpt.get();
+  std::unique_ptr<Output> file;
+  Output stdout_out(1);
+  Output& out = f.output.empty() ? stdout_out : *(file = Output::open_file(f.output));
+  BadInputPolicy bad(f.on_error);
+  StdoutSinkOperator sink(out, f.stream, out, bad);
+  run_stage(in, sink, out, bad);
+  if (file) file->sync();
+  return kExitOk;
+}
+
+}  // namespace sx
