@@ -9,8 +9,16 @@
 //      metadata, the sizes and the zstd frame;
 //   2  an sx-window aggregate state payload (agg_load, until the end);
 //   3  an sx-dedup key piece (ExpiringKeySet::load_piece);
-//   4  PayloadReader calls, in an order the input gives.
+//   4  PayloadReader calls, in an order the input gives;
+//   5  an sx-window state (tumbling, or session with every aggregate, by the
+//      next byte), saved as a stage checkpoint of epoch 0 and committed, then
+//      restored by a WindowOperator at the start of its stream (the path
+//      sx-window takes on a restart);
+//   6  the same for an sx-dedup state (its pieces' part files are absent).
 // What loads writes back and loads again to the same thing.
+#include "stream/checkpoint.h"
+
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +26,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -25,21 +34,31 @@
 #include "base/error.h"
 #include "fuzz_check.h"
 #include "io/checkpoint_file.h"
+#include "io/output.h"
+#include "ops/dedup.h"
+#include "ops/window_operator.h"
 #include "state/aggregate.h"
 #include "state/key_set.h"
+#include "stream/bad_input.h"
+#include "stream/control_record.h"
+#include "stream/stage.h"
 
 namespace {
 
+// A directory of this process's own, removed at exit. Never destroyed (the
+// exit handler still uses it).
 const std::string& scratch_dir() {
-  static const std::string dir = [] {
+  static const std::string* const dir = [] {
     const char* base = std::getenv("TMPDIR");
     struct stat st;
     std::string d = stat("/dev/shm", &st) == 0 ? "/dev/shm" : (base ? base : "/tmp");
     d += "/sx-fuzz-checkpoint-" + std::to_string(getpid());
     mkdir(d.c_str(), 0700);
-    return d;
+    return new std::string(d);
   }();
-  return dir;
+  static const bool cleanup = std::atexit([] { std::filesystem::remove_all(*dir); }) == 0;
+  (void)cleanup;
+  return *dir;
 }
 
 void put_le(std::string& s, std::size_t at, std::uint64_t v, int bytes) {
@@ -166,12 +185,83 @@ void reader_calls(std::string_view in) {
   }
 }
 
+// Starts `op` on a stream with a header (time field ts, watermark delay 1m)
+// and ends it: a stage restores its checkpoint when its stream begins.
+void start_and_end(sx::Operator& op) {
+  sx::StreamInfo info;
+  info.time_field = "ts";
+  info.watermark_delay = sx::kMicrosPerMinute;
+  info.source = "sx-read";
+  const std::string raw = sx::make_stream_record(info);
+  const sx::PaddedLine line(raw);
+  std::string why;
+  const auto header = sx::parse_control(line.view(), &why);
+  FUZZ_CHECK(header.has_value(), "the stream header does not parse");
+  sx::StreamStart start;
+  start.header = &header->stream;
+  op.on_start(start);
+  op.on_control(*header, raw);
+  op.on_end();
+}
+
+// Saves `payload` as stage `stage`'s state for epoch 0 and commits epoch 0.
+void save_state(const std::string& stage, const sx::Fingerprint& fp, std::string_view payload) {
+  sx::CheckpointDir(scratch_dir(), stage).write(0, fp, payload);
+  sx::CheckpointDir(scratch_dir(), "sx-sink").commit(0, {});
+}
+
+sx::Output& null_output() {
+  static sx::Output out(::open("/dev/null", O_WRONLY), "/dev/null");
+  return out;
+}
+
+void restore_window(std::string_view in) {
+  if (in.empty()) return;
+  sx::WindowOptions opt;
+  if (in[0] & 1) {
+    opt.window.kind = sx::WindowKind::kSession;
+    opt.window.gap = sx::kMicrosPerMinute;
+    opt.aggs = {"count",   "sum(v)",          "avg(v)",
+                "min(v)",  "max(v)",          "first(s)",
+                "last(s)", "collect_list(s)", "count_distinct(v) as dv"};
+  } else {
+    opt.window.kind = sx::WindowKind::kTumbling;
+    opt.window.size = opt.window.slide = sx::kMicrosPerMinute;
+    opt.aggs = {"count", "max(v)"};
+  }
+  opt.by = {"k"};
+  opt.fingerprint = {{"by", "k"}};
+  opt.checkpoint = scratch_dir();
+  save_state("sx-window", opt.fingerprint, in.substr(1));
+  sx::BadInputPolicy bad("fail");
+  try {
+    sx::WindowOperator op(opt, null_output(), bad);
+    start_and_end(op);
+  } catch (const sx::Error& e) {
+    FUZZ_CHECK(e.kind() == sx::Error::Kind::kData, "a damaged window state is not a data error");
+  }
+}
+
+void restore_dedup(std::string_view in) {
+  sx::DedupOptions opt;
+  opt.keys = {"id"};
+  opt.checkpoint = scratch_dir();
+  save_state("sx-dedup", {{"key", "id"}}, in);
+  sx::BadInputPolicy bad("fail");
+  try {
+    sx::DedupOperator op(opt, null_output(), bad);
+    start_and_end(op);
+  } catch (const sx::Error& e) {
+    FUZZ_CHECK(e.kind() == sx::Error::Kind::kData, "a damaged dedup state is not a data error");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 7) {
     case 0:
       load_file(std::string(rest), false);
       break;
@@ -184,8 +274,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 3:
       load_piece(rest);
       break;
-    default:
+    case 4:
       reader_calls(rest);
+      break;
+    case 5:
+      restore_window(rest);
+      break;
+    default:
+      restore_dedup(rest);
       break;
   }
   return 0;
