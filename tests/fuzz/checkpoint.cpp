@@ -14,7 +14,10 @@
 //      next byte), saved as a stage checkpoint of epoch 0 and committed, then
 //      restored by a WindowOperator at the start of its stream (the path
 //      sx-window takes on a restart);
-//   6  the same for an sx-dedup state (its pieces' part files are absent).
+//   6  the same for an sx-dedup state (its pieces' part files are absent);
+//   7  the commit record of sx-sink --path, recovered by a DirSinkOperator
+//      (what it names must stay inside OUT; the staged files do not exist);
+//   8  sx-read's position, restored by a Source that then reads a small file.
 // What loads writes back and loads again to the same thing.
 #include "stream/checkpoint.h"
 
@@ -37,6 +40,8 @@
 #include "io/output.h"
 #include "ops/dedup.h"
 #include "ops/window_operator.h"
+#include "sink/dir_sink.h"
+#include "source/source.h"
 #include "state/aggregate.h"
 #include "state/key_set.h"
 #include "stream/bad_input.h"
@@ -256,12 +261,54 @@ void restore_dedup(std::string_view in) {
   }
 }
 
+void recover_sink(std::string_view in) {
+  std::filesystem::remove_all(scratch_dir() + "/out");
+  sx::CheckpointDir ckpt(scratch_dir(), "sx-sink");
+  ckpt.commit(0, in);
+  sx::DirSinkOptions opt;
+  opt.path = scratch_dir() + "/out";
+  sx::BadInputPolicy bad("fail");
+  try {
+    sx::DirSinkOperator op(opt, ckpt, bad, null_output());
+    start_and_end(op);
+  } catch (const sx::Error&) {
+    // A usage_error (the commit was made with other flags), a data_error
+    // (damage) or an io_error (a staged file it names is missing): all fine.
+  }
+}
+
+void restore_source(std::string_view in) {
+  const std::string input = scratch_dir() + "/in.ndjson";
+  static const bool written = [&] {
+    write_file(input,
+               "{\"ts\":\"2024-01-01T00:00:00Z\",\"k\":1}\n"
+               "{\"ts\":\"2024-01-01T00:01:00Z\",\"k\":2}\n"
+               "{\"ts\":\"2024-01-01T00:02:00Z\",\"k\":3}\n");
+    return true;
+  }();
+  (void)written;
+  sx::SourceOptions opt;
+  opt.inputs = {input};
+  opt.stream.time_field = "ts";
+  opt.stream.watermark_delay = sx::kMicrosPerMinute;
+  opt.checkpoint = scratch_dir();
+  opt.max_records_per_trigger = 2;
+  save_state("sx-read", {{"time-field", "ts"}}, in);
+  try {
+    sx::Source source(opt, null_output());
+    source.run();
+  } catch (const sx::Error&) {
+    // A data_error for damage; also a usage_error or io_error for a position
+    // that names another file or one that changed.
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 7) {
+  switch (data[0] % 9) {
     case 0:
       load_file(std::string(rest), false);
       break;
@@ -280,8 +327,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 5:
       restore_window(rest);
       break;
-    default:
+    case 6:
       restore_dedup(rest);
+      break;
+    case 7:
+      recover_sink(rest);
+      break;
+    default:
+      restore_source(rest);
       break;
   }
   return 0;
