@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "base/error.h"
+#include "base/event_time.h"
 #include "io/checkpoint_file.h"
 #include "io/json.h"
 #include "test_files.h"
@@ -88,4 +90,16 @@ TEST_CASE("issue 12: fuzz: a checkpoint's size fields cannot make the reader all
     CHECK(e.kind() == sx::Error::Kind::kData);
     CHECK(std::string(e.what()).find("is damaged") != std::string::npos);
   }
+}
+
+TEST_CASE("issue 12: fuzz: format_time at the ends of int64 (no overflow, UBSan clean)") {
+  // fuzz_checkpoint (an sx-read position with a damaged watermark): days *
+  // kMicrosPerDay overflowed for a time within a day of INT64_MIN. Java's
+  // Instant gives -290308-12-21T19:59:05.224192Z for Long.MIN_VALUE micros.
+  CHECK(sx::format_time(sx::EventTime{std::numeric_limits<sx::Micros>::min() + 1}) ==
+        "-290308-12-21T19:59:05.224193Z");
+  CHECK(sx::format_time(sx::EventTime{std::numeric_limits<sx::Micros>::max() - 1}) ==
+        "+294247-01-10T04:00:54.775806Z");
+  CHECK(sx::format_time(sx::EventTime{-1}) == "1969-12-31T23:59:59.999999Z");
+  CHECK(sx::format_time(sx::EventTime{-sx::kMicrosPerDay}) == "1969-12-31T00:00:00Z");
 }
