@@ -7,9 +7,11 @@
 //   * an accepted time written by format_time (and format_time_at_offset with
 //     the zone's offset at that instant) parses back, as ISO-8601, to the same
 //     instant;
-//   * local_to_utc and utc_offset answer for any instant in range.
+//   * local_to_utc and utc_offset answer for any instant in range;
+//   * format_time and format_time_at_offset write any int64 (no overflow).
 #include "base/time_parser.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -106,6 +108,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (p.parse_number(i, &t, &why)) check_time(p, t);
   why.clear();
   if (p.parse_number(d, &t, &why)) check_time(p, t);
+
+  // format_time on any int64 (a damaged checkpoint can hold any time), and
+  // format_time_at_offset with an offset within two days (zones' offsets).
+  char buf[sx::kMaxTimeText];
+  const std::size_t n = sx::format_time(sx::EventTime{i}, buf);
+  FUZZ_CHECK(n > 0 && n <= sx::kMaxTimeText, "format_time length, any int64");
+  std::uint64_t more = 0;
+  if (text.size() > 8)
+    std::memcpy(&more, text.data() + 8, std::min<std::size_t>(text.size() - 8, 8));
+  const sx::Micros offset =
+      static_cast<sx::Micros>(more % static_cast<std::uint64_t>(4 * sx::kMicrosPerDay)) -
+      2 * sx::kMicrosPerDay;
+  const std::size_t m = sx::format_time_at_offset(sx::EventTime{i}, offset, buf);
+  FUZZ_CHECK(m > 0 && m <= sx::kMaxTimeText, "format_time_at_offset length, any int64");
 
   // The zone's clock on an instant in range.
   const sx::Micros span = sx::kMaxEventTime - sx::kMinEventTime + 1;
