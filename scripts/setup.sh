@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what sx needs to build and test, from Debian packages. Idempotent:
 # a no-op when everything is present. Needs root or sudo for apt-get.
+# clang and libclang-rt-dev (Debian 12: clang-14, libclang-rt-14-dev, which
+# holds libFuzzer and the sanitizer runtimes) build the fuzz targets.
 # Usage: scripts/setup.sh [--bench]   (--bench: also the benchmark peers)
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
   tzdata zstd jq man-db groff-base clang-format
+  clang libclang-rt-dev
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(miller datamash time hyperfine)

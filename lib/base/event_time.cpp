@@ -24,8 +24,10 @@ std::size_t format_time(EventTime t, char* buf) {
     std::memcpy(buf, "-inf", 4);
     return 4;
   }
-  const std::int64_t days = floor_div(t.us, kMicrosPerDay);
-  const std::int64_t in_day = t.us - days * kMicrosPerDay;
+  // Not t - days * kMicrosPerDay: that overflows within a day of INT64_MIN.
+  const bool before = t.us % kMicrosPerDay < 0;
+  const std::int64_t days = t.us / kMicrosPerDay - before;
+  const std::int64_t in_day = t.us % kMicrosPerDay + (before ? kMicrosPerDay : 0);
   const CivilDate date = civil_from_days(days);
   char* p = buf;
   if (date.year >= 0 && date.year <= 9999) {

@@ -423,6 +423,14 @@ std::optional<CheckpointFile> read_checkpoint_file(const std::string& path) {
     throw data_error(damaged(path, "the zstd frame does not hold the " +
                                        std::to_string(payload_size) + " bytes the header records"));
   }
+  // A zstd block takes at least 4 bytes (its header and one byte) and holds
+  // at most ZSTD_BLOCKSIZE_MAX: a size beyond that is damage, not a reason
+  // to allocate it.
+  if (payload_size / ZSTD_BLOCKSIZE_MAX > frame.size() / 4) {
+    throw data_error(damaged(path, "the zstd frame of " + std::to_string(frame.size()) +
+                                       " bytes cannot hold the " + std::to_string(payload_size) +
+                                       " bytes the header records"));
+  }
   out.payload.resize(payload_size);
   const std::size_t got =
       ZSTD_decompress(out.payload.data(), out.payload.size(), frame.data(), frame.size());

@@ -485,7 +485,9 @@ JsonValue to_value(od::value val) {
 }  // namespace
 
 bool RecordReader::ensure_doc(std::string* why) {
-  if (impl_->doc_open) return true;
+  // A document that met malformed JSON may be abandoned by simdjson (not
+  // alive), and rewind() on it dereferences null: open the record again.
+  if (impl_->doc_open && impl_->doc.is_alive()) return true;
   if (impl_->line.data() == nullptr) {
     *why = "no record was read";
     return false;
