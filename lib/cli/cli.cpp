@@ -40,11 +40,6 @@ std::string suggestion(const CLI::App& app, const std::vector<std::string>& extr
 }  // namespace
 
 int tool_main(const ToolInfo& info, int argc, char** argv,
-              const std::function<void(CLI::App&)>& define, const std::function<int()>& run) {
-  return tool_main(info, argc, argv, define, [&run](const CLI::App&) { return run(); });
-}
-
-int tool_main(const ToolInfo& info, int argc, char** argv,
               const std::function<void(CLI::App&)>& define,
               const std::function<int(const CLI::App&)>& run) {
   set_tool_name(info.name);

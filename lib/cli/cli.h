@@ -32,9 +32,6 @@ struct ToolInfo {
 int tool_main(const ToolInfo& info, int argc, char** argv,
               const std::function<void(CLI::App&)>& define,
               const std::function<int(const CLI::App&)>& run);
-// The same, for a tool whose run needs no app.
-int tool_main(const ToolInfo& info, int argc, char** argv,
-              const std::function<void(CLI::App&)>& define, const std::function<int()>& run);
 
 // --on-error and --max-line-bytes: how a stage treats bad input lines.
 struct InputFlags {

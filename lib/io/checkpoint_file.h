@@ -11,7 +11,7 @@
 // are io/fs.h's replace_file and durability policy: a failed fsync or syncfs
 // is an io_error, never passed over.
 //
-// Reading has three outcomes (STYLE.md §6): a complete, verified file; no file
+// Reading has three outcomes: a complete, verified file; no file
 // yet (std::nullopt: start fresh); or an Error. A damaged file (empty,
 // truncated, bad magic, checksum mismatch, zstd error) is never loaded.
 //

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "base/error.h"
+#include "io/fs.h"
 
 namespace sx {
 
@@ -125,9 +126,7 @@ void Output::flush() {
 
 void Output::sync() {
   flush();
-  if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS) {
-    throw io_error("cannot sync " + errno_text(name_));
-  }
+  sync_fd(fd_, name_);  // io/fs.h's one rule: a failed fsync is an error
 }
 
 void Output::write_all(const char* p, std::size_t n) {

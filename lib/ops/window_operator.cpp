@@ -91,7 +91,7 @@ struct WindowOperator::Impl {
   bool drop_late = false;
   // Records later than this may have a window that ends past the end of the
   // time range (+10000-01-01T00:00:00Z, the last instant a stage reads back):
-  // past_range() decides for them (issue 11 item 7).
+  // past_range() decides for them.
   Micros range_edge = kMaxEventTime;
   // A running aggregation grouped by the event-time field itself (Spark's
   // groupBy("eventTime") under a watermark): a group's time is its key, so

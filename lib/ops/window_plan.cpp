@@ -81,7 +81,7 @@ void plan_window(const WindowFlags& f, WindowOptions* opt) {
       throw usage_error("--offset shifts --tumbling and --window windows only");
     }
     const bool neg = f.offset[0] == '-';
-    // 0 is no offset, as Spark's startTime 0 (issue 11 item 29).
+    // 0 is no offset, as Spark's startTime 0.
     w.offset =
         duration_flag("--offset", neg ? f.offset.substr(1) : f.offset, true) * (neg ? -1 : 1);
   }

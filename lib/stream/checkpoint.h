@@ -1,5 +1,5 @@
 // The checkpoint directory shared by the stages of one pipeline (sx(7),
-// "CHECKPOINTS"; ARCHITECTURE §4):
+// "CHECKPOINTS"):
 //
 //   DIR/_commits/N          the sink's commit of epoch N (a checkpoint file;
 //                           its payload lists the output files it made visible)

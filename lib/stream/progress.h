@@ -7,7 +7,7 @@
 // numInputRows counts the data records the stage read in the epoch (bad ones
 // included), numOutputRows the data records it wrote; state and late counts
 // come from the stage (zero for stateless ones). "unseenFields" (only while
-// some field a flag names was in no record yet, issue 11 item 4) lists them:
+// some field a flag names was in no record yet: a misspelling?) lists them:
 //   "unseenFields":[{"field":"user_idd","namedBy":"--by","didYouMean":"user_id"}]
 #pragma once
 

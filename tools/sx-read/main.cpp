@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
         app.add_flag("--no-progress-line", no_line, "Never show the progress line");
         sx::add_input_flags(app, input);
       },
-      [&]() {
+      [&](const CLI::App&) {
         opt.stream.time_field = time.time_field;
         opt.stream.time_format = time.time_format;
         opt.stream.time_zone = time.time_zone;

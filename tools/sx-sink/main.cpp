@@ -32,8 +32,6 @@ constexpr sx::ToolInfo kInfo{
 int main(int argc, char** argv) {
   sx::SinkFlags f;
   sx::InputFlags input;
-  CLI::Option* max_partitions_opt = nullptr;
-  CLI::Option* mode_opt = nullptr;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -69,33 +67,32 @@ int main(int argc, char** argv) {
                        "commits (exactly-once across restarts; needs --checkpoint)")
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
-        mode_opt = app.add_option("--mode", f.mode,
-                                  "--path: append (each epoch adds files), update (each epoch adds "
-                                  "the rows that changed in it) or complete (each epoch's records "
-                                  "replace the table in DIR/current atomically)")
-                       ->default_val("append")
-                       ->type_name("MODE");
+        app.add_option("--mode", f.mode,
+                       "--path: append (each epoch adds files), update (each epoch adds "
+                       "the rows that changed in it) or complete (each epoch's records "
+                       "replace the table in DIR/current atomically)")
+            ->default_val("append")
+            ->type_name("MODE");
         app.add_option("--partition-by", f.partition_by,
                        "--path: write each record under DIR/FIELD=VALUE/ (hive style; repeat or "
                        "comma-separate for nested folders; dotted paths reach into objects)")
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("FIELD");
-        max_partitions_opt =
-            app.add_option("--max-partitions", f.max_partitions,
-                           "--partition-by: fail when one epoch writes more than N partitions (a "
-                           "folder and file each); 0: no limit")
-                ->default_val(10000)
-                ->transform(sx::count_check())
-                ->type_name("N");
+        app.add_option("--max-partitions", f.max_partitions,
+                       "--partition-by: fail when one epoch writes more than N partitions (a "
+                       "folder and file each); 0: no limit")
+            ->default_val(10000)
+            ->transform(sx::count_check())
+            ->type_name("N");
         app.add_option("--compress", f.compress,
                        "--path: zstd writes part-NNNNNNNN.ndjson.zst files (read with zstd -dc)")
             ->type_name("ALGO");
         sx::add_input_flags(app, input);
       },
-      [&]() {
-        f.mode_given = mode_opt->count() > 0;
-        f.max_partitions_given = max_partitions_opt->count() > 0;
+      [&](const CLI::App& app) {
+        f.mode_given = app.count("--mode") > 0;
+        f.max_partitions_given = app.count("--max-partitions") > 0;
         f.on_error = input.on_error;
         f.max_line_bytes = input.max_line_bytes;
         return sx::run_sink(std::move(f));
