@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Seed scenario: running total of transaction amounts per user, kept with an
-# event-time timeout of one hour (the seed's mapGroupsWithState with
+# Running total of transaction amounts per user, kept with an
+# event-time timeout of one hour (Spark's mapGroupsWithState with
 # setTimeoutTimestamp(max transactionTime + 1 hour)). user2 is silent for more
 # than an hour, so its state expires and its 13:30 transaction starts a new total.
 set -euo pipefail

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Seed scenario: total transaction amount per user in 3-minute windows,
-# written in complete mode (the whole table after every micro-batch), as the
-# seed's kafka_spark_window_groupby.py does; then the all-time total per user
-# (a running aggregation, kafka_spark_groupby.py).
+# Total transaction amount per user in 3-minute windows,
+# written in complete mode (the whole table after every micro-batch), as
+# Spark complete mode shows it; then the all-time total per user
+# (a running aggregation).
 # The transactions: user1 100 at 10:00, user2 200 at 10:01, user3 300 at 10:02,
 # then user1 400 at 10:02:30, one per minute after that. Three per micro-batch.
 set -euo pipefail
