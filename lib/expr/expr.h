@@ -1,0 +1,71 @@
+// Spark SQL expressions (sx-expr(7)): parsed and compiled once, evaluated per
+// record against the values of the fields they read.
+//
+// How a stage uses one (sx-map --where, sx-window --agg/--by/--having):
+//   Expr e = Expr::parse("status >= 500 AND path LIKE '/api/%'");  // usage_error
+//   FieldSet set(e.fields());          // the only fields it reads
+//   std::vector<JsonValue> vals(set.size());
+//   Scratch scratch;                   // one per stage, reused
+//   per record:
+//     reader.read_fields(line, set, vals.data(), &why);   // io/json.h
+//     Value v = e.eval(vals.data(), scratch);  // data_error on a type error
+//     if (is_true(v)) ...;  or append_json(out, v);
+// Several expressions of one stage can share one read: build one FieldSet of
+// all their fields and hand each expression its values in its own order.
+// Evaluating numbers, booleans, comparisons and field references allocates
+// nothing; functions that build strings write into `scratch`, whose views stay
+// valid until its next reset (eval resets it: pass a second Scratch to keep a
+// result across evaluations). An Expr is not safe to evaluate from two threads
+// at once (regular expressions of non-literal patterns are cached in it).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "expr/value.h"
+#include "io/json.h"
+
+namespace sx::expr {
+
+struct Program;
+
+class Expr {
+ public:
+  // Parses `text`, which may end in "AS name" (or "AS `name`"). Throws
+  // usage_error naming the expression, the column (1-based) and what was
+  // expected, e.g. "expression 'a +': column 4: expected a value ... but the
+  // expression ends".
+  static Expr parse(std::string_view text);
+  Expr(Expr&&) noexcept;
+  Expr& operator=(Expr&&) noexcept;
+  ~Expr();
+
+  const std::string& text() const;  // as given
+  // The output name: the AS name, else the text without it (Spark names an
+  // unaliased column by its expression).
+  const std::string& name() const;
+  bool named() const;  // an AS name was given
+  // The field paths it reads, each once; eval() takes their values in this
+  // order.
+  const std::vector<FieldPath>& fields() const;
+  // The expression is one field reference (a.b, `x y`): a stage may keep its
+  // bytes instead of evaluating.
+  bool is_field() const;
+
+  // Evaluates against values[i] = the value of fields()[i] in the record.
+  // Throws data_error for a type error that Spark would refuse (arithmetic on
+  // an object, a regular expression that does not compile, ...), naming the
+  // sub-expression; the caller adds where the record is.
+  Value eval(const JsonValue* values, Scratch& scratch) const;
+
+ private:
+  Expr();
+  std::unique_ptr<Program> p_;
+};
+
+// A WHERE/HAVING condition: only true passes (false and null do not).
+inline bool is_true(const Value& v) { return v.type == Type::kBool && v.b; }
+
+}  // namespace sx::expr
