@@ -253,13 +253,12 @@ int compare_values(const Program& p, const Node& n, const Value& a, const Value&
       }
       c = cmp_int(x, other.i);
     } else if (other.type == Type::kBool) {
-      Scratch unused;
-      const Value x = cast_to(str, Type::kBool, unused);
-      if (x.is_null()) {
+      bool x;
+      if (!to_bool(str, &x)) {
         *null = true;
         return 0;
       }
-      c = cmp_int(x.b, other.b);
+      c = cmp_int(x, other.b);
     } else {
       type_error(p, n, "cannot compare " + shown(a) + " with " + shown(b));
     }

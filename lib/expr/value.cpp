@@ -201,27 +201,51 @@ bool to_time(const Value& v, std::int64_t* out) {
   }
 }
 
+bool to_bool(const Value& v, bool* out) {
+  switch (v.type) {
+    case Type::kBool:
+      *out = v.b;
+      return true;
+    case Type::kString: {
+      // Spark's StringUtils.isTrueString / isFalseString.
+      const std::string_view s = trim_ws(v.s);
+      auto is = [&](std::string_view w) {
+        if (s.size() != w.size()) return false;
+        for (std::size_t k = 0; k < s.size(); ++k)
+          if ((s[k] | 0x20) != w[k]) return false;
+        return true;
+      };
+      if (is("t") || is("true") || is("y") || is("yes") || is("1")) {
+        *out = true;
+        return true;
+      }
+      if (is("f") || is("false") || is("n") || is("no") || is("0")) {
+        *out = false;
+        return true;
+      }
+      return false;
+    }
+    case Type::kInt:
+    case Type::kLong:
+    case Type::kTime:
+      *out = v.i != 0;
+      return true;
+    case Type::kDouble:
+      *out = v.d != 0;
+      return true;
+    default:
+      return false;
+  }
+}
+
 Value cast_to(const Value& v, Type to, Scratch& scratch) {
   if (v.is_null() || v.type == to) return v;
   switch (to) {
     case Type::kNull:
       return Value::null();
     case Type::kBool: {
-      if (v.type == Type::kString) {
-        std::string_view s = trim_ws(v.s);
-        auto is = [&](std::string_view w) {
-          if (s.size() != w.size()) return false;
-          for (std::size_t k = 0; k < s.size(); ++k)
-            if ((s[k] | 0x20) != w[k]) return false;
-          return true;
-        };
-        if (is("t") || is("true") || is("y") || is("yes") || is("1")) return Value::boolean(true);
-        if (is("f") || is("false") || is("n") || is("no") || is("0")) return Value::boolean(false);
-        return Value::null();
-      }
-      if (v.is_integral() || v.type == Type::kTime) return Value::boolean(v.i != 0);
-      if (v.type == Type::kDouble) return Value::boolean(v.d != 0);
-      return Value::null();
+      bool b;
+      return to_bool(v, &b) ? Value::boolean(b) : Value::null();
     }
     case Type::kInt: {
       if (v.type == Type::kDouble) return Value::int32(double_to_int(v.d));

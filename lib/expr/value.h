@@ -76,6 +76,7 @@ Value cast_to(const Value& v, Type to, Scratch& scratch);
 bool to_long(const Value& v, std::int64_t* out);  // cast to bigint; false: null
 bool to_double(const Value& v, double* out);      // cast to double; false: null
 bool to_time(const Value& v, std::int64_t* out);  // cast to timestamp; false: null
+bool to_bool(const Value& v, bool* out);          // cast to boolean; false: null
 
 // Appends the value cast to string, as Spark writes it: doubles as Java's
 // Double.toString (1.0, 1.0E20, 1.0E-4), timestamps "2024-01-01 10:00:00"

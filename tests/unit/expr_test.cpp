@@ -368,6 +368,7 @@ TEST_CASE("issue 14: regexp_extract, regexp_replace") {
   CHECK(ev(R"x(regexp_replace('a1b2', '([0-9])', '<$1>'))x") == "string \"a<1>b<2>\"");
   CHECK(ev(R"x(regexp_replace('a1b2', '[0-9]', 'X', 3))x") == "string \"a1bX\"");
   CHECK(ev(R"x(regexp_replace(null, 'a', 'b'))x") == "null null");
+  CHECK(ev(R"x(regexp_replace('a1', '[0-9]', '\\$'))x") == "string \"a$\"");
 }
 
 TEST_CASE("issue 14: cast (non-ANSI: null when it cannot)") {
