@@ -478,6 +478,20 @@ bool Expr::is_field() const {
   return p_->nodes[static_cast<std::size_t>(p_->root)].op == Op::kField;
 }
 
+AggregateCall parse_aggregate_call(std::string_view text) {
+  AggregateSyntax syntax;
+  parse_aggregate(text, &syntax);
+  AggregateCall call;
+  call.function = std::move(syntax.function);
+  call.star = syntax.star;
+  call.distinct = syntax.distinct;
+  call.name = std::move(syntax.name);
+  call.named = syntax.named;
+  for (const auto& [begin, end] : syntax.args)
+    call.args.push_back(Expr::parse(text.substr(begin, end - begin)));
+  return call;
+}
+
 Value Expr::eval(const JsonValue* values, Scratch& scratch) const {
   scratch.reset();
   return eval_node(*p_, p_->root, values, scratch);

@@ -65,6 +65,21 @@ class Expr {
   std::unique_ptr<Program> p_;
 };
 
+// One aggregate in Spark's form, for sx-window --agg: "sum(price * qty) AS
+// revenue", "count(*)", "count(DISTINCT user_id)", "percentile_approx(v, 0.95)".
+// Which aggregates exist and what their arguments mean is the caller's; this
+// only parses. Throws usage_error as Expr::parse (an argument's error names
+// that argument).
+struct AggregateCall {
+  std::string function;   // lower case: "sum"
+  bool star = false;      // count(*)
+  bool distinct = false;  // count(DISTINCT x)
+  std::vector<Expr> args;
+  std::string name;  // the AS name, else the text without it
+  bool named = false;
+};
+AggregateCall parse_aggregate_call(std::string_view text);
+
 // A WHERE/HAVING condition: only true passes (false and null do not).
 inline bool is_true(const Value& v) { return v.type == Type::kBool && v.b; }
 

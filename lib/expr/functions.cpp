@@ -51,6 +51,7 @@ constexpr FnInfo kFunctions[] = {
     {"dayofweek", Fn::kDayOfWeek, 1, 1},
     {"unix_timestamp", Fn::kUnixTimestamp, 0, 2},
     {"from_unixtime", Fn::kFromUnixtime, 1, 2},
+    {"array", Fn::kArray, 0, -1},
 };
 
 std::string shown(const Value& v) {
@@ -583,6 +584,17 @@ Value eval_call(const Program& p, const Node& n, const JsonValue* fields, Scratc
       if (secs > kMaxEventTime / kMicrosPerSecond || secs < kMinEventTime / kMicrosPerSecond)
         return Value::null();
       return formatted(p, n, secs * kMicrosPerSecond, fmt, scratch);
+    }
+    case Fn::kArray: {
+      // The arguments' own buffers are others (a deque keeps references).
+      std::string& out = scratch.next();
+      out += '[';
+      for (std::size_t k = 0; k < argc; ++k) {
+        if (k) out += ',';
+        append_json(out, arg(k));
+      }
+      out += ']';
+      return Value::json(out);
     }
   }
   return Value::null();

@@ -79,20 +79,74 @@ class Parser {
  public:
   Parser(std::string_view text, Program* p) : s_(text), p_(p) {}
 
+  // [AS] name at the end (Spark's namedExpression: AS is optional).
+  bool alias(std::string* name) {
+    const bool as = is_kw("as");
+    if (as) advance();
+    if (tok_.kind == Tok::kQuoted || (tok_.kind == Tok::kIdent && !reserved(tok_.text))) {
+      *name = tok_.text;
+      advance();
+      return true;
+    }
+    if (as) fail(tok_.at, "expected a name after AS");
+    return false;
+  }
+
+  void run_aggregate(AggregateSyntax* out) {
+    advance();
+    if (tok_.kind != Tok::kIdent || reserved(tok_.text))
+      fail(tok_.at, "expected an aggregate function call such as sum(x)");
+    out->function = lower(tok_.text);
+    consume();
+    expect_op("(", "after the aggregate function's name");
+    if (is_op("*")) {
+      consume();
+      out->star = true;
+    } else if (!is_op(")")) {
+      if (is_kw("distinct")) {
+        const Token saved = tok_;
+        const std::size_t pos = pos_, after = pos_after_, last = last_end_;
+        consume();
+        if (tok_.kind != Tok::kOp || is_op("(") || is_op("-") || is_op("+") || is_op("!")) {
+          out->distinct = true;
+        } else {  // a field named distinct
+          tok_ = saved;
+          pos_ = pos;
+          pos_after_ = after;
+          last_end_ = last;
+        }
+      }
+      for (;;) {
+        const int arg = expression();
+        const Node& n = p_->nodes[static_cast<std::size_t>(arg)];
+        out->args.emplace_back(n.begin, n.end);
+        if (is_op(",")) {
+          consume();
+          continue;
+        }
+        break;
+      }
+    }
+    if (!is_op(")")) fail(tok_.at, "expected ',' or ')' in the arguments of " + out->function);
+    consume();
+    const std::size_t call_end = last_end_;
+    if (alias(&out->name)) {
+      out->named = true;
+    } else {
+      out->name = std::string(trim(s_.substr(0, call_end)));
+    }
+    if (tok_.kind != Tok::kEnd) fail(tok_.at, "expected AS name or the end");
+  }
+
   void run() {
     advance();
     const int root = expression();
-    if (is_kw("as")) {
-      advance();
-      if (tok_.kind != Tok::kIdent && tok_.kind != Tok::kQuoted)
-        fail(tok_.at, "expected a name after AS");
-      p_->name = tok_.text;
+    if (alias(&p_->name)) {
       p_->named = true;
-      advance();
     } else {
       p_->name = std::string(trim(s_));
     }
-    if (tok_.kind != Tok::kEnd) fail(tok_.at, "expected an operator or the end");
+    if (tok_.kind != Tok::kEnd) fail(tok_.at, "expected an operator, AS name or the end");
     p_->root = root;
   }
 
@@ -795,6 +849,12 @@ class Parser {
 };
 
 }  // namespace
+
+void parse_aggregate(std::string_view text, AggregateSyntax* out) {
+  Program scratch;
+  scratch.text = std::string(text);
+  Parser(scratch.text, &scratch).run_aggregate(out);
+}
 
 void parse_program(std::string_view text, Program* p) {
   p->text = std::string(text);

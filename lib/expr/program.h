@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/time_parser.h"
@@ -79,6 +80,7 @@ enum class Fn : std::uint8_t {
   kDayOfWeek,
   kUnixTimestamp,
   kFromUnixtime,
+  kArray,
 };
 
 // A compiled regular expression, or the last one of a pattern that is not a
@@ -129,6 +131,15 @@ struct Program {
 
 // parser.cpp
 void parse_program(std::string_view text, Program* p);
+// name([DISTINCT] arg, ... | *) [AS alias]: the arguments' spans in `text`.
+struct AggregateSyntax {
+  std::string function;
+  bool star = false, distinct = false;
+  std::vector<std::pair<std::size_t, std::size_t>> args;  // [begin, end)
+  std::string name;
+  bool named = false;
+};
+void parse_aggregate(std::string_view text, AggregateSyntax* out);
 
 // expr.cpp
 Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scratch);

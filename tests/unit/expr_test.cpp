@@ -240,6 +240,8 @@ TEST_CASE("issue 14: AS names") {
   CHECK(Expr::parse("a + 1 as `error count`").name() == "error count");
   CHECK(Expr::parse(" price * qty ").name() == "price * qty");
   CHECK_FALSE(Expr::parse("price").named());
+  CHECK(Expr::parse("price * qty revenue").name() == "revenue");  // AS is optional, as Spark
+  CHECK(err("a AS").find("column 5: expected a name after AS") != std::string::npos);
 }
 
 TEST_CASE("issue 14: parse errors name the expression, the column and what was expected") {
@@ -261,7 +263,8 @@ TEST_CASE("issue 14: parse errors name the expression, the column and what was e
   CHECK(err("'abc").find("column 1: unterminated string") != std::string::npos);
   CHECK(err("cast(a AS date)").find("column 11: expected a type: int, bigint") !=
         std::string::npos);
-  CHECK(err("a b").find("column 3: expected an operator or the end") != std::string::npos);
+  CHECK(err("a b c").find("column 5: expected an operator, AS name or the end") !=
+        std::string::npos);
   CHECK(err("end + 1").find("quote it: `end`") != std::string::npos);
   CHECK(err("(1 + 2").find("column 7: expected ')'") != std::string::npos);
   CHECK(err("x IS 1").find("expected NULL, NOT NULL, TRUE or FALSE after IS") != std::string::npos);
@@ -353,6 +356,8 @@ TEST_CASE("issue 14: concat (null if any), concat_ws (skips nulls), split") {
   CHECK(ev("split('abc', '')") == R"(struct/array ["a","b","c"])");
   CHECK(ev("split(null, ',')") == "null null");
   CHECK(ev("split('a,b', ',')[1]") == "string \"b\"");
+  CHECK(ev("array(0.5, 'a', null, 1 + 1)") == R"(struct/array [0.5,"a",null,2])");
+  CHECK(ev("array()") == "struct/array []");
 }
 
 TEST_CASE("issue 14: regexp_extract, regexp_replace") {
@@ -450,4 +455,44 @@ TEST_CASE("issue 14: the seed's expressions") {
   CHECK(ev("CASE WHEN status >= 500 THEN 1 ELSE 0 END", rec) == "int 1");
   CHECK(sx::expr::is_true(Value::boolean(true)));
   CHECK_FALSE(sx::expr::is_true(Value::null()));
+}
+
+TEST_CASE("issue 14: aggregate calls for sx-window --agg") {
+  const sx::expr::AggregateCall c = sx::expr::parse_aggregate_call("SUM(price * qty) AS revenue");
+  CHECK(c.function == "sum");
+  CHECK(c.name == "revenue");
+  CHECK(c.named);
+  REQUIRE(c.args.size() == 1);
+  CHECK(c.args[0].text() == "price * qty");
+  CHECK(c.args[0].fields().size() == 2);
+  const auto star = sx::expr::parse_aggregate_call("count(*)");
+  CHECK(star.star);
+  CHECK(star.args.empty());
+  CHECK(star.name == "count(*)");
+  CHECK_FALSE(star.named);
+  const auto p = sx::expr::parse_aggregate_call("percentile_approx(value, array(0.5, 0.95)) x");
+  CHECK(p.function == "percentile_approx");
+  CHECK(p.name == "x");
+  CHECK(p.args[1].text() == "array(0.5, 0.95)");
+  const auto d = sx::expr::parse_aggregate_call("count(DISTINCT user_id) as users");
+  CHECK(d.distinct);
+  CHECK(d.args[0].text() == "user_id");
+  const auto f = sx::expr::parse_aggregate_call("max(distinct)");
+  CHECK_FALSE(f.distinct);
+  CHECK(f.args[0].text() == "distinct");
+  const auto a = sx::expr::parse_aggregate_call(
+      "avg(CASE WHEN status >= 500 THEN 1 ELSE 0 END) AS error_rate");
+  CHECK(a.args[0].text() == "CASE WHEN status >= 500 THEN 1 ELSE 0 END");
+  const auto two = sx::expr::parse_aggregate_call("min_by(path, (latency))");
+  REQUIRE(two.args.size() == 2);
+  CHECK(two.args[1].text() == "(latency)");
+  CHECK(sx::expr::parse_aggregate_call("count_if(status >= 500)").args[0].text() ==
+        "status >= 500");
+  CHECK(err("x").find("bogus") == std::string::npos);
+  try {
+    sx::expr::parse_aggregate_call("sum(a +)");
+    FAIL("no error");
+  } catch (const sx::Error& e) {
+    CHECK(std::string(e.what()).find("expression 'sum(a +)': column 8: expected a value") == 0);
+  }
 }
