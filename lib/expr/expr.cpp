@@ -463,6 +463,30 @@ Expr::Expr() : p_(std::make_unique<Program>()) {}
 Expr::Expr(Expr&&) noexcept = default;
 Expr& Expr::operator=(Expr&&) noexcept = default;
 Expr::~Expr() = default;
+Expr::Expr(const Expr& other) : Expr(parse(other.text())) {
+  if (!other.p_->bound.empty()) bind(other.p_->bound);
+}
+Expr& Expr::operator=(const Expr& other) {
+  if (this != &other) *this = Expr(other);
+  return *this;
+}
+
+void Expr::bind(const std::vector<FieldPath>& stage_fields) {
+  std::vector<int> at;
+  for (const FieldPath& f : p_->fields) {
+    int found = -1;
+    for (std::size_t j = 0; j < stage_fields.size() && found < 0; ++j)
+      if (stage_fields[j].text() == f.text()) found = static_cast<int>(j);
+    if (found < 0)
+      throw usage_error("expression '" + p_->text + "': its field '" + f.text() +
+                        "' is not among the fields the stage reads (a bug in the caller)");
+    at.push_back(found);
+  }
+  // Re-number from the original positions (bind may be called again).
+  for (Node& n : p_->nodes)
+    if (n.op == Op::kField) n.field = at[static_cast<std::size_t>(n.path)];
+  p_->bound = stage_fields;
+}
 
 Expr Expr::parse(std::string_view text) {
   Expr e;

@@ -10,8 +10,8 @@
 //     reader.read_fields(line, set, vals.data(), &why);   // io/json.h
 //     Value v = e.eval(vals.data(), scratch);  // data_error on a type error
 //     if (is_true(v)) ...;  or append_json(out, v);
-// Several expressions of one stage can share one read: build one FieldSet of
-// all their fields and hand each expression its values in its own order.
+// Several expressions of one stage share one read: one FieldSet of all their
+// fields, and Expr::bind to its paths.
 // Evaluating numbers, booleans, comparisons and field references allocates
 // nothing; functions that build strings write into `scratch`, whose views stay
 // valid until its next reset (eval resets it: pass a second Scratch to keep a
@@ -40,6 +40,9 @@ class Expr {
   static Expr parse(std::string_view text);
   Expr(Expr&&) noexcept;
   Expr& operator=(Expr&&) noexcept;
+  // A copy is parsed again from the text (and bound to the same positions).
+  Expr(const Expr& other);
+  Expr& operator=(const Expr& other);
   ~Expr();
 
   const std::string& text() const;  // as given
@@ -54,7 +57,14 @@ class Expr {
   // bytes instead of evaluating.
   bool is_field() const;
 
-  // Evaluates against values[i] = the value of fields()[i] in the record.
+  // Several expressions of one stage can read one array of values: bind each
+  // to the stage's list of paths (which holds every path of fields(), matched
+  // by text), then eval() takes values[j] = the value of stage_fields[j].
+  // Throws usage_error when a path is not in the list.
+  void bind(const std::vector<FieldPath>& stage_fields);
+
+  // Evaluates against values[i] = the value of fields()[i] in the record
+  // (after bind(), of the stage's fields).
   // Throws data_error for a type error that Spark would refuse (arithmetic on
   // an object, a regular expression that does not compile, ...), naming the
   // sub-expression; the caller adds where the record is.

@@ -738,7 +738,7 @@ class Parser {
     }
     Node n;
     n.op = Op::kField;
-    n.field = index;
+    n.field = n.path = index;
     return add(std::move(n), begin);
   }
 

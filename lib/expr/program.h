@@ -106,7 +106,8 @@ struct Node {
   bool negated = false;   // NOT IN / NOT BETWEEN / NOT LIKE / NOT RLIKE / IS NOT
   bool has_else = false;  // kCase, kCaseOf
   char escape = '\\';     // kLike
-  int field = -1;         // kField
+  int field = -1;         // kField: index into the values eval() gets
+  int path = -1;          // kField: index into Program::fields
   std::vector<int> kids;
   Value literal;
   std::string str;                    // kGetKey's key
@@ -122,6 +123,7 @@ struct Program {
   std::vector<Node> nodes;  // root last
   int root = -1;
   std::vector<FieldPath> fields;
+  std::vector<FieldPath> bound;      // the stage's fields after Expr::bind, else empty
   std::deque<std::string> literals;  // string literals' storage (stable)
 
   std::string_view node_text(const Node& n) const {

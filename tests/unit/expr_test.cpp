@@ -496,3 +496,27 @@ TEST_CASE("issue 14: aggregate calls for sx-window --agg") {
     CHECK(std::string(e.what()).find("expression 'sum(a +)': column 8: expected a value") == 0);
   }
 }
+
+TEST_CASE("issue 14: several expressions read one array of values (bind), copies") {
+  Expr where = Expr::parse("status >= 500 AND path LIKE '/api/%'");
+  Expr set = Expr::parse("concat(method, ' ', path) AS what");
+  const std::vector<sx::FieldPath> all = {
+      sx::FieldPath::parse("method"), sx::FieldPath::parse("path"), sx::FieldPath::parse("status")};
+  where.bind(all);
+  set.bind(all);
+  const sx::FieldSet fs(all);
+  std::vector<sx::JsonValue> vals(fs.size());
+  sx::PaddedLine line(R"({"status":503,"path":"/api/x","method":"GET"})");
+  sx::RecordReader reader;
+  std::string why;
+  REQUIRE(reader.read_fields(line.view(), fs, vals.data(), &why));
+  Scratch s1, s2;
+  CHECK(sx::expr::is_true(where.eval(vals.data(), s1)));
+  const Value v = set.eval(vals.data(), s2);
+  CHECK(v.s == "GET /api/x");
+  const Expr copy = where;  // parsed again, bound again
+  CHECK(copy.text() == where.text());
+  CHECK(sx::expr::is_true(copy.eval(vals.data(), s1)));
+  Expr other = Expr::parse("nope = 1");
+  CHECK_THROWS_AS(other.bind(all), sx::Error);
+}
