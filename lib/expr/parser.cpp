@@ -169,8 +169,10 @@ class Parser {
   }
 
   [[noreturn]] void fail(std::size_t at, const std::string& what) const {
+    // The column counts characters, not bytes.
+    const std::size_t column = utf8_length(s_.substr(0, at)) + 1;
     std::string msg =
-        "expression '" + std::string(s_) + "': column " + std::to_string(at + 1) + ": " + what;
+        "expression '" + std::string(s_) + "': column " + std::to_string(column) + ": " + what;
     if (at == tok_.at) msg += ", but " + describe(tok_);
     throw usage_error(msg + " (see sx-expr(7))");
   }

@@ -266,6 +266,7 @@ TEST_CASE("issue 14: parse errors name the expression, the column and what was e
   CHECK(err("a b c").find("column 5: expected an operator, AS name or the end") !=
         std::string::npos);
   CHECK(err("end + 1").find("quote it: `end`") != std::string::npos);
+  CHECK(err("'\xc3\xa9' = = 1").find("column 7: expected a value") != std::string::npos);
   CHECK(err("(1 + 2").find("column 7: expected ')'") != std::string::npos);
   CHECK(err("x IS 1").find("expected NULL, NOT NULL, TRUE or FALSE after IS") != std::string::npos);
 }
