@@ -15,7 +15,7 @@
 
 namespace sx::expr {
 
-[[noreturn]] void type_error(const Program& p, const Node& n, const std::string& what) {
+[[noreturn, gnu::cold]] void type_error(const Program& p, const Node& n, const std::string& what) {
   std::string msg = "expression '" + std::string(p.node_text(n)) + "'";
   if (p.node_text(n) != p.text) msg += " (in '" + p.text + "')";
   throw data_error(msg + ": " + what);

@@ -145,7 +145,7 @@ void parse_aggregate(std::string_view text, AggregateSyntax* out);
 
 // expr.cpp
 Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scratch);
-[[noreturn]] void type_error(const Program& p, const Node& n, const std::string& what);
+[[noreturn, gnu::cold]] void type_error(const Program& p, const Node& n, const std::string& what);
 int compare_values(const Program& p, const Node& n, const Value& a, const Value& b, bool* null);
 
 // functions.cpp
