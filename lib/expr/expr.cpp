@@ -279,14 +279,13 @@ int compare_values(const Program& p, const Node& n, const Value& a, const Value&
   type_error(p, n, "cannot compare " + shown(a) + " with " + shown(b));
 }
 
-Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scratch) {
-  const Node& n = p.nodes[static_cast<std::size_t>(at)];
+namespace {
+
+// The operators met less often, out of eval_node so that its frame stays small.
+[[gnu::noinline]] Value eval_rest(const Program& p, const Node& n, const JsonValue* fields,
+                                  Scratch& scratch) {
   auto kid = [&](std::size_t k) { return eval_node(p, n.kids[k], fields, scratch); };
   switch (n.op) {
-    case Op::kLiteral:
-      return n.literal;
-    case Op::kField:
-      return from_json(fields[n.field]);
     case Op::kSubscript: {
       const Value base = kid(0);
       const Value idx = kid(1);
@@ -311,18 +310,6 @@ Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scra
       if (v.type == Type::kDouble) return Value::dbl(-v.d);
       return integral(v.type == Type::kInt, wrap_sub(0, v.i));
     }
-    case Op::kNot: {
-      const Value v = kid(0);
-      boolean_operand(p, n, v);
-      return v.is_null() ? v : Value::boolean(!v.b);
-    }
-    case Op::kAdd:
-    case Op::kSub:
-    case Op::kMul:
-    case Op::kDiv:
-    case Op::kMod:
-    case Op::kIntDiv:
-      return arithmetic(p, n, kid(0), kid(1));
     case Op::kConcat: {
       const Value a = kid(0), b = kid(1);
       if (a.is_null() || b.is_null()) return Value::null();
@@ -331,56 +318,12 @@ Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scra
       append_text(out, b);
       return Value::str(out);
     }
-    case Op::kEq:
-    case Op::kNe:
-    case Op::kLt:
-    case Op::kLe:
-    case Op::kGt:
-    case Op::kGe: {
-      bool null;
-      const int c = compare_values(p, n, kid(0), kid(1), &null);
-      if (null) return Value::null();
-      switch (n.op) {
-        case Op::kEq:
-          return Value::boolean(c == 0);
-        case Op::kNe:
-          return Value::boolean(c != 0);
-        case Op::kLt:
-          return Value::boolean(c < 0);
-        case Op::kLe:
-          return Value::boolean(c <= 0);
-        case Op::kGt:
-          return Value::boolean(c > 0);
-        default:
-          return Value::boolean(c >= 0);
-      }
-    }
     case Op::kEqNullSafe: {
       const Value a = kid(0), b = kid(1);
       if (a.is_null() || b.is_null()) return Value::boolean(a.is_null() && b.is_null());
       bool null;
       const int c = compare_values(p, n, a, b, &null);
       return Value::boolean(!null && c == 0);
-    }
-    case Op::kAnd: {
-      const Value a = kid(0);
-      boolean_operand(p, n, a);
-      if (a.type == Type::kBool && !a.b) return a;
-      const Value b = kid(1);
-      boolean_operand(p, n, b);
-      if (b.type == Type::kBool && !b.b) return b;
-      if (a.is_null() || b.is_null()) return Value::null();
-      return Value::boolean(true);
-    }
-    case Op::kOr: {
-      const Value a = kid(0);
-      boolean_operand(p, n, a);
-      if (a.type == Type::kBool && a.b) return a;
-      const Value b = kid(1);
-      boolean_operand(p, n, b);
-      if (b.type == Type::kBool && b.b) return b;
-      if (a.is_null() || b.is_null()) return Value::null();
-      return Value::boolean(false);
     }
     case Op::kIn: {
       const Value v = kid(0);
@@ -455,8 +398,81 @@ Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scra
       return cast_to(kid(0), n.cast_type, scratch);
     case Op::kCall:
       return eval_call(p, n, fields, scratch);
+    default:
+      break;
   }
   return Value::null();
+}
+
+}  // namespace
+
+Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scratch) {
+  const Node& n = p.nodes[static_cast<std::size_t>(at)];
+  auto kid = [&](std::size_t k) { return eval_node(p, n.kids[k], fields, scratch); };
+  switch (n.op) {
+    case Op::kLiteral:
+      return n.literal;
+    case Op::kField:
+      return from_json(fields[n.field]);
+    case Op::kNot: {
+      const Value v = kid(0);
+      boolean_operand(p, n, v);
+      return v.is_null() ? v : Value::boolean(!v.b);
+    }
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul:
+    case Op::kDiv:
+    case Op::kMod:
+    case Op::kIntDiv:
+      return arithmetic(p, n, kid(0), kid(1));
+    case Op::kEq:
+    case Op::kNe:
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe: {
+      bool null;
+      const int c = compare_values(p, n, kid(0), kid(1), &null);
+      if (null) return Value::null();
+      switch (n.op) {
+        case Op::kEq:
+          return Value::boolean(c == 0);
+        case Op::kNe:
+          return Value::boolean(c != 0);
+        case Op::kLt:
+          return Value::boolean(c < 0);
+        case Op::kLe:
+          return Value::boolean(c <= 0);
+        case Op::kGt:
+          return Value::boolean(c > 0);
+        default:
+          return Value::boolean(c >= 0);
+      }
+    }
+    case Op::kAnd: {
+      const Value a = kid(0);
+      boolean_operand(p, n, a);
+      if (a.type == Type::kBool && !a.b) return a;
+      const Value b = kid(1);
+      boolean_operand(p, n, b);
+      if (b.type == Type::kBool && !b.b) return b;
+      if (a.is_null() || b.is_null()) return Value::null();
+      return Value::boolean(true);
+    }
+    case Op::kOr: {
+      const Value a = kid(0);
+      boolean_operand(p, n, a);
+      if (a.type == Type::kBool && a.b) return a;
+      const Value b = kid(1);
+      boolean_operand(p, n, b);
+      if (b.type == Type::kBool && b.b) return b;
+      if (a.is_null() || b.is_null()) return Value::null();
+      return Value::boolean(false);
+    }
+    default:
+      return eval_rest(p, n, fields, scratch);
+  }
 }
 
 Expr::Expr() : p_(std::make_unique<Program>()) {}
