@@ -4,6 +4,7 @@
 //   OR;  AND;  NOT;  predicates (BETWEEN, IN, LIKE, RLIKE, IS [NOT] NULL);
 //   comparisons (= == != <> < <= > >= <=>, left-associative);
 //   + - ||;  * / % DIV;  unary - +;  a[i] a.b;  literals, (..), calls, CASE.
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -411,7 +412,23 @@ class Parser {
     advance();
   }
 
-  int expression() { return or_expr(); }
+  // Nesting deeper than this is refused (a parser and an evaluator that
+  // recurse need a bound on the stack they use).
+  static constexpr int kMaxDepth = 256;
+  struct Depth {
+    Parser* parser;
+    explicit Depth(Parser* p, std::size_t at) : parser(p) {
+      if (++parser->depth_ > kMaxDepth)
+        parser->fail(at,
+                     "the expression nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    ~Depth() { --parser->depth_; }
+  };
+
+  int expression() {
+    const Depth d(this, tok_.at);
+    return or_expr();
+  }
 
   int or_expr() {
     const std::size_t begin = tok_.at;
@@ -436,6 +453,7 @@ class Parser {
   int not_expr() {
     const std::size_t begin = tok_.at;
     if (is_kw("not") || is_op("!")) {
+      const Depth d(this, begin);
       consume();
       return unary_node(Op::kNot, not_expr(), begin);
     }
@@ -589,13 +607,14 @@ class Parser {
 
   int unary() {
     const std::size_t begin = tok_.at;
-    if (is_op("-")) {
+    if (is_op("-") || is_op("+")) {
+      const Depth d(this, begin);
+      if (is_op("+")) {
+        consume();
+        return unary();
+      }
       consume();
       return unary_node(Op::kNeg, unary(), begin);
-    }
-    if (is_op("+")) {
-      consume();
-      return unary();
     }
     return postfix();
   }
@@ -848,6 +867,7 @@ class Parser {
   std::size_t pos_ = 0;        // where the lexer goes on
   std::size_t pos_after_ = 0;  // the end of tok_
   std::size_t last_end_ = 0;   // the end of the last token consumed
+  int depth_ = 0;
 };
 
 }  // namespace
@@ -861,6 +881,17 @@ void parse_aggregate(std::string_view text, AggregateSyntax* out) {
 void parse_program(std::string_view text, Program* p) {
   p->text = std::string(text);
   Parser(p->text, p).run();
+  // Evaluation recurses once per level of the tree; a long chain such as
+  // 1+1+...+1 is as deep as it is long. Children come before their parent.
+  constexpr int kMaxTreeDepth = 1000;
+  std::vector<int> depth(p->nodes.size(), 1);
+  for (std::size_t i = 0; i < p->nodes.size(); ++i) {
+    for (const int k : p->nodes[i].kids)
+      depth[i] = std::max(depth[i], depth[static_cast<std::size_t>(k)] + 1);
+    if (depth[i] > kMaxTreeDepth)
+      throw usage_error("expression '" + p->text + "': more than " + std::to_string(kMaxTreeDepth) +
+                        " operators deep; split it (see sx-expr(7))");
+  }
 }
 
 }  // namespace sx::expr

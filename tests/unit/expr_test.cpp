@@ -267,6 +267,13 @@ TEST_CASE("issue 14: parse errors name the expression, the column and what was e
         std::string::npos);
   CHECK(err("end + 1").find("quote it: `end`") != std::string::npos);
   CHECK(err("'\xc3\xa9' = = 1").find("column 7: expected a value") != std::string::npos);
+  CHECK(err(std::string(300, '(') + "1" + std::string(300, ')'))
+            .find("nests deeper than 256 levels") != std::string::npos);
+  CHECK(err(std::string(300, '-') + "1").find("nests deeper") != std::string::npos);
+  CHECK(ev(std::string(100, '(') + "1" + std::string(100, ')')) == "int 1");
+  std::string chain = "1";
+  for (int i = 0; i < 1200; ++i) chain += " + 1";
+  CHECK(err(chain).find("more than 1000 operators deep") != std::string::npos);
   CHECK(err("(1 + 2").find("column 7: expected ')'") != std::string::npos);
   CHECK(err("x IS 1").find("expected NULL, NOT NULL, TRUE or FALSE after IS") != std::string::npos);
 }
