@@ -152,10 +152,22 @@ bool boolean_operand(const Program& p, const Node& n, const Value& v) {
   type_error(p, n, "expected a boolean, got " + shown(v));
 }
 
+// Spark checks the whole pattern first: the escape character must be
+// followed by '_', '%' or itself.
+void check_like_pattern(const Program& p, const Node& n, std::string_view pat, char esc) {
+  for (std::size_t i = 0; i < pat.size(); ++i) {
+    if (pat[i] != esc) continue;
+    if (i + 1 >= pat.size() || (pat[i + 1] != '_' && pat[i + 1] != '%' && pat[i + 1] != esc))
+      type_error(p, n,
+                 "the escape character must be followed by '_', '%' or itself in '" +
+                     std::string(pat) + "'");
+    ++i;
+  }
+}
+
 // LIKE: '_' one character, '%' any, the escape character makes the next
 // one literal (only _, % or itself may follow it, as in Spark).
-bool like_match(const Program& p, const Node& n, std::string_view s, std::string_view pat,
-                char esc) {
+bool like_match(std::string_view s, std::string_view pat, char esc) {
   auto char_len = [](std::string_view t, std::size_t i) {
     const unsigned char c = static_cast<unsigned char>(t[i]);
     std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
@@ -177,14 +189,7 @@ bool like_match(const Program& p, const Node& n, std::string_view s, std::string
         continue;
       }
       std::size_t lit = pi, lit_len;
-      if (c == esc) {
-        if (pi + 1 >= pat.size() ||
-            (pat[pi + 1] != '_' && pat[pi + 1] != '%' && pat[pi + 1] != esc))
-          type_error(p, n,
-                     "the escape character must be followed by '_', '%' or itself in '" +
-                         std::string(pat) + "'");
-        lit = pi + 1;
-      }
+      if (c == esc) lit = pi + 1;  // check_like_pattern made sure one follows
       lit_len = char_len(pat, lit);
       if (s.compare(si, lit_len, pat.substr(lit, lit_len)) == 0) {
         si += lit_len;
@@ -198,7 +203,6 @@ bool like_match(const Program& p, const Node& n, std::string_view s, std::string
     pi = star_p;
   }
   while (pi < pat.size() && pat[pi] == '%') ++pi;
-  if (pi < pat.size() && pat[pi] == esc) type_error(p, n, "the pattern ends with its escape");
   return pi == pat.size();
 }
 
@@ -356,7 +360,8 @@ namespace {
       const Value a = kid(0), b = kid(1);
       if (a.is_null() || b.is_null()) return Value::null();
       const std::string_view s = text_of(a, scratch), pat = text_of(b, scratch);
-      return Value::boolean(like_match(p, n, s, pat, n.escape) != n.negated);
+      check_like_pattern(p, n, pat, n.escape);
+      return Value::boolean(like_match(s, pat, n.escape) != n.negated);
     }
     case Op::kRlike: {
       const Value a = kid(0), b = kid(1);
@@ -472,6 +477,35 @@ Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scra
     }
     default:
       return eval_rest(p, n, fields, scratch);
+  }
+}
+
+void fold_constants(Program* p) {
+  Scratch scratch;
+  for (std::size_t i = 0; i < p->nodes.size(); ++i) {
+    Node& n = p->nodes[i];
+    if (n.op == Op::kLiteral || n.op == Op::kField) continue;
+    if (n.op == Op::kCall && n.fn == Fn::kUnixTimestamp && n.kids.empty()) continue;  // now
+    bool constant = true;
+    for (const int k : n.kids)
+      constant = constant && p->nodes[static_cast<std::size_t>(k)].op == Op::kLiteral;
+    if (!constant) continue;
+    Value v;
+    try {
+      scratch.reset();
+      v = eval_node(*p, static_cast<int>(i), nullptr, scratch);
+    } catch (const Error& e) {
+      throw usage_error(e.what());  // Spark refuses it when analysing the query
+    }
+    if (v.type == Type::kString || v.type == Type::kJson) {
+      p->literals.emplace_back(v.s);
+      v.s = p->literals.back();
+    }
+    n.op = Op::kLiteral;
+    n.literal = v;
+    n.kids.clear();
+    n.regex.reset();
+    n.time.reset();
   }
 }
 

@@ -892,6 +892,7 @@ void parse_program(std::string_view text, Program* p) {
       throw usage_error("expression '" + p->text + "': more than " + std::to_string(kMaxTreeDepth) +
                         " operators deep; split it (see sx-expr(7))");
   }
+  fold_constants(p);
 }
 
 }  // namespace sx::expr

@@ -148,6 +148,10 @@ Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scra
 [[noreturn, gnu::cold]] void type_error(const Program& p, const Node& n, const std::string& what);
 int compare_values(const Program& p, const Node& n, const Value& a, const Value& b, bool* null);
 
+// Folds every subtree without fields into a literal (once, when parsing); a
+// type error there is a usage error. expr.cpp.
+void fold_constants(Program* p);
+
 // functions.cpp
 Value eval_call(const Program& p, const Node& n, const JsonValue* fields, Scratch& scratch);
 bool lookup_function(std::string_view lower_name, Fn* fn, int* min_args, int* max_args);

@@ -195,14 +195,21 @@ TEST_CASE("issue 14: LIKE with escapes, RLIKE") {
   CHECK(ev("'ab' NOT LIKE 'a%'") == "boolean false");
   CHECK(ev("null LIKE 'a'") == "null null");
   CHECK(ev("p LIKE '/api/%'", R"({"p":"/api/v1"})") == "boolean true");
-  CHECK(err("'a' LIKE 'a!x' ESCAPE '!'").find("data: expression ''a' LIKE 'a!x' ESCAPE '!''") == 0);
+  CHECK(err("'a' LIKE 'a!x' ESCAPE '!'").find("usage: expression ''a' LIKE 'a!x' ESCAPE '!''") ==
+        0);  // constant: refused when parsing
+  CHECK(err("s LIKE 'a!x' ESCAPE '!'", R"({"s":"a"})")
+            .find("data: expression 's LIKE 'a!x' ESCAPE '!'': the escape character must be "
+                  "followed by '_', '%' or itself") == 0);
   CHECK(ev("'abc123' RLIKE '[0-9]+'") == "boolean true");  // found anywhere
   CHECK(ev("'abc' RLIKE '^b'") == "boolean false");
   CHECK(ev("'abc' NOT RLIKE '^b'") == "boolean true");
   CHECK(ev("'abc' REGEXP 'b'") == "boolean true");
   CHECK(ev("null RLIKE 'a'") == "null null");
   CHECK(err("'abc' RLIKE '('")
-            .find("data: expression ''abc' RLIKE '('': the regular "
+            .find("usage: expression ''abc' RLIKE '('': the regular "
+                  "expression '(' is not valid") == 0);
+  CHECK(err("s RLIKE '('", R"({"s":"a"})")
+            .find("data: expression 's RLIKE '('': the regular "
                   "expression '(' is not valid") == 0);
 }
 
@@ -279,13 +286,16 @@ TEST_CASE("issue 14: parse errors name the expression, the column and what was e
 }
 
 TEST_CASE("issue 14: type errors name the expression") {
-  CHECK(err("true + 1") == "data: expression 'true + 1': cannot apply + to boolean true");
+  CHECK(err("true + 1") == "usage: expression 'true + 1': cannot apply + to boolean true");
+  CHECK(err("b + 1", R"({"b":true})") ==
+        "data: expression 'b + 1': cannot apply + to boolean true");
   CHECK(err("x > 1 AND a * 2 > 0", R"({"x":2,"a":{"b":1}})") ==
         "data: expression 'a * 2' (in 'x > 1 AND a * 2 > 0'): cannot apply * to struct/array "
         "{\"b\":1}");
   CHECK(err("'x' AND true") ==
-        "data: expression ''x' AND true': expected a boolean, got "
-        "string \"x\"");
+        "usage: expression ''x' AND true': expected a boolean, got string \"x\"");
+  CHECK(err("s AND true", R"({"s":"x"})") ==
+        "data: expression 's AND true': expected a boolean, got string \"x\"");
   CHECK(err("lower(a) = 1 OR abs(b)", R"({"a":"A","b":true})").find("data: expression 'abs(b)'") ==
         0);
 }
@@ -503,6 +513,18 @@ TEST_CASE("issue 14: aggregate calls for sx-window --agg") {
   } catch (const sx::Error& e) {
     CHECK(std::string(e.what()).find("expression 'sum(a +)': column 8: expected a value") == 0);
   }
+}
+
+TEST_CASE("issue 14: constants are folded when parsing") {
+  const Expr e = Expr::parse("ts >= to_timestamp('2024-01-01') AND n > 100 * 1000");
+  CHECK(e.fields().size() == 2);
+  CHECK(ev("ts >= to_timestamp('2024-01-01') AND n > 100 * 1000",
+           R"({"ts":"2024-06-01T00:00:00Z","n":100001})") == "boolean true");
+  CHECK(ev("concat('a', 'b') || s", R"({"s":"c"})") == "string \"abc\"");
+  CHECK(ev("split('a,b', ',')[1] = s", R"({"s":"b"})") == "boolean true");
+  CHECK(ev("unix_timestamp() > 0") == "boolean true");  // not folded: the time now
+  const Expr copy = e;
+  CHECK(copy.text() == e.text());
 }
 
 TEST_CASE("issue 14: several expressions read one array of values (bind), copies") {
