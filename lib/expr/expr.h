@@ -15,8 +15,10 @@
 // Evaluating numbers, booleans, comparisons and field references allocates
 // nothing; functions that build strings write into `scratch`, whose views stay
 // valid until its next reset (eval resets it: pass a second Scratch to keep a
-// result across evaluations). An Expr is not safe to evaluate from two threads
-// at once (regular expressions of non-literal patterns are cached in it).
+// result across evaluations). RLIKE and regexp_* allocate inside std::regex.
+// An Expr is not safe to evaluate from two threads at once (regular
+// expressions and datetime patterns are compiled on first use and cached in
+// it); constant subtrees are computed once, by parse().
 #pragma once
 
 #include <memory>
