@@ -26,18 +26,25 @@ const char* type_name(Type t);  // "null", "boolean", "int", "bigint", ...
 struct Value {
   Type type = Type::kNull;
   bool b = false;
-  std::int64_t i = 0;
-  double d = 0;
+  union {
+    std::int64_t i = 0;  // kInt, kLong, kTime
+    double d;            // kDouble
+  };
   std::string_view s;
 
   static Value null() { return {}; }
-  static Value boolean(bool v) { return {Type::kBool, v, 0, 0, {}}; }
-  static Value int32(std::int32_t v) { return {Type::kInt, false, v, 0, {}}; }
-  static Value int64(std::int64_t v) { return {Type::kLong, false, v, 0, {}}; }
-  static Value dbl(double v) { return {Type::kDouble, false, 0, v, {}}; }
-  static Value str(std::string_view v) { return {Type::kString, false, 0, 0, v}; }
-  static Value time(std::int64_t us) { return {Type::kTime, false, us, 0, {}}; }
-  static Value json(std::string_view v) { return {Type::kJson, false, 0, 0, v}; }
+  static Value boolean(bool v) { return {Type::kBool, v, {0}, {}}; }
+  static Value int32(std::int32_t v) { return {Type::kInt, false, {v}, {}}; }
+  static Value int64(std::int64_t v) { return {Type::kLong, false, {v}, {}}; }
+  static Value dbl(double v) {
+    Value r;
+    r.type = Type::kDouble;
+    r.d = v;
+    return r;
+  }
+  static Value str(std::string_view v) { return {Type::kString, false, {0}, v}; }
+  static Value time(std::int64_t us) { return {Type::kTime, false, {us}, {}}; }
+  static Value json(std::string_view v) { return {Type::kJson, false, {0}, v}; }
 
   bool is_null() const { return type == Type::kNull; }
   bool is_integral() const { return type == Type::kInt || type == Type::kLong; }
