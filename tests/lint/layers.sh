@@ -6,6 +6,7 @@
 #   io     files, lines, output, JSON, CSV, tables, checkpoint files
 #   stream control records, the stage driver, bad input, checkpoints, locks
 #   state  keys, key sets, windows, aggregates
+#   expr   Spark SQL expressions: parser, values, evaluation (sx-expr(7))
 #   ops | source | sink   the operators, the sources, the sinks (one level,
 #          but none of the three includes another)
 #   cli    the command-line frame: the only folder of lib/ that knows CLI11
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/../.."
 rank() {
   case "$1" in
     base) echo 0 ;; io) echo 1 ;; stream) echo 2 ;; state) echo 3 ;;
-    ops | source | sink) echo 4 ;; cli) echo 5 ;; *) echo 99 ;;
+    expr) echo 4 ;; ops | source | sink) echo 5 ;; cli) echo 6 ;; *) echo 99 ;;
   esac
 }
 bad=0
