@@ -295,8 +295,8 @@ void restore_source(std::string_view in) {
   opt.max_records_per_trigger = 2;
   save_state("sx-read", {{"time-field", "ts"}}, in);
   try {
-    sx::Source source(opt, null_output());
-    source.run();
+    const auto source = sx::make_source(opt, null_output());
+    source->run();
   } catch (const sx::Error&) {
     // A data_error for damage; also a usage_error or io_error for a position
     // that names another file or one that changed.
