@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../unit/json_same.h"
 #include "fuzz_check.h"
 #include "io/json.h"
 
@@ -40,30 +41,7 @@ std::vector<FieldPath> paths(std::initializer_list<const char*> names) {
   return v;
 }
 
-// As json_scan_test's same(): the DOM leaves a number's text empty and
-// re-serialises objects and arrays, so `raw` compares those texts too.
-bool same(const JsonValue& a, const JsonValue& b, bool raw) {
-  if (a.type != b.type) return false;
-  const bool text = !raw || a.text == b.text;
-  switch (a.type) {
-    case JsonType::kMissing:
-    case JsonType::kNull:
-      return true;
-    case JsonType::kBool:
-      return a.boolean == b.boolean;
-    case JsonType::kInt:
-      return a.i == b.i && text;
-    case JsonType::kUint:
-      return a.u == b.u && text;
-    case JsonType::kDouble:
-      return std::memcmp(&a.d, &b.d, sizeof a.d) == 0 && text;
-    case JsonType::kObject:
-    case JsonType::kArray:
-      return text;
-    default:
-      return a.text == b.text;
-  }
-}
+using sx_test::same;  // the unit tests' comparison (tests/unit/json_same.h)
 
 struct Sets {
   FieldSet flat{paths({"a", "b", "value", "event_type"})};

@@ -28,33 +28,7 @@ std::vector<std::string> texts(const CsvParser& p) {
 }
 
 // A file in a fresh temp directory, named `name`, holding `content`.
-struct TempFile {
-  std::string dir, path;
-  TempFile(const std::string& name, const std::string& content) {
-    char tmpl[] = "/tmp/sx_join_XXXXXX";
-    dir = ::mkdtemp(tmpl);
-    path = dir + "/" + name;
-    write(content);
-  }
-  void write(const std::string& content) const {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    std::fwrite(content.data(), 1, content.size(), f);
-    std::fclose(f);
-  }
-  // Replaces the file by rename, as a writer should (a new inode).
-  void replace(const std::string& content) const {
-    const std::string tmp = dir + "/.new";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    std::fwrite(content.data(), 1, content.size(), f);
-    std::fclose(f);
-    std::rename(tmp.c_str(), path.c_str());
-  }
-  ~TempFile() {
-    std::remove(path.c_str());
-    std::remove((dir + "/.new").c_str());
-    ::rmdir(dir.c_str());
-  }
-};
+using sx_test::TempFile;
 
 // Runs an operator over `lines` (control records recognised by prefix) and
 // returns what it wrote.

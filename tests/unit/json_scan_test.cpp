@@ -14,8 +14,11 @@
 #include <vector>
 
 #include "io/json.h"
+#include "json_same.h"
 
 namespace {
+
+using sx_test::same;
 
 using sx::FieldPath;
 using sx::FieldScanner;
@@ -39,31 +42,6 @@ std::string cat(std::initializer_list<std::string_view> parts) {
   std::string s;
   for (const auto p : parts) s.append(p);
   return s;
-}
-
-// The DOM path leaves a number's text empty and re-serialises objects and
-// arrays (sx-read uses neither): `raw` compares those texts too.
-bool same(const JsonValue& a, const JsonValue& b, bool raw) {
-  if (a.type != b.type) return false;
-  const bool text = !raw || a.text == b.text;
-  switch (a.type) {
-    case JsonType::kMissing:
-    case JsonType::kNull:
-      return true;
-    case JsonType::kBool:
-      return a.boolean == b.boolean;
-    case JsonType::kInt:
-      return a.i == b.i && text;
-    case JsonType::kUint:
-      return a.u == b.u && text;
-    case JsonType::kDouble:
-      return std::memcmp(&a.d, &b.d, sizeof a.d) == 0 && text;
-    case JsonType::kObject:
-    case JsonType::kArray:
-      return text;
-    default:
-      return a.text == b.text;
-  }
 }
 
 std::string show(const JsonValue& v) {

@@ -79,41 +79,6 @@ struct QuietStderr {
   QuietStderr& operator=(const QuietStderr&) = delete;
 };
 
-// Drives `op` over `lines` as run_stage does: on_start once, first (with the
-// header when the lines begin with one, else with what comes first), then the
-// records and control records (recognised by prefix) in order.
-void drive(sx::Operator& op, const std::vector<std::string>& lines) {
-  std::string why;
-  std::optional<sx::Control> header;
-  sx::StreamStart begin{nullptr, sx::HeaderlessStart::kEmpty, {}};
-  std::optional<sx::PaddedLine> first;
-  if (!lines.empty()) {
-    first.emplace(lines[0]);
-    if (!sx::is_control(lines[0])) {
-      begin = {nullptr, sx::HeaderlessStart::kRecord, first->view()};
-    } else if ((header = sx::parse_control(first->view(), &why)) &&
-               header->type == sx::ControlType::kStream) {
-      begin = {&header->stream, sx::HeaderlessStart::kRecord, {}};
-    } else {
-      begin = {nullptr, sx::HeaderlessStart::kControl, {}};
-    }
-  }
-  op.on_start(begin);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    sx::PaddedLine padded(lines[i]);
-    if (sx::is_control(lines[i])) {
-      auto c = sx::parse_control(padded.view(), &why);
-      REQUIRE(c);
-      op.on_control(*c, lines[i]);
-    } else {
-      sx::Line line;
-      line.text = padded.view();
-      line.number = i + 1;
-      op.on_record(line, "stream");
-    }
-  }
-}
-
 // Feeds `lines` (control records recognised by prefix) to a new operator with
 // `opt`, as run_stage would, and returns everything it wrote. `end`: the input
 // ends there (on_end); otherwise the run stops as if killed after the last line.
@@ -126,7 +91,7 @@ std::vector<std::string> run(const sx::WindowOptions& opt, const std::vector<std
     auto out = sx::Output::open_file(path);
     sx::BadInputPolicy bad("fail");
     sx::WindowOperator op(opt, *out, bad);
-    drive(op, lines);
+    sx_test::feed(op, lines);
     if (end) op.on_end();
     out->flush();
   }
