@@ -1,5 +1,6 @@
 #include "source/file_source_state.h"
 
+#include "base/error.h"
 #include "io/checkpoint_file.h"
 
 namespace sx {
@@ -69,6 +70,19 @@ FileSourceState decode_state(std::string_view payload, const std::string& where)
     if (s.current) s.current->tail = std::string(r.get_string());
   }
   r.expect_end();
+  // What sx-read writes: no time yet, a time in sx's range, and for the
+  // watermarks also +inf (a finished stream). Anything else, checksums right
+  // or not, is damage: resumed, it would write records no stage accepts.
+  const auto in_range = [](EventTime t) { return t.us >= kMinEventTime && t.us <= kMaxEventTime; };
+  const auto watermark_ok = [&](EventTime t) {
+    return t == EventTime::none() || t == EventTime::end() || in_range(t);
+  };
+  if (es.next_epoch < 0 || !(es.max_time == EventTime::none() || in_range(es.max_time)) ||
+      !watermark_ok(es.watermark) || !watermark_ok(es.wm_last_epoch)) {
+    throw data_error(where +
+                     " is damaged (an epoch id or an event time out of range); restore it or "
+                     "start over with a new --checkpoint directory");
+  }
   return s;
 }
 

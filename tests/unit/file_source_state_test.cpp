@@ -51,3 +51,29 @@ TEST_CASE("issue 12: a position an older sx wrote (no files, no trailer) owes no
   // A payload cut short is an error, never a fresh start.
   CHECK_THROWS_AS(sx::decode_state(w.bytes().substr(0, 12), "cut"), sx::Error);
 }
+
+TEST_CASE("issue 12: a position whose times are out of sx's range is damage, not a stream") {
+  // Found by fuzz_checkpoint: a position with right checksums but a max event
+  // time or watermark outside 0001..9999 was taken, and sx-read then wrote a
+  // watermark record the next stage refuses. None, +inf (a finished stream)
+  // and times in range are what sx-read writes; the rest is refused on load.
+  const auto with = [](sx::Micros max_time, sx::Micros wm, sx::Micros wm_last) {
+    sx::FileSourceState s;
+    s.epochs.next_epoch = 2;
+    s.epochs.max_time = sx::EventTime{max_time};
+    s.epochs.watermark = sx::EventTime{wm};
+    s.epochs.wm_last_epoch = sx::EventTime{wm_last};
+    return sx::encode_state(s);
+  };
+  const sx::Micros none = sx::EventTime::none().us, end = sx::EventTime::end().us;
+  CHECK_NOTHROW(sx::decode_state(with(none, none, none), "fresh"));
+  CHECK_NOTHROW(sx::decode_state(with(sx::kMaxEventTime, end, end), "finished"));
+  CHECK_NOTHROW(sx::decode_state(with(sx::kMinEventTime, 0, 0), "in range"));
+  CHECK_THROWS_AS(sx::decode_state(with(sx::kMaxEventTime + 1, 0, 0), "max"), sx::Error);
+  CHECK_THROWS_AS(sx::decode_state(with(5, sx::kMinEventTime - 1, 0), "wm"), sx::Error);
+  CHECK_THROWS_AS(sx::decode_state(with(5, 0, sx::kMaxEventTime + 7), "wm last"), sx::Error);
+  CHECK_THROWS_AS(sx::decode_state(with(end, 0, 0), "max +inf"), sx::Error);
+  sx::FileSourceState neg;
+  neg.epochs.next_epoch = -3;
+  CHECK_THROWS_AS(sx::decode_state(sx::encode_state(neg), "epoch"), sx::Error);
+}
