@@ -671,8 +671,20 @@ simdjson::error_code scan_fields(od::object obj, const std::vector<FieldSet::Nod
 bool RecordReader::get_fields(const FieldSet& set, JsonValue* out, std::string* why) {
   for (std::size_t i = 0; i < set.size(); ++i) out[i] = JsonValue{};
   if (set.overlap_) {
-    // Rare: paths that nest ("a" and "a.b") need separate lookups; keep
-    // copies of their texts, which the next lookup may overwrite.
+    // Rare: paths that nest ("a" and "a.b") need separate lookups, which
+    // pass over what they do not reach: walk the whole object first, so that
+    // a malformed record is refused as on the common path below.
+    if (!ensure_doc(why)) return false;
+    impl_->doc.rewind();
+    od::object obj;
+    static const std::vector<FieldSet::Node> kNoFields;
+    auto err = impl_->doc.get_object().get(obj);
+    if (!err) err = scan_fields(obj, kNoFields, out);
+    if (err) {
+      *why = parse_reason(err);
+      return false;
+    }
+    // Keep copies of the texts, which the next lookup may overwrite.
     impl_->copies.resize(set.size());
     for (std::size_t i = 0; i < set.size(); ++i) {
       out[i] = get(set.paths_[i]);
