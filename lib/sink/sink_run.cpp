@@ -1,5 +1,7 @@
 #include "sink/sink_run.h"
 
+#include <unistd.h>
+
 #include <memory>
 #include <utility>
 
@@ -46,6 +48,19 @@ DirSinkOptions dir_options(const SinkFlags& f, SinkFormat format) {
 
 int run_sink(SinkFlags f) {
   f.stream.format = parse_sink_format(f.format);
+  // Spark's console sink prints every batch, rows or not; with live input
+  // ending an epoch every few ms, a terminal would show little else, so
+  // there the empty ones are left out unless asked for.
+  if (f.empty_batches.empty()) {
+    f.stream.skip_empty_batches = f.output.empty() && ::isatty(1);
+  } else if (f.empty_batches == "show" || f.empty_batches == "skip") {
+    if (f.stream.format != SinkFormat::kTable) {
+      throw usage_error("--empty-batches applies to --format table");
+    }
+    f.stream.skip_empty_batches = f.empty_batches == "skip";
+  } else {
+    throw usage_error("--empty-batches: '" + f.empty_batches + "' is not show or skip");
+  }
   stop_on_signals();
   // The stage folder and the commit log, for the whole run (and --path below).
   RunLock lock(f.checkpoint, f.name, f.wait_lock, /*committer=*/true);

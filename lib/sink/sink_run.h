@@ -20,6 +20,7 @@ struct SinkFlags {
   std::string name = "sx-sink";   // --name
   bool wait_lock = false;         // --wait-lock
   SinkOptions stream;             // --keep-control, --num-rows, --truncate
+  std::string empty_batches;      // --empty-batches show|skip; empty: skip on a terminal
   std::string on_error = "fail";  // --on-error
   std::size_t max_line_bytes = std::size_t{16} << 20;
   // --path DIR and the flags that go with it only.

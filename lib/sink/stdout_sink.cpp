@@ -152,7 +152,7 @@ void StdoutSink::control(const Control& control, std::string_view raw) {
   }
   if (table_ && control.type == ControlType::kStream) table_->set_schema(control.stream.columns);
   if (table_ && control.type == ControlType::kEpoch) {
-    table_->end_batch(control.epoch);
+    if (table_->has_rows() || !opt_.skip_empty_batches) table_->end_batch(control.epoch);
     next_batch_ = control.epoch + 1;
   }
 }

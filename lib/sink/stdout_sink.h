@@ -22,9 +22,10 @@ SinkFormat parse_sink_format(const std::string& name);
 
 struct SinkOptions {
   SinkFormat format = SinkFormat::kNdjson;
-  bool keep_control = false;  // ndjson only
-  std::size_t num_rows = 20;  // table: rows shown per batch (0 = all)
-  std::size_t truncate = 20;  // table: cell width (0 = no truncation)
+  bool keep_control = false;        // ndjson only
+  std::size_t num_rows = 20;        // table: rows shown per batch (0 = all)
+  std::size_t truncate = 20;        // table: cell width (0 = no truncation)
+  bool skip_empty_batches = false;  // table: print no batch for an epoch without rows
   // --checkpoint: commit each epoch once its output is flushed (stdout is
   // at-least-once: a crash between the write and the commit repeats it).
   // The output of an epoch is held back (in memory, past 1 MiB in a

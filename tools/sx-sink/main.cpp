@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
             ->default_val(20)
             ->transform(sx::count_check())
             ->type_name("N");
+        app.add_option("--empty-batches", f.empty_batches,
+                       "table: show or skip the batch of an epoch without rows (default: skip "
+                       "on a terminal, show otherwise, as Spark's console sink)")
+            ->type_name("show|skip");
         app.add_option("--checkpoint", f.checkpoint,
                        "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
                        "restart resumes after it; stdout stays at-least-once, --path exactly-once")
