@@ -84,22 +84,6 @@ bool fault_enabled(std::string_view point) {
   return false;
 }
 
-// Closes on scope exit; close() errors that matter are checked explicitly.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 std::string damaged(const std::string& path, const std::string& problem) {
   return "checkpoint " + path + " is damaged (" + problem + "); " + std::string(kRestoreAdvice);
 }

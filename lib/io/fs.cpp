@@ -63,28 +63,6 @@ namespace {
 std::string named(std::string_view what, const std::string& path) {
   return what.empty() ? path : std::string(what) + " " + path;
 }
-
-// Closes on scope exit (for the error paths; close() results that matter are
-// checked where they are called).
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 void make_dir(const std::string& path, std::string_view what) {

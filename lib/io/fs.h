@@ -23,12 +23,35 @@
 // Every message names the file: "cannot sync checkpoint DIR/x: I/O error".
 #pragma once
 
+#include <unistd.h>
+
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sx {
+
+// A file descriptor closed on scope exit (for the error paths; close()
+// results that matter are checked where they are called).
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
 
 // Names a directory listing skips: empty, or starting with '.' or '_'
 // (hidden and temporary files, as Spark's file source does).
