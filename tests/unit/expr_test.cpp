@@ -450,6 +450,10 @@ TEST_CASE("issue 14: time functions (UTC)") {
         "string \"Wed, 3 Jan 2024 03:04:05.123\"");
   CHECK(ev("date_format(ts, \"yyyy-MM-dd'T'HH\")", rec) == "string \"2024-01-03T03\"");
   CHECK(ev("date_format(null, 'yyyy')") == "null null");
+  // '' inside quoted text is an apostrophe (java.time), parsing as formatting.
+  CHECK(ev("date_format(ts, \"H 'o''clock'\")", rec) == "string \"3 o'clock\"");
+  CHECK(ev("to_timestamp(\"2024-01-02 5 o'clock\", \"yyyy-MM-dd H 'o''clock'\")") ==
+        "timestamp \"2024-01-02T05:00:00Z\"");
   CHECK(ev("hour(ts)", rec) == "int 3");
   CHECK(ev("minute(ts)", rec) == "int 4");
   CHECK(ev("dayofweek(ts)", rec) == "int 4");       // Sunday 1 .. Saturday 7: Wednesday
