@@ -59,14 +59,11 @@ const char* op_name(Op op) {
 // (Spark's implicit cast), null when that fails. Booleans, timestamps and
 // JSON are type errors, as in Spark.
 bool numeric_operand(const Program& p, const Node& n, Value& v) {
-  if (v.is_numeric()) return true;
-  if (v.type == Type::kString) {
-    double d;
-    if (!to_double(v, &d)) return false;
-    v = Value::dbl(d);
-    return true;
+  const AsNumber r = as_number(v);
+  if (r == AsNumber::kOther) {
+    type_error(p, n, std::string("cannot apply ") + op_name(n.op) + " to " + shown(v));
   }
-  type_error(p, n, std::string("cannot apply ") + op_name(n.op) + " to " + shown(v));
+  return r == AsNumber::kNumber;
 }
 
 std::int64_t wrap_add(std::int64_t a, std::int64_t b) {

@@ -74,14 +74,9 @@ std::string_view text_of(const Value& v, Scratch& scratch) {
 // A numeric argument (strings cast to double); false: null.
 bool number_arg(const Program& p, const Node& n, Value& v) {
   if (v.is_null()) return false;
-  if (v.is_numeric()) return true;
-  if (v.type == Type::kString) {
-    double d;
-    if (!to_double(v, &d)) return false;
-    v = Value::dbl(d);
-    return true;
-  }
-  type_error(p, n, "expected a number, got " + shown(v));
+  const AsNumber r = as_number(v);
+  if (r == AsNumber::kOther) type_error(p, n, "expected a number, got " + shown(v));
+  return r == AsNumber::kNumber;
 }
 
 // Java's (long) cast.

@@ -147,6 +147,15 @@ bool to_long(const Value& v, std::int64_t* out) {
   }
 }
 
+AsNumber as_number(Value& v) {
+  if (v.is_numeric()) return AsNumber::kNumber;
+  if (v.type != Type::kString) return AsNumber::kOther;
+  double d;
+  if (!to_double(v, &d)) return AsNumber::kNull;
+  v = Value::dbl(d);
+  return AsNumber::kNumber;
+}
+
 bool to_double(const Value& v, double* out) {
   switch (v.type) {
     case Type::kBool:

@@ -82,6 +82,11 @@ Value from_json(const JsonValue& v);
 Value cast_to(const Value& v, Type to, Scratch& scratch);
 bool to_long(const Value& v, std::int64_t* out);  // cast to bigint; false: null
 bool to_double(const Value& v, double* out);      // cast to double; false: null
+// A value used as a number, with Spark's implicit cast: numbers stay, a
+// string becomes a double (kNull when it is not a number); anything else is
+// kOther, a type error whose message is the caller's.
+enum class AsNumber { kNumber, kNull, kOther };
+AsNumber as_number(Value& v);
 bool to_time(const Value& v, std::int64_t* out);  // cast to timestamp; false: null
 bool to_bool(const Value& v, bool* out);          // cast to boolean; false: null
 
