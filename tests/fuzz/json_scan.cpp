@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../unit/json_same.h"
+#include "../unit/json_helpers.h"
 #include "fuzz_check.h"
 #include "io/json.h"
 
@@ -35,13 +35,9 @@ using sx::FieldSet;
 using sx::JsonType;
 using sx::JsonValue;
 
-std::vector<FieldPath> paths(std::initializer_list<const char*> names) {
-  std::vector<FieldPath> v;
-  for (const char* n : names) v.push_back(FieldPath::parse(n));
-  return v;
-}
+using sx_test::paths;
 
-using sx_test::same;  // the unit tests' comparison (tests/unit/json_same.h)
+using sx_test::same;  // the unit tests' comparison (tests/unit/json_helpers.h)
 
 struct Sets {
   FieldSet flat{paths({"a", "b", "value", "event_type"})};

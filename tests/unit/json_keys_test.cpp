@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/json.h"
+#include "json_helpers.h"
 
 namespace {
 
@@ -17,11 +18,7 @@ using sx::JsonType;
 using sx::JsonValue;
 using sx::PaddedLine;
 
-std::vector<FieldPath> paths(std::initializer_list<const char*> names) {
-  std::vector<FieldPath> v;
-  for (const char* n : names) v.push_back(FieldPath::parse(n));
-  return v;
-}
+using sx_test::paths;
 
 // The value at `path` as each reader gives it: the DOM validator, get(),
 // get_fields() and read_fields() (the fast path when it is sure).

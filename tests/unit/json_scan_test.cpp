@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "io/json.h"
-#include "json_same.h"
+#include "json_helpers.h"
 
 namespace {
 
@@ -215,11 +215,7 @@ class Gen {
   std::mt19937 rng_;
 };
 
-std::vector<FieldPath> paths(std::initializer_list<const char*> names) {
-  std::vector<FieldPath> v;
-  for (const char* n : names) v.push_back(FieldPath::parse(n));
-  return v;
-}
+using sx_test::paths;
 
 }  // namespace
 

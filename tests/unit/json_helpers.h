@@ -1,14 +1,24 @@
-// One comparison of two JsonValues for the scanner's tests and its fuzz
-// target (tests/fuzz/json_scan.cpp): the DOM path leaves a number's text
-// empty and re-serialises objects and arrays (sx-read uses neither), so `raw`
-// compares those texts too.
+// Helpers shared by the JSON readers' unit tests and the scanner's fuzz
+// target (tests/fuzz/json_scan.cpp).
 #pragma once
 
 #include <cstring>
+#include <initializer_list>
+#include <vector>
 
 #include "io/json.h"
 
 namespace sx_test {
+
+// Field paths from their dotted texts.
+inline std::vector<sx::FieldPath> paths(std::initializer_list<const char*> names) {
+  std::vector<sx::FieldPath> v;
+  for (const char* n : names) v.push_back(sx::FieldPath::parse(n));
+  return v;
+}
+
+// The DOM path leaves a number's text empty and re-serialises objects and
+// arrays (sx-read uses neither), so `raw` compares those texts too.
 
 inline bool same(const sx::JsonValue& a, const sx::JsonValue& b, bool raw) {
   if (a.type != b.type) return false;
