@@ -20,6 +20,8 @@ const char* bad_kind_name(BadKind k) {
       return "bad event time";
     case BadKind::kBadValue:
       return "bad value";
+    case BadKind::kNoMatch:
+      return "not in the format";
     case BadKind::kCount:
       break;
   }

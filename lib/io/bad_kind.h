@@ -13,6 +13,7 @@ enum class BadKind {
   kNoTime,        // time field missing or null
   kBadTime,       // time field present but not a time
   kBadValue,      // a value an aggregate cannot use (sum of a non-number)
+  kNoMatch,       // a line that does not match sx-read's --format
   kCount
 };
 const char* bad_kind_name(BadKind k);  // "malformed JSON", ...

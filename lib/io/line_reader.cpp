@@ -37,9 +37,17 @@ struct LineReader::Zstd {
   ~Zstd() { ZSTD_freeDStream(stream); }
 };
 
+namespace {
+std::uint64_t next_reader_id() {
+  static std::uint64_t next = 0;
+  return ++next;
+}
+}  // namespace
+
 LineReader::LineReader(int fd, std::string name, std::size_t max_line_bytes, bool owns_fd)
     : fd_(fd),
       owns_fd_(owns_fd),
+      id_(next_reader_id()),
       name_(name == "-" ? "stdin" : std::move(name)),
       max_line_(max_line_bytes) {
   cap_ = kBlock * 2;

@@ -53,6 +53,9 @@ class LineReader {
   void set_wait_hooks(std::function<void()> on_wait, int timeout_ms,
                       std::function<void()> on_timeout);
   void set_follow(bool follow) { follow_ = follow; }
+  bool follow() const { return follow_; }
+  // Unique per reader made by this process (a new one at a new input).
+  std::uint64_t id() const { return id_; }
 
   const std::string& name() const { return name_; }
   int fd() const { return fd_; }
@@ -89,6 +92,7 @@ class LineReader {
 
   int fd_;
   bool owns_fd_;
+  std::uint64_t id_;
   std::string name_;
   std::size_t max_line_;
   bool follow_ = false;

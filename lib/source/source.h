@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/event_time.h"
+#include "io/line_format.h"
 #include "io/output.h"
 #include "stream/control_record.h"
 
@@ -18,7 +19,11 @@ namespace sx {
 
 struct SourceOptions {
   std::vector<std::string> inputs;  // files, directories, "-" (stdin); empty = stdin
-  StreamInfo stream;                // time field/format/zone, watermark delay
+  // --format: how lines become records (io/line_format.h); ndjson needs no
+  // conversion, and its lines go on as their bytes.
+  std::string format = "ndjson";
+  FormatOptions format_options;
+  StreamInfo stream;  // time field/format/zone, watermark delay
   // Epoch limits. 0 = not given. Defaults (sx(7)): with neither given, each
   // file is one epoch and stdin cuts an epoch every kDefaultStdinRecords.
   std::uint64_t max_files_per_trigger = 0;

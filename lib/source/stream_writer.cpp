@@ -23,6 +23,7 @@ StreamWriter::StreamWriter(const SourceOptions& opt, Output& out, Clock& clock)
   time_set_ = std::make_unique<FieldSet>(has_time_ ? std::vector<FieldPath>{time_->path()}
                                                    : std::vector<FieldPath>{});
   scanner_ = std::make_unique<FieldScanner>(*time_set_);
+  format_ = make_line_format(opt_.format, opt_.format_options);
 }
 
 void StreamWriter::write_progress(const std::string& path, const std::string& stage) {
@@ -45,6 +46,9 @@ void StreamWriter::write_header(bool bounded) {
 
 void StreamWriter::end_epoch() {
   if (!epochs_.open()) return;
+  // Not inside a record held by --format (a quoted CSV field over lines):
+  // the position saved would fall inside it. It ends after that record.
+  if (format_ && format_->pending()) return;
   const EpochPolicy::Ended e = epochs_.end_epoch(clock_.now());
   if (save_) save_(e.id);
   if (progress_) {
@@ -88,6 +92,7 @@ void StreamWriter::finish() {
       no_data_epoch();
     }
     out_.flush();
+    fail_if_all_bad();
     return;
   }
   if (has_time_) {
@@ -99,9 +104,26 @@ void StreamWriter::finish() {
     no_data_epoch();
   }
   out_.flush();
+  fail_if_all_bad();
 }
 
-// One line of input: validate, extract time, forward.
+// No line read could be read in the format (under --on-error skip or
+// dead-letter): the input is surely not what sx-read was told it is (a log
+// read as NDJSON), and an empty result with exit status 0 would hide that.
+// Lines in the format but with a bad event time do not count here.
+void StreamWriter::fail_if_all_bad() {
+  const std::uint64_t n = bad_.count(BadKind::kMalformed) + bad_.count(BadKind::kNotObject) +
+                          bad_.count(BadKind::kInvalidUtf8) + bad_.count(BadKind::kNoMatch);
+  if (good_ > 0 || n == 0 || n != bad_.count()) return;
+  const std::string advice =
+      hint_.empty() ? "check --format and the input"
+                    : "the input looks like " + hint_ + ": read it with --format " + hint_;
+  throw data_error("no line could be read as " + std::string(format_ ? format_->name() : "ndjson") +
+                   " (" + std::to_string(n) + (n == 1 ? " bad line" : " bad lines") +
+                   "), no record was read: " + advice);
+}
+
+// One line of input: convert (--format), validate, extract time, forward.
 void StreamWriter::on_line(const Line& line, const std::string& source) {
   if (line.too_long) {
     bad_.handle(BadKind::kTooLong, source, line.number,
@@ -115,19 +137,22 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
                 "last line has no final newline (a truncated file?)", line.text);
     return;
   }
+  std::string_view text = line.text;
+  if (format_ && !convert(line, source, &text)) return;
   // The scanner validates the common line and finds its time; simdjson
   // decides the rest.
   JsonValue time_value;
-  const bool scanned = scanner_->scan(line.text, &time_value) == ScanResult::kOk;
-  if (!scanned && !validator_.validate_object(line.text, &why_)) {
+  const bool scanned = scanner_->scan(text, &time_value) == ScanResult::kOk;
+  if (!scanned && !validator_.validate_object(text, &why_)) {
     const BadKind kind = why_.starts_with("not a JSON object") || why_.starts_with("empty")
                              ? BadKind::kNotObject
                          : why_ == "invalid UTF-8" ? BadKind::kInvalidUtf8
                                                    : BadKind::kMalformed;
+    if (!format_) add_format_hint(line.text, source);
     bad_.handle(kind, source, line.number, why_, line.text);
     return;
   }
-  if (is_control(line.text)) {
+  if (!format_ && is_control(text)) {
     bad_.handle(BadKind::kNotObject, source, line.number,
                 "a control record in sx-read's input (the key \"@sx\" is reserved for sx; "
                 "strip control records with sx-sink first)",
@@ -137,7 +162,7 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   if (has_time_) {
     EventTime t;
     if (!scanned) time_value = validator_.get(time_->path());
-    if (!extract_time(time_value, line, source, &t)) return;
+    if (!extract_time(time_value, line, text, source, &t)) return;
     // Spark's watermark starts at 0 (1970-01-01T00:00:00Z), in force from
     // the first epoch: an event at or before it is late. Written just
     // before the first such event: no record before it can be affected.
@@ -150,17 +175,79 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
     const auto start = static_cast<std::uint64_t>(spliced_->start_offset());
     out_.write_line_at(line.text, start + line.offset);
   } else {
-    out_.write_line(line.text);
+    out_.write_line(text);
   }
+  ++good_;
   const bool end = epochs_.add_record();
   if (progress_line_ && (epochs_.records() & 0xFFFF) == 0) show_progress(false);
   if (end) end_epoch();
 }
 
-bool StreamWriter::extract_time(const JsonValue& value, const Line& line, const std::string& source,
-                                EventTime* t) {
+bool StreamWriter::convert(const Line& line, const std::string& source, std::string_view* text) {
+  switch (format_->convert(line.text, &text_, &why_)) {
+    case LineResult::kRecord:
+      break;
+    case LineResult::kSkip:
+      return false;
+    case LineResult::kMore:
+      if (held_line_ == 0) held_line_ = line.number;
+      return false;
+    case LineResult::kBad: {
+      const std::uint64_t number = held_line_ != 0 ? held_line_ : line.number;
+      held_line_ = 0;
+      add_format_hint(line.text, source);
+      bad_.handle(BadKind::kNoMatch, source, number, why_, line.text);
+      return false;
+    }
+  }
+  held_line_ = 0;
+  // The scanner and simdjson read up to kLinePadding bytes past the text.
+  const std::size_t n = text_.size();
+  text_.append(kLinePadding, ' ');
+  *text = std::string_view(text_.data(), n);
+  return true;
+}
+
+void StreamWriter::add_format_hint(std::string_view line, const std::string& source) {
+  (void)source;
+  if (hints_ >= 1) return;  // the first bad line says it; the rest are counted
+  ++hints_;
+  const std::string guess = guess_line_format(line);
+  const std::string current = format_ ? format_->name() : "ndjson";
+  if (guess.empty() || guess == current) return;
+  why_ += "; the line looks like " + guess + ": read it with --format " + guess;
+  hint_ = guess;
+}
+
+void StreamWriter::start_input(LineReader& reader) {
+  if (!format_ || reader.id() == reader_id_) return;
+  if (reader_id_ != 0 && format_->pending()) end_input(input_name_);
+  reader_id_ = reader.id();
+  input_name_ = reader.name();
+  held_line_ = 0;
+  const bool resumed = reader.position() > 0 || reader.start_offset() > 0;
+  std::string header;
+  if (resumed && format_->needs_header()) {
+    // A restart inside the input: its first line is the header.
+    const auto first = LineReader::open(reader.name(), opt_.max_line_bytes);
+    Line line;
+    if (first->next(&line)) header.assign(line.text);
+  }
+  format_->start_input(resumed, header);
+}
+
+void StreamWriter::end_input(const std::string& source) {
+  if (!format_) return;
+  if (!format_->end_input(&why_)) {
+    bad_.handle(BadKind::kNoMatch, source, held_line_, why_, "");
+  }
+  held_line_ = 0;
+}
+
+bool StreamWriter::extract_time(const JsonValue& value, const Line& line, std::string_view text,
+                                const std::string& source, EventTime* t) {
   BadKind kind;
-  if (usage_.pending()) usage_.check(0, value, line.text);  // until the field is seen once
+  if (usage_.pending()) usage_.check(0, value, text);  // until the field is seen once
   if (time_->convert(value, t, &kind, &why_)) return true;
   if (value.type == JsonType::kMissing) {
     // A misspelled --time-field: name the nearest key of the record.
@@ -177,14 +264,17 @@ bool StreamWriter::extract_time(const JsonValue& value, const Line& line, const 
 void StreamWriter::drain(LineReader& reader, std::uint64_t* offset) {
   // A whole regular file (not a tailed one, which may be truncated while
   // its lines are in the pipe): its lines go on by splice, see on_line.
-  spliced_ = offset == nullptr && reader.start_offset() >= 0 ? &reader : nullptr;
+  spliced_ = offset == nullptr && reader.start_offset() >= 0 && !format_ ? &reader : nullptr;
   if (spliced_ != nullptr) out_.splice_from(reader.fd());
   draining_ = &reader;
+  start_input(reader);
   Line line;
   while (!stop_ && reader.next(&line)) {
     if (offset != nullptr) *offset = reader.position();
     on_line(line, reader.name());
   }
+  // The input's end (a tailed file is drained again as it grows).
+  if (!stop_ && !reader.follow()) end_input(reader.name());
   if (spliced_ != nullptr) out_.splice_from(-1);
   spliced_ = nullptr;
   draining_ = nullptr;

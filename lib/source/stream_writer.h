@@ -64,9 +64,19 @@ class StreamWriter {
 
  private:
   void on_line(const Line& line, const std::string& source);
-  bool extract_time(const JsonValue& value, const Line& line, const std::string& source,
-                    EventTime* t);
+  // --format: converts `line` into text_ (a record), or handles it (a
+  // header, a held line, a line not in the format). False: nothing to write.
+  bool convert(const Line& line, const std::string& source, std::string_view* text);
+  // The format at a new input (reader) and at the end of one.
+  void start_input(LineReader& reader);
+  void end_input(const std::string& source);
+  // The bad-input message's hint for the first bad lines: the format the
+  // line looks like, when it is not the one being read.
+  void add_format_hint(std::string_view line, const std::string& source);
+  bool extract_time(const JsonValue& value, const Line& line, std::string_view text,
+                    const std::string& source, EventTime* t);
   void no_data_epoch();
+  void fail_if_all_bad();
 
   const SourceOptions& opt_;
   const bool progress_line_;  // opt_.progress_line, kept by value for the per-line test
@@ -80,6 +90,14 @@ class StreamWriter {
   JsonValidator validator_;             // for lines the scanner is not sure of
   std::unique_ptr<FieldSet> time_set_;  // the time field, or nothing
   std::unique_ptr<FieldScanner> scanner_;
+  std::unique_ptr<LineFormat> format_;  // --format other than ndjson, else null
+  std::string text_;                    // the converted record, kLinePadding bytes after it
+  std::uint64_t reader_id_ = 0;         // the input format_ is reading (LineReader::id)
+  std::uint64_t held_line_ = 0;         // the first line of a record held by format_
+  std::uint64_t hints_ = 0;             // format hints given so far
+  std::string hint_;                    // the format the first bad line looked like
+  std::string input_name_;              // the input format_ is reading
+  std::uint64_t good_ = 0;              // records written
   std::string why_;
   Clock& clock_;
   EpochPolicy epochs_;  // where epochs end, and the watermark

@@ -41,6 +41,7 @@ class BadInputPolicy {
 
   Mode mode() const { return mode_; }
   std::uint64_t count() const { return total_; }
+  std::uint64_t count(BadKind kind) const { return counts_[static_cast<std::size_t>(kind)]; }
 
  private:
   Mode mode_ = Mode::kFail;

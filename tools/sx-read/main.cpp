@@ -15,18 +15,21 @@ namespace {
 constexpr sx::ToolInfo kInfo{
     "sx-read",
     "sx-read [FILE|DIR ...] -- turn NDJSON files, directories or stdin into an sx event stream.\n\n"
-    "Every line must be one JSON object. sx-read validates it, reads its event time from\n"
-    "--time-field, and forwards it byte for byte. It opens the stream with a `stream`\n"
-    "record and cuts it into epochs (micro-batches) at deterministic points: by default one\n"
-    "epoch per input file, and one per 100000 records on stdin. Live input (a stdin pipe or\n"
-    "terminal, --follow) also ends an epoch when it has been open 10ms (--trigger interval=D:\n"
-    "D), so results show at once under steady traffic. After each epoch it sends\n"
-    "the watermark (max event time seen so far minus --watermark) to the stages downstream.\n"
+    "Every line must be one JSON object, unless --format says how to read it (CSV, logfmt,\n"
+    "Apache/nginx, syslog, a regex). sx-read validates it, reads its event time from\n"
+    "--time-field, and forwards it byte for byte (other formats: the JSON object made of it).\n"
+    "It opens the stream with a `stream` record and cuts it into epochs (micro-batches) at\n"
+    "deterministic points: by default one epoch per input file, and one per 100000 records\n"
+    "on stdin. Live input (a stdin pipe or terminal, --follow) also ends an epoch when it has\n"
+    "been open 10ms (--trigger interval=D: D), so results show at once under steady traffic.\n"
+    "After each epoch it sends the watermark (max event time seen so far minus --watermark)\n"
+    "to the stages downstream.\n"
     "At the end of a finite input it sends a final watermark, so every open window closes.\n"
     "Directories are read in name order; files named .* or _* are skipped.",
     "Examples:\n"
     "  sx-read --time-field timestamp --watermark 10m events/ | sx-sink --format table\n"
     "  sx-gen --events 1000 | sx-read --time-field timestamp | sx-sink --format csv\n"
+    "  sx-read --format combined --time-field time_local access.log.1 access.log.2.gz | sx-sink\n"
     "  sx-read --time-field ts --on-error dead-letter=bad.ndjson logs.ndjson.zst | sx-sink\n"
     "  sx-read --follow --time-field timestamp --watermark 1m incoming/ | sx-sink\n"
     "  sx-read --checkpoint ck --trigger available-now --time-field ts in/ \\\n"
@@ -51,6 +54,17 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         app.add_option("inputs", opt.inputs, "Files or directories to read; '-' or none: stdin")
             ->type_name("FILE|DIR");
+        app.add_option("--format", opt.format,
+                       "How lines become records: ndjson (default), csv, tsv, logfmt, clf, "
+                       "combined (Apache/nginx), syslog, lines or regex:PATTERN (named groups)")
+            ->type_name("FORMAT");
+        app.add_flag("--strings", opt.format_options.strings,
+                     "csv, tsv: keep every cell a string (default: a cell that is a JSON number "
+                     "becomes a number)");
+        app.add_option("--year", opt.format_options.year,
+                       "syslog (RFC 3164, no year in its timestamps): the year of the lines "
+                       "(default: inferred, see man sx-read)")
+            ->type_name("YEAR");
         sx::add_time_flags(app, time);
         app.add_option("--watermark", watermark,
                        "Watermark delay: how late an event may arrive and still count "
@@ -97,9 +111,14 @@ int main(int argc, char** argv) {
         app.add_flag("--no-progress-line", no_line, "Never show the progress line");
         sx::add_input_flags(app, input);
       },
-      [&](const CLI::App&) {
+      [&](const CLI::App& app) {
         opt.stream.time_field = time.time_field;
         opt.stream.time_format = time.time_format;
+        // clf and combined: time_local is read without --time-format.
+        if (app.get_option("--time-format")->count() == 0) {
+          const std::string f = sx::default_time_format(opt.format, time.time_field);
+          if (!f.empty()) opt.stream.time_format = f;
+        }
         opt.stream.time_zone = time.time_zone;
         if (!watermark.empty()) {
           opt.stream.watermark_delay = sx::flag_duration("--watermark", watermark, true);

@@ -1,0 +1,11 @@
+// STUB: replaced by the helper who owns this format.
+#include "base/error.h"
+#include "io/formats.h"
+
+namespace sx::formats {
+
+std::unique_ptr<LineFormat> make_syslog(const FormatOptions&) {
+  throw usage_error("--format syslog: not implemented yet");
+}
+
+}  // namespace sx::formats
