@@ -25,6 +25,19 @@ enum class LineResult {
   kBad,     // the line does not match the format: *why says how
 };
 
+// What a format learns of an input when it begins.
+struct InputStart {
+  // Reading starts after the start of the input (a checkpoint restart
+  // inside a file); `header` is then the input's first line, for formats
+  // with a header (see needs_header).
+  bool resumed = false;
+  std::string_view header;
+  // The input's last modification time (a file's mtime; the time now for
+  // stdin), microseconds since the epoch: syslog (RFC 3164) infers the year
+  // of its timestamps from it.
+  std::int64_t modified_us = 0;
+};
+
 struct FormatOptions {
   bool strings = false;  // --strings: csv/tsv cells stay strings (no numbers)
   // --year (syslog RFC 3164, whose timestamps have no year): "" to infer it
@@ -39,14 +52,9 @@ class LineFormat {
   // The format's name as given to --format ("csv", "regex", ...).
   virtual const char* name() const = 0;
 
-  // A new input begins. csv and tsv read its first line as the header.
-  // `resumed`: reading starts after the start of the input (a checkpoint
-  // restart inside a file); `header` is then the input's first line (for
-  // formats with a header; see needs_header).
-  virtual void start_input(bool resumed, std::string_view header) {
-    (void)resumed;
-    (void)header;
-  }
+  // A new input begins. csv and tsv read its first line as the header
+  // (or take start.header on a restart inside it).
+  virtual void start_input(const InputStart& start) { (void)start; }
   // Whether a restart inside an input must give start_input the input's
   // first line (csv, tsv).
   virtual bool needs_header() const { return false; }

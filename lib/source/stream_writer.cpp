@@ -1,5 +1,9 @@
 #include "source/stream_writer.h"
 
+#include <sys/stat.h>
+
+#include <chrono>
+
 #include "base/error.h"
 #include "stream/control_record.h"
 
@@ -225,15 +229,24 @@ void StreamWriter::start_input(LineReader& reader) {
   reader_id_ = reader.id();
   input_name_ = reader.name();
   held_line_ = 0;
-  const bool resumed = reader.position() > 0 || reader.start_offset() > 0;
+  InputStart start;
+  start.resumed = reader.position() > 0 || reader.start_offset() > 0;
   std::string header;
-  if (resumed && format_->needs_header()) {
+  if (start.resumed && format_->needs_header()) {
     // A restart inside the input: its first line is the header.
     const auto first = LineReader::open(reader.name(), opt_.max_line_bytes);
     Line line;
     if (first->next(&line)) header.assign(line.text);
   }
-  format_->start_input(resumed, header);
+  start.header = header;
+  struct stat st {};
+  start.modified_us =
+      ::fstat(reader.fd(), &st) == 0 && S_ISREG(st.st_mode)
+          ? static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000
+          : std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  format_->start_input(start);
 }
 
 void StreamWriter::end_input(const std::string& source) {
