@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
+  zlib1g-dev libpcre2-dev
   tzdata zstd jq man-db groff-base clang-format
   clang libclang-rt-dev
 )

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@ namespace sx {
 namespace {
 
 constexpr unsigned char kZstdMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+constexpr unsigned char kGzipMagic[2] = {0x1F, 0x8B};
 constexpr std::size_t kLongPrefix = 256;  // what a too-long line keeps for messages
 
 }  // namespace
@@ -35,6 +37,30 @@ struct LineReader::Zstd {
   }
   bool frame_done = true;  // between frames (a clean place for EOF)
   ~Zstd() { ZSTD_freeDStream(stream); }
+};
+
+// gzip (RFC 1952), as gzip and logrotate write it: one member or several
+// (`cat a.gz b.gz` is one stream of both), inflated one after another.
+struct LineReader::Gzip {
+  z_stream stream{};
+  std::unique_ptr<char[]> in;
+  std::size_t in_cap;
+  bool member_done = true;  // between members (a clean place for EOF)
+  // Starts with the bytes already read while sniffing the magic number.
+  Gzip(const std::string& name, const char* first, std::size_t n)
+      : in_cap(std::max<std::size_t>(n, std::size_t{1} << 16)) {
+    in.reset(new char[in_cap]);
+    std::memcpy(in.get(), first, n);
+    // windowBits 15 + 16: a gzip header and trailer, not zlib's.
+    if (inflateInit2(&stream, 15 + 16) != Z_OK) {
+      throw io_error(name + ": gzip: cannot start decompressing (out of memory)");
+    }
+    stream.next_in = reinterpret_cast<Bytef*>(in.get());
+    stream.avail_in = static_cast<uInt>(n);
+  }
+  ~Gzip() { inflateEnd(&stream); }
+  Gzip(const Gzip&) = delete;
+  Gzip& operator=(const Gzip&) = delete;
 };
 
 namespace {
@@ -135,10 +161,13 @@ std::size_t LineReader::read_raw(char* dst, std::size_t n) {
     }
     if (got >= 4 && std::memcmp(dst, kZstdMagic, 4) == 0) {
       zstd_ = std::make_unique<Zstd>(dst, got);
+    } else if (got >= 2 && std::memcmp(dst, kGzipMagic, 2) == 0) {
+      gzip_ = std::make_unique<Gzip>(name_, dst, got);
     } else {
       return got;
     }
   }
+  if (gzip_) return read_gzip(dst, n);
   if (!zstd_) return read_fd(dst, n);
   Zstd& z = *zstd_;
   for (;;) {
@@ -159,6 +188,44 @@ std::size_t LineReader::read_raw(char* dst, std::size_t n) {
     }
     z.frame_done = ret == 0;
     if (out.pos > 0) return out.pos;
+  }
+}
+
+std::size_t LineReader::read_gzip(char* dst, std::size_t n) {
+  Gzip& g = *gzip_;
+  z_stream& s = g.stream;
+  // zlib counts in uInt: at most 1 GiB out per call.
+  const std::size_t want = std::min<std::size_t>(n, std::size_t{1} << 30);
+  for (;;) {
+    if (s.avail_in == 0) {
+      const std::size_t r = read_fd(g.in.get(), g.in_cap);
+      if (r == 0) {
+        if (!g.member_done) {
+          throw io_error(name_ +
+                         ": gzip: unexpected end of file (truncated: the file ends inside a "
+                         "compressed member; was it still being written?)");
+        }
+        return 0;
+      }
+      s.next_in = reinterpret_cast<Bytef*>(g.in.get());
+      s.avail_in = static_cast<uInt>(r);
+    }
+    s.next_out = reinterpret_cast<Bytef*>(dst);
+    s.avail_out = static_cast<uInt>(want);
+    const int ret = inflate(&s, Z_NO_FLUSH);
+    const std::size_t produced = want - s.avail_out;
+    if (ret == Z_STREAM_END) {
+      // The end of a member; another one may follow (`cat a.gz b.gz`).
+      g.member_done = true;
+      inflateReset(&s);
+    } else if (ret == Z_OK) {
+      g.member_done = false;
+    } else if (ret != Z_BUF_ERROR) {
+      const std::string what =
+          ret == Z_MEM_ERROR ? "out of memory" : (s.msg != nullptr ? s.msg : "corrupt data");
+      throw io_error(name_ + ": gzip: corrupt data (" + what + ")");
+    }
+    if (produced > 0) return produced;
   }
 }
 
@@ -227,7 +294,7 @@ void LineReader::take_line(Line* line, std::size_t stop, bool terminated) {
 }
 
 std::string LineReader::consumed_tail() const {
-  if (zstd_) return {};
+  if (compressed()) return {};
   std::string tail;
   if (begin_ >= kTailBytes) {
     tail.assign(buf_.get() + begin_ - kTailBytes, kTailBytes);
@@ -240,7 +307,7 @@ std::string LineReader::consumed_tail() const {
 }
 
 bool LineReader::unchanged_before_position() const {
-  if (!regular_ || zstd_) return true;
+  if (!regular_ || compressed()) return true;
   const std::string tail = consumed_tail();
   if (tail.empty()) return true;
   char now[kTailBytes];

@@ -1,5 +1,6 @@
 // Reads newline-delimited input in large blocks: stdin, a file or a pipe, plain
-// or zstd-compressed (detected by the zstd magic number, whatever the name).
+// or compressed with zstd or gzip (detected by their magic numbers, whatever
+// the name; a gzip file may hold several members, as `cat a.gz b.gz` makes).
 // Lines come out as views into the block buffer with their 1-based number, so
 // messages can say FILE:LINE, and with at least kLinePadding readable bytes
 // after them so simdjson can parse them in place.
@@ -44,7 +45,8 @@ class LineReader {
   // kLinePadding readable bytes, until the next call. Returns false at the end
   // of the input. In follow mode (set_follow) a partial last line is not
   // returned at EOF: it waits for the rest, and next() may be called again
-  // after more data was appended. Throws io_error on read or zstd errors.
+  // after more data was appended. Throws io_error on read errors and on
+  // corrupt or truncated zstd or gzip data ("FILE: gzip: ...").
   bool next(Line* line);
 
   // Called when a read would block (a pipe with no data yet): flush output
@@ -59,10 +61,10 @@ class LineReader {
 
   const std::string& name() const { return name_; }
   int fd() const { return fd_; }
-  bool compressed() const { return zstd_ != nullptr; }
+  bool compressed() const { return zstd_ != nullptr || gzip_ != nullptr; }
   // Bytes of the (decompressed) stream consumed by the lines returned so far.
   std::uint64_t position() const { return consumed_; }
-  // Raw bytes read from the fd so far (compressed bytes for .zst).
+  // Raw bytes read from the fd so far (compressed bytes for .zst and .gz).
   std::uint64_t raw_bytes_read() const { return raw_read_; }
   // A regular file (not a pipe or terminal): its input ends (sx(7), BOUNDED STREAMS).
   bool regular_file() const { return regular_; }
@@ -84,10 +86,12 @@ class LineReader {
 
  private:
   struct Zstd;
+  struct Gzip;
   bool fill();  // false at EOF (nothing more now)
   void take_line(Line* line, std::size_t stop, bool terminated);
   std::size_t read_raw(char* dst, std::size_t n);
   std::size_t read_fd(char* dst, std::size_t n);
+  std::size_t read_gzip(char* dst, std::size_t n);
   void wait_readable();
 
   int fd_;
@@ -119,6 +123,7 @@ class LineReader {
   std::uint64_t raw_read_ = 0;
 
   std::unique_ptr<Zstd> zstd_;
+  std::unique_ptr<Gzip> gzip_;
   std::function<void()> on_wait_;
   std::function<void()> on_timeout_;
   int timeout_ms_ = -1;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include <cstdio>
@@ -150,6 +151,110 @@ TEST_CASE("truncated zstd input is an error, not a silent end") {
   packed.resize(packed.size() / 2);
   std::vector<std::string> t;
   CHECK_THROWS_AS(read_all(packed, &t), sx::Error);
+}
+
+namespace {
+
+// One gzip member holding `plain` (as gzip(1) writes it).
+std::string gzip_member(const std::string& plain, int level = 6) {
+  z_stream s{};
+  REQUIRE(deflateInit2(&s, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&s, plain.size()) + 64, '\0');
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  s.avail_in = static_cast<uInt>(plain.size());
+  s.next_out = reinterpret_cast<Bytef*>(out.data());
+  s.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&s, Z_FINISH) == Z_STREAM_END);
+  out.resize(s.total_out);
+  deflateEnd(&s);
+  return out;
+}
+
+std::string gzip_error(const std::string& packed) {
+  std::vector<std::string> t;
+  try {
+    read_all(packed, &t);
+  } catch (const sx::Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("issue 13: gzip input is detected by magic number and decompressed") {
+  std::vector<std::string> t;
+  const auto lines = read_all(gzip_member("{\"a\":1}\n{\"a\":2}\n"), &t);
+  CHECK(t == std::vector<std::string>{"{\"a\":1}", "{\"a\":2}"});
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1].offset == 8);  // offsets count decompressed bytes
+}
+
+TEST_CASE("issue 13: a multi-member gzip file (cat a.gz b.gz) is one stream") {
+  std::vector<std::string> t;
+  // A line split across two members, and an empty member between others.
+  read_all(gzip_member("a\nb") + gzip_member("") + gzip_member("c\nd\n") + gzip_member("e\n"), &t);
+  CHECK(t == std::vector<std::string>{"a", "bc", "d", "e"});
+  t.clear();
+  read_all(gzip_member(""), &t);
+  CHECK(t.empty());
+}
+
+TEST_CASE("issue 13: large gzip input: position and raw bytes") {
+  std::string plain;
+  std::uint64_t x = 7;
+  for (int i = 0; i < 50000; ++i) {  // poorly compressible lines, ~3 MB
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    plain += "{\"n\":" + std::to_string(i) + ",\"r\":\"" + std::to_string(x) +
+             std::to_string(x >> 7) + std::to_string(x >> 13) + "\"}\n";
+  }
+  const std::string packed =
+      gzip_member(plain.substr(0, 1000000), 1) + gzip_member(plain.substr(1000000), 1);
+  REQUIRE(packed.size() > (1u << 20));
+  const std::string path = temp_file(packed);
+  auto reader = sx::LineReader::open(path, 1 << 20);
+  std::string joined;
+  sx::Line line;
+  while (reader->next(&line)) {
+    joined.append(line.text);
+    joined.push_back('\n');
+  }
+  ::unlink(path.c_str());
+  CHECK(joined == plain);
+  CHECK(reader->compressed());
+  CHECK(reader->position() == plain.size());
+  CHECK(reader->raw_bytes_read() == packed.size());
+  CHECK(reader->consumed_tail().empty());
+}
+
+TEST_CASE("issue 13: truncated or corrupt gzip input is an error naming the file") {
+  std::string plain;
+  for (int i = 0; i < 20000; ++i) plain += "line " + std::to_string(i) + "\n";
+  const std::string packed = gzip_member(plain);
+  // Cut inside the data, inside the 8-byte trailer, inside the header.
+  for (const std::size_t keep : {packed.size() / 2, packed.size() - 3, std::size_t{5}}) {
+    const std::string e = gzip_error(packed.substr(0, keep));
+    CHECK(e.find("/tmp/sx_lr_") == 0);
+    CHECK(e.find(": gzip: unexpected end of file") != std::string::npos);
+  }
+  // A second member cut short.
+  CHECK(gzip_error(packed + packed.substr(0, 20)).find(": gzip: unexpected end of file") !=
+        std::string::npos);
+  std::string flipped = packed;
+  flipped[flipped.size() - 6] ^= 0x55;  // the CRC-32 in the trailer
+  CHECK(gzip_error(flipped).find(": gzip: corrupt data (incorrect data check)") !=
+        std::string::npos);
+  std::string bad_method = packed;
+  bad_method[2] = 7;  // compression method: not deflate
+  CHECK(gzip_error(bad_method).find(": gzip: corrupt data (") != std::string::npos);
+  // Trailing bytes that are not a gzip member.
+  CHECK(gzip_error(packed + "garbage").find(": gzip: corrupt data (") != std::string::npos);
+}
+
+TEST_CASE("issue 13: a plain file starting with 0x1f but not 0x8b is read as it is") {
+  std::vector<std::string> t;
+  read_all("\x1f\x7f\n", &t);
+  CHECK(t == std::vector<std::string>{"\x1f\x7f"});
 }
 
 TEST_CASE("a missing file is an io error naming it") {
