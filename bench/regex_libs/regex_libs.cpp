@@ -75,9 +75,9 @@ int main(int argc, char** argv) {
     int err;
     PCRE2_SIZE off;
     std::string p = std::string("(?:") + kPattern + ")";
-    pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(p.c_str()), p.size(),
-                                   PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_NO_UTF_CHECK,
-                                   &err, &off, nullptr);
+    pcre2_code* re = pcre2_compile(
+        reinterpret_cast<PCRE2_SPTR>(p.c_str()), p.size(),
+        PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_NO_UTF_CHECK, &err, &off, nullptr);
     if (re == nullptr) return 1;
     if (jit && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0) return 1;
     pcre2_match_data* md = pcre2_match_data_create_from_pattern(re, nullptr);
