@@ -138,7 +138,10 @@ class RegexFormat final : public LineFormat {
         out->append("null");
         continue;
       }
-      const std::string_view value = line.substr(ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+      // (\K can put a group's end before its start: read as empty.)
+      const std::size_t from = std::min<std::size_t>(ov[2 * g], line.size());
+      const std::size_t to = std::clamp<std::size_t>(ov[2 * g + 1], from, line.size());
+      const std::string_view value = line.substr(from, to - from);
       if (is_json_number(value)) {
         out->append(value);
       } else {

@@ -2,6 +2,7 @@
 // first line that does not match --format.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "io/line_format.h"
@@ -74,4 +75,28 @@ TEST_CASE("issue 13: guess: nothing, and lines of any bytes") {
       R"(1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET /\" HTTP/1.1" 200 5 "r\\" "u")";
   for (std::size_t n = 0; n <= line.size(); ++n) (void)guess_line_format(line.substr(0, n));
   CHECK(guess_line_format(std::string_view("\0\xff,\x01", 4)) == "csv");
+}
+
+TEST_CASE("issue 13: guess and regex: random bytes never read out of bounds") {
+  // Bytes from the alphabet the tests look for, at random, in random lengths
+  // (run under SX_SANITIZE=ON for the bounds).
+  const std::string alphabet = "{}[]<>\"\\=,\t -/:0123456789JanOct\xc3\xa9\xff";
+  auto f = sx::make_line_format(R"re(regex:(?<a>\S*) (?:-|(?<n>\d+))(?: "(?<q>[^"]*)")?.*)re",
+                                sx::FormatOptions{});
+  std::uint64_t x = 12345;
+  std::string line, out, why;
+  for (int i = 0; i < 20000; ++i) {
+    line.clear();
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const std::size_t n = (x >> 33) % 80;
+    for (std::size_t k = 0; k < n; ++k) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      line.push_back(alphabet[(x >> 33) % alphabet.size()]);
+    }
+    (void)sx::guess_line_format(line);
+    if (f->convert(line, &out, &why) == sx::LineResult::kRecord) {
+      CHECK(out.front() == '{');
+      CHECK(out.back() == '}');
+    }
+  }
 }
