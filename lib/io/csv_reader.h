@@ -40,6 +40,8 @@ class CsvParser {
   // True between a kMore and the feed() that completes the record: at the end
   // of the input, a quoted field is unterminated.
   bool in_record() const { return state_ != State::kFieldStart || !spans_.empty(); }
+  // The bytes of the record read so far (a held record's size, after kMore).
+  std::size_t size() const { return buf_.size(); }
   // Drops a partial record.
   void reset();
 

@@ -23,6 +23,10 @@ namespace sx::formats {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+// A record held over several lines may grow to this (the default of
+// --max-line-bytes): past it, a quote left open is the likely cause, and
+// holding the rest of the input in memory would not help.
+constexpr std::size_t kMaxHeldBytes = std::size_t{16} << 20;
 
 class CsvFormat final : public LineFormat {
  public:
@@ -80,7 +84,16 @@ class CsvFormat final : public LineFormat {
     }
     switch (parser_.feed(line, why)) {
       case CsvParser::Result::kMore:
-        return LineResult::kMore;
+        if (parser_.size() <= kMaxHeldBytes) return LineResult::kMore;
+        parser_.reset();
+        *why =
+            "a quoted field goes on over lines for more than 16 MiB (a quote not closed? the "
+            "record from this line on to here is dropped)";
+        if (header) {
+          header_bad(*why);
+          *why = header_why_;
+        }
+        return LineResult::kBad;
       case CsvParser::Result::kError:
         if (header) {
           header_bad(*why);
