@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "ops/map.h"
+
+#include <doctest/doctest.h>
 
 using sx::split_top_level;
 using V = std::vector<std::string>;
