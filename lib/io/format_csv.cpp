@@ -23,15 +23,13 @@ namespace sx::formats {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-// A record held over several lines may grow to this (the default of
-// --max-line-bytes): past it, a quote left open is the likely cause, and
-// holding the rest of the input in memory would not help.
-constexpr std::size_t kMaxHeldBytes = std::size_t{16} << 20;
-
 class CsvFormat final : public LineFormat {
  public:
   CsvFormat(char separator, const FormatOptions& options)
-      : separator_(separator), strings_(options.strings), parser_(separator) {}
+      : separator_(separator),
+        strings_(options.strings),
+        max_held_(options.max_record_bytes),
+        parser_(separator) {}
 
   const char* name() const override { return separator_ == '\t' ? "tsv" : "csv"; }
   bool needs_header() const override { return true; }
@@ -84,11 +82,13 @@ class CsvFormat final : public LineFormat {
     }
     switch (parser_.feed(line, why)) {
       case CsvParser::Result::kMore:
-        if (parser_.size() <= kMaxHeldBytes) return LineResult::kMore;
+        // Past --max-line-bytes, a quote left open is the likely cause, and
+        // holding the rest of the input in memory would not help.
+        if (parser_.size() <= max_held_) return LineResult::kMore;
         parser_.reset();
-        *why =
-            "a quoted field goes on over lines for more than 16 MiB (a quote not closed? the "
-            "record from this line on to here is dropped)";
+        *why = "a quoted field goes on over lines for more than --max-line-bytes (" +
+               std::to_string(max_held_) +
+               " bytes; a quote not closed? the record from this line on to here is dropped)";
         if (header) {
           header_bad(*why);
           *why = header_why_;
@@ -225,6 +225,7 @@ class CsvFormat final : public LineFormat {
 
   const char separator_;
   const bool strings_;
+  const std::size_t max_held_;  // --max-line-bytes
   CsvParser parser_;
   State state_ = State::kNeedHeader;
   bool first_line_ = true;         // no line of the input seen yet (a BOM may start it)
