@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <type_traits>
 
 #include "base/diag.h"
 #include "base/error.h"
@@ -140,14 +141,16 @@ std::string_view StdoutSink::shown(std::string_view key, const JsonValue& v, Jso
 
 template <class Emit>
 bool StdoutSink::fields(const Line& line, const std::string& source, Emit&& emit) {
-  const bool ok =
-      reader_.open(line.text, &why_) && reader_.for_each_field(
-                                            [&](std::string_view key, const JsonValue& v) {
-                                              JsonType type;
-                                              const std::string_view text = shown(key, v, &type);
-                                              emit(key, text, type);
-                                            },
-                                            &why_);
+  auto each = [&](std::string_view key, const JsonValue& v) {
+    JsonType type;
+    const std::string_view text = shown(key, v, &type);
+    if constexpr (std::is_invocable_v<Emit, std::string_view, std::string_view, JsonType>) {
+      emit(key, text, type);
+    } else {
+      emit(key, text);
+    }
+  };
+  const bool ok = reader_.open(line.text, &why_) && reader_.for_each_field(each, &why_);
   if (!ok) {
     bad_.handle(reader_.open_failure(), source, line.number, why_, line.text);
   }
@@ -184,7 +187,7 @@ void StdoutSink::write(const Line& line, const std::string& source) {
       break;
     case SinkFormat::kTable:
       if (fields(line, source,
-                 [&](std::string_view k, std::string_view v, JsonType) { table_->cell(k, v); })) {
+                 [&](std::string_view k, std::string_view v) { table_->cell(k, v); })) {
         table_->end_row();
       }
       break;

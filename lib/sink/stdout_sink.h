@@ -75,8 +75,9 @@ class StdoutSink final : public EpochSink {
   void finish() override;
 
  private:
-  // Feeds the fields of a record to `emit(key, shown_text)`; false if it is
-  // not a JSON object (reported through the bad-input policy).
+  // Feeds the fields of a record to `emit(key, shown_text, type)` or
+  // `emit(key, shown_text)` (text as shown(): null is "null"); false if it
+  // is not a JSON object (reported through the bad-input policy).
   template <class Emit>
   bool fields(const Line& line, const std::string& source, Emit&& emit);
 
