@@ -36,10 +36,11 @@ DirSinkOptions dir_options(const SinkFlags& f, SinkFormat format) {
         "--path needs --checkpoint DIR: the commit log is what makes an "
         "epoch's files appear exactly once");
   }
-  if (!f.output.empty() || format != SinkFormat::kNdjson || f.stream.keep_control) {
+  if (!f.output.empty() || format != SinkFormat::kNdjson || f.stream.keep_control ||
+      !f.stream.time_zone.empty() || f.stream.precision >= 0) {
     throw usage_error(
         "--path writes NDJSON files; it does not go with --output, "
-        "--format or --keep-control");
+        "--format, --keep-control, --time-zone or --precision");
   }
   return dir;
 }

@@ -11,7 +11,9 @@ constexpr sx::ToolInfo kInfo{
     "records as their original bytes and drops the control records, so the output is plain\n"
     "NDJSON for jq, mlr or a file; --keep-control keeps them for another sx stage. table\n"
     "prints each epoch as Spark's console sink does: a 'Batch: N' banner and an aligned\n"
-    "table. csv writes a header from the first record's keys, then one row per record.\n"
+    "table. csv writes a header from the first record's keys, then one row per record; tsv\n"
+    "the same with tabs (\\t \\n \\\\ escapes); markdown a GitHub table per epoch.\n"
+    "--time-zone shows the time fields in a zone, --precision rounds doubles.\n"
     "Writing to stdout is at-least-once across restarts; --path DIR (with --checkpoint) writes\n"
     "files exactly-once, in append, update or complete mode, optionally partitioned and\n"
     "zstd-compressed.",
@@ -21,6 +23,10 @@ constexpr sx::ToolInfo kInfo{
     "  sx-read --time-field ts events.ndjson | sx-sink --format csv --output events.csv\n"
     "  sx-read --time-field ts events.ndjson | sx-sink --keep-control > stream.ndjson\n"
     "  sx-sink --format table --num-rows 0 --truncate 0 < stream.ndjson\n"
+    "  ... | sx-window --by status --agg count | sx-sink --format tsv > counts.tsv\n"
+    "  ... | sx-window --tumbling 1h --agg 'avg(bytes)' | sx-sink --format markdown --precision 2\n"
+    "  ... | sx-window --tumbling 1d --window-time-zone Europe/Paris --agg count \\\n"
+    "      | sx-sink --format table --time-zone Europe/Paris\n"
     "  sx-read --checkpoint ck in/ | sx-sink --checkpoint ck --path out/   # exactly-once files\n"
     "  ... | sx-sink --checkpoint ck --path out/ --partition-by country,day --compress zstd\n"
     "  ... | sx-window --by user --agg count --mode complete --checkpoint ck \\\n"
@@ -37,7 +43,7 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         app.add_option("inputs", f.inputs, "Streams to read; '-' or none: stdin")
             ->type_name("FILE");
-        app.add_option("--format", f.format, "ndjson, table or csv")
+        app.add_option("--format", f.format, "ndjson, table, csv, tsv or markdown")
             ->default_val("ndjson")
             ->type_name("FORMAT");
         app.add_flag("--keep-control", f.stream.keep_control,
@@ -59,6 +65,16 @@ int main(int argc, char** argv) {
                        "table: show or skip the batch of an epoch without rows (default: skip "
                        "on a terminal, show otherwise, as Spark's console sink)")
             ->type_name("show|skip");
+        app.add_option("--time-zone", f.stream.time_zone,
+                       "Show window_start, window_end and the stream's time field as RFC 3339 "
+                       "times in ZONE with their offset (IANA name, UTC or +05:30)")
+            ->check(sx::non_empty_check("a time zone"))
+            ->type_name("ZONE");
+        app.add_option("--precision", f.stream.precision,
+                       "Show doubles with N digits after the point (trailing zeros kept); "
+                       "integers as they are")
+            ->transform(sx::count_check(0, sx::kMaxPrecision))
+            ->type_name("N");
         app.add_option("--checkpoint", f.checkpoint,
                        "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
                        "restart resumes after it; stdout stays at-least-once, --path exactly-once")
