@@ -77,7 +77,8 @@ class SyslogFormat final : public LineFormat {
   LineResult rfc5424(std::string& o) {
     const std::size_t v0 = pos_;
     while (pos_ < line_.size() && is_digit(line_[pos_])) ++pos_;
-    if (pos_ - v0 > 2 || !space("the version")) return LineResult::kBad;
+    if (pos_ - v0 > 2) return fail("a version of 1 or 2 digits after the priority", v0);
+    if (!space("the version")) return LineResult::kBad;
     static constexpr const char* kNames[] = {"timestamp", "hostname", "app_name", "procid",
                                              "msgid"};
     for (const char* field : kNames) {

@@ -3,12 +3,15 @@
 // Expected records were written by hand from the formats' definitions.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
 #include "base/error.h"
 #include "base/event_time.h"
 #include "base/time_parser.h"
+#include "io/json.h"
 #include "io/line_format.h"
 
 namespace {
@@ -196,6 +199,8 @@ TEST_CASE("issue 13: syslog RFC 5424") {
         "expected a priority (0 to 191) and '>' after '<' at column 2");
   CHECK(bad(*f, "<13>1 - - - - - x") == "expected the structured data ('-' or '[') at column 17");
   CHECK(bad(*f, "<13>1 - - - - - [a") == "expected ']' closing the structured data at column 19");
+  CHECK(bad(*f, "<13>123 - - - - - -") ==
+        "expected a version of 1 or 2 digits after the priority at column 5");
   CHECK(bad(*f, "<13>1 - - - -") == "expected a space after procid at column 14");
   CHECK(bad(*f, "<13>1 - - - - - -x") == "expected a space after the structured data at column 18");
 }
@@ -335,4 +340,68 @@ TEST_CASE("issue 13: clf time fast path agrees with the general path") {
   sx::EventTime t;
   CHECK_FALSE(fast.parse("29/Feb/2023:00:00:00 +0000", &t, &why));
   CHECK(why == "'29/Feb/2023:00:00:00 +0000' does not match the time format '" + kFast + "'");
+}
+
+// Lines of any bytes never crash the parsers, and every record is one valid
+// JSON object: mutations (bytes replaced, cut, doubled) of well-formed lines.
+TEST_CASE("issue 13: clf, combined and syslog survive mutated lines") {
+  const char* seeds[] = {
+      R"(127.0.0.1 - frank [10/Oct/2024:13:55:36 +0200] "GET /a\"b\\ HTTP/1.0" 200 2326 "-" "ua\"x")",
+      R"(h - - [t] "-" - - "" "")",
+      "<165>1 2003-10-11T22:14:15.003Z host app - ID47 [a b=\"\\\"]\"][c] \xEF\xBB\xBFmsg",
+      "<34>Oct 11 22:14:15 mymachine su[123]: 'su root' failed",
+      "Jan  2 01:02:03 host app: hi",
+      "2024-10-11T22:14:15.123+02:00 host cron[9]: job",
+  };
+  const char alphabet[] = " \"\\[]<>:-0123456789aZ\xC3\xA9\xFF\t";
+  std::uint64_t rng = 88172645463325252ULL;
+  auto next = [&] {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  sx::JsonValidator validator;
+  int records = 0;
+  for (const char* spec : {"clf", "combined", "syslog"}) {
+    auto f = make(spec);
+    sx::InputStart start;
+    start.modified_us = utc(2024, 12, 31);
+    f->start_input(start);
+    std::string line, out, why;
+    for (int n = 0; n < 20000; ++n) {
+      line = seeds[next() % std::size(seeds)];
+      const int edits = 1 + static_cast<int>(next() % 4);
+      for (int e = 0; e < edits && !line.empty(); ++e) {
+        const std::size_t at = next() % line.size();
+        switch (next() % 4) {
+          case 0:
+            line[at] = alphabet[next() % (sizeof alphabet - 1)];
+            break;
+          case 1:
+            line.resize(at);
+            break;
+          case 2:
+            line.insert(at, 1, alphabet[next() % (sizeof alphabet - 1)]);
+            break;
+          default:
+            line.erase(at, 1 + next() % 3);
+            break;
+        }
+      }
+      out.clear();
+      why.clear();
+      const sx::LineResult r = f->convert(line, &out, &why);
+      if (r == sx::LineResult::kRecord) {
+        ++records;
+        std::string jwhy;
+        INFO("line: ", line, " record: ", out);
+        CHECK(validator.validate_object(sx::PaddedLine(out).view(), &jwhy));
+      } else if (r == sx::LineResult::kBad) {
+        INFO("line: ", line);
+        CHECK(!why.empty());
+      }
+    }
+  }
+  CHECK(records > 1000);
 }
