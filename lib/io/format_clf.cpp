@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "io/format_text.h"
 #include "io/formats.h"
 #include "io/json.h"
 
@@ -54,11 +55,11 @@ class ClfFormat final : public LineFormat {
     if (!quoted(&request, &escaped, "the request")) return LineResult::kBad;
 
     o.append("{\"remote_addr\":");
-    append_json_string(o, addr);
+    append_string(o, addr);
     o.append(",\"remote_user\":");
     append_nullable(o, user);
     o.append(",\"time_local\":");
-    append_json_string(o, time);
+    append_string(o, time);
     o.append(",\"request\":");
     append_quoted(o, request, escaped, false);
     // METHOD PATH PROTOCOL: the method up to the first space, the protocol
@@ -74,11 +75,11 @@ class ClfFormat final : public LineFormat {
     }
     if (split) {
       o.append(",\"method\":");
-      append_json_string(o, req.substr(0, sp1));
+      append_string(o, req.substr(0, sp1));
       o.append(",\"path\":");
-      append_json_string(o, req.substr(sp1 + 1, sp2 - sp1 - 1));
+      append_string(o, req.substr(sp1 + 1, sp2 - sp1 - 1));
       o.append(",\"protocol\":");
-      append_json_string(o, req.substr(sp2 + 1));
+      append_string(o, req.substr(sp2 + 1));
     } else {
       o.append(",\"method\":null,\"path\":null,\"protocol\":null");
     }
@@ -174,7 +175,7 @@ class ClfFormat final : public LineFormat {
     *escaped = false;
     std::size_t i = pos_;
     for (;;) {
-      while (i < line_.size() && line_[i] != '"' && line_[i] != '\\') ++i;
+      i = find_quote_or_backslash(line_, i);
       if (i >= line_.size()) {
         std::string what = "'\"' closing ";
         what.append(field);
@@ -211,7 +212,7 @@ class ClfFormat final : public LineFormat {
     if (dash_null) {
       append_nullable(o, v);
     } else {
-      append_json_string(o, v);
+      append_string(o, v);
     }
   }
 
@@ -219,7 +220,7 @@ class ClfFormat final : public LineFormat {
     if (v == "-") {
       o.append("null");
     } else {
-      append_json_string(o, v);
+      append_string(o, v);
     }
   }
 

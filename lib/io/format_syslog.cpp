@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "base/event_time.h"
+#include "io/format_text.h"
 #include "io/formats.h"
 #include "io/json.h"
 
@@ -114,7 +115,7 @@ class SyslogFormat final : public LineFormat {
         }
         ++pos_;
       }
-      append_json_string(o, line_.substr(sd0, pos_ - sd0));
+      append_string(o, line_.substr(sd0, pos_ - sd0));
     } else {
       return fail("the structured data ('-' or '[')", pos_);
     }
@@ -126,7 +127,7 @@ class SyslogFormat final : public LineFormat {
     if (!space("the structured data")) return LineResult::kBad;
     std::string_view msg = line_.substr(pos_);
     if (msg.starts_with("\xEF\xBB\xBF")) msg.remove_prefix(3);
-    append_json_string(o, msg);
+    append_string(o, msg);
     o.push_back('}');
     return LineResult::kRecord;
   }
@@ -139,7 +140,7 @@ class SyslogFormat final : public LineFormat {
     const std::size_t ts0 = pos_;
     if (pos_ < line_.size() && is_digit(line_[pos_])) {
       while (pos_ < line_.size() && line_[pos_] != ' ') ++pos_;
-      append_json_string(o, line_.substr(ts0, pos_ - ts0));
+      append_string(o, line_.substr(ts0, pos_ - ts0));
     } else if (!bsd_timestamp(o)) {
       return LineResult::kBad;
     }
@@ -148,7 +149,7 @@ class SyslogFormat final : public LineFormat {
     while (pos_ < line_.size() && line_[pos_] != ' ') ++pos_;
     if (pos_ == h0) return fail("the hostname", h0);
     o.append(",\"hostname\":");
-    append_json_string(o, line_.substr(h0, pos_ - h0));
+    append_string(o, line_.substr(h0, pos_ - h0));
     if (pos_ < line_.size()) ++pos_;  // the space
     // TAG: up to 32 characters of [A-Za-z0-9_./-], then "[PID]" and ':'.
     std::string_view app, procid;
@@ -175,10 +176,10 @@ class SyslogFormat final : public LineFormat {
     o.append(",\"app_name\":");
     if (tagged) {
       app = line_.substr(pos_, (pid1 ? pid0 - 1 : i) - pos_);
-      append_json_string(o, app);
+      append_string(o, app);
       o.append(",\"procid\":");
       if (pid1) {
-        append_json_string(o, line_.substr(pid0, pid1 - pid0));
+        append_string(o, line_.substr(pid0, pid1 - pid0));
       } else {
         o.append("null");
       }
@@ -188,7 +189,7 @@ class SyslogFormat final : public LineFormat {
       o.append("null,\"procid\":null");
     }
     o.append(",\"msgid\":null,\"structured_data\":null,\"message\":");
-    append_json_string(o, line_.substr(pos_));
+    append_string(o, line_.substr(pos_));
     o.push_back('}');
     return LineResult::kRecord;
   }
@@ -288,7 +289,7 @@ class SyslogFormat final : public LineFormat {
     if (v == "-") {
       o.append("null");
     } else {
-      append_json_string(o, v);
+      append_string(o, v);
     }
   }
 

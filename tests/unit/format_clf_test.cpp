@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/event_time.h"
 #include "base/time_parser.h"
+#include "io/format_text.h"
 #include "io/json.h"
 #include "io/line_format.h"
 
@@ -404,4 +405,30 @@ TEST_CASE("issue 13: clf, combined and syslog survive mutated lines") {
     }
   }
   CHECK(records > 1000);
+}
+
+TEST_CASE("issue 13: format_text finds the bytes JSON escapes, 8 at a time") {
+  using sx::formats::find_quote_or_backslash;
+  using sx::formats::needs_json_escape;
+  for (std::size_t len = 0; len < 20; ++len) {
+    std::string s(len, 'a');
+    CHECK_FALSE(needs_json_escape(s));
+    CHECK(find_quote_or_backslash(s, 0) == len);
+    for (std::size_t at = 0; at < len; ++at) {
+      for (const char c : {'"', '\\', '\n', '\x1f', '\0'}) {
+        std::string t = s;
+        t[at] = c;
+        INFO("len ", len, " at ", at, " byte ", static_cast<int>(c));
+        CHECK(needs_json_escape(t));
+        CHECK(find_quote_or_backslash(t, 0) == (c == '"' || c == '\\' ? at : len));
+        CHECK(find_quote_or_backslash(t, at + 1 <= len ? at + 1 : len) == len);
+      }
+      for (const char c : {' ', '\x7f', '\x80', '\xff', '!', '#', '[', ']', '\x21', '\x5d'}) {
+        std::string t = s;
+        t[at] = c;
+        CHECK_FALSE(needs_json_escape(t));
+        CHECK(find_quote_or_backslash(t, 0) == len);
+      }
+    }
+  }
 }
