@@ -3,7 +3,7 @@
 //   <PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG]   RFC 5424
 //   <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: MSG                       RFC 3164
 //   Mmm dd hh:mm:ss HOSTNAME TAG[PID]: MSG                            no PRI
-//   2024-10-11T22:14:15.123+02:00 HOSTNAME TAG[PID]: MSG              no PRI, ISO
+//   [<PRI>]2024-10-11T22:14:15.123+02:00 HOSTNAME TAG[PID]: MSG       rsyslog, ISO
 // into {"facility","severity","timestamp","hostname","app_name","procid",
 // "msgid","structured_data","message"}. RFC 3164 timestamps have no year:
 // the latest year that puts the timestamp not after the input's modification
@@ -65,7 +65,13 @@ class SyslogFormat final : public LineFormat {
       append_uint(o, pri / 8);
       o.append(",\"severity\":");
       append_uint(o, pri % 8);
-      if (pos_ < line_.size() && is_digit(line_[pos_])) return rfc5424(o);
+      // RFC 5424: a VERSION of 1 or 2 digits and a space; else RFC 3164
+      // (with rsyslog's forwarding format, an ISO timestamp after the PRI).
+      const std::string_view rest = line_.substr(pos_);
+      if (rest.size() >= 2 && is_digit(rest[0]) &&
+          (rest[1] == ' ' || (is_digit(rest[1]) && rest.size() >= 3 && rest[2] == ' '))) {
+        return rfc5424(o);
+      }
     } else {
       o.append("null,\"severity\":null");
     }
@@ -76,17 +82,15 @@ class SyslogFormat final : public LineFormat {
   // <PRI> read: VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP
   // MSGID SP STRUCTURED-DATA [SP MSG]; "-" is the nil value (null).
   LineResult rfc5424(std::string& o) {
-    const std::size_t v0 = pos_;
-    while (pos_ < line_.size() && is_digit(line_[pos_])) ++pos_;
-    if (pos_ - v0 > 2) return fail("a version of 1 or 2 digits after the priority", v0);
-    if (!space("the version")) return LineResult::kBad;
+    while (is_digit(line_[pos_])) ++pos_;  // the version, then a space (checked)
+    ++pos_;
     static constexpr const char* kNames[] = {"timestamp", "hostname", "app_name", "procid",
                                              "msgid"};
     for (const char* field : kNames) {
       const std::size_t start = pos_;
       while (pos_ < line_.size() && line_[pos_] != ' ') ++pos_;
       const std::string_view t = line_.substr(start, pos_ - start);
-      if (t.empty()) return fail(std::string(field == kNames[0] ? "the " : "") + field, start);
+      if (t.empty()) return fail(std::string("the ") + field, start);
       o.append(",\"").append(field).append("\":");
       append_nullable(o, t);
       if (!space(field)) return LineResult::kBad;
@@ -138,7 +142,7 @@ class SyslogFormat final : public LineFormat {
   LineResult rfc3164(std::string& o) {
     o.append(",\"timestamp\":");
     const std::size_t ts0 = pos_;
-    if (pos_ < line_.size() && is_digit(line_[pos_])) {
+    if (is_iso_date(line_.substr(pos_))) {
       while (pos_ < line_.size() && line_[pos_] != ' ') ++pos_;
       append_string(o, line_.substr(ts0, pos_ - ts0));
     } else if (!bsd_timestamp(o)) {
@@ -192,6 +196,15 @@ class SyslogFormat final : public LineFormat {
     append_string(o, line_.substr(pos_));
     o.push_back('}');
     return LineResult::kRecord;
+  }
+
+  // Whether s starts with YYYY-MM-DDT (the rest is the time parser's).
+  static bool is_iso_date(std::string_view s) {
+    if (s.size() < 11 || s[4] != '-' || s[7] != '-' || s[10] != 'T') return false;
+    for (const std::size_t k : {0, 1, 2, 3, 5, 6, 8, 9}) {
+      if (!is_digit(s[k])) return false;
+    }
+    return true;
   }
 
   // "Mmm dd hh:mm:ss" at pos_, written as YYYY-MM-DDTHH:MM:SS with the year

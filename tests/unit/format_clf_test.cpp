@@ -201,7 +201,7 @@ TEST_CASE("issue 13: syslog RFC 5424") {
   CHECK(bad(*f, "<13>1 - - - - - x") == "expected the structured data ('-' or '[') at column 17");
   CHECK(bad(*f, "<13>1 - - - - - [a") == "expected ']' closing the structured data at column 19");
   CHECK(bad(*f, "<13>123 - - - - - -") ==
-        "expected a version of 1 or 2 digits after the priority at column 5");
+        "expected a timestamp (Mmm dd hh:mm:ss, or ISO 8601) at column 5");
   CHECK(bad(*f, "<13>1 - - - -") == "expected a space after procid at column 14");
   CHECK(bad(*f, "<13>1 - - - - - -x") == "expected a space after the structured data at column 18");
 }
@@ -228,6 +228,14 @@ TEST_CASE("issue 13: syslog RFC 3164 and rsyslog file lines") {
         R"({"facility":null,"severity":null,"timestamp":"2024-10-11T22:14:15.123456+02:00",)"
         R"("hostname":"web","app_name":"systemd","procid":"1","msgid":null,)"
         R"("structured_data":null,"message":"Started x."})");
+  // rsyslog's forwarding format: PRI, then an ISO timestamp.
+  CHECK(record(*f, "<30>2024-10-11T22:14:15Z web sshd[77]: ok") ==
+        R"({"facility":3,"severity":6,"timestamp":"2024-10-11T22:14:15Z","hostname":"web",)"
+        R"("app_name":"sshd","procid":"77","msgid":null,"structured_data":null,"message":"ok"})");
+  CHECK(bad(*f, "2024-10-1T22:14:15Z web sshd[77]: ok") ==
+        "expected a timestamp (Mmm dd hh:mm:ss, or ISO 8601) at column 1");
+  CHECK(bad(*f, "<30>1") == "expected a timestamp (Mmm dd hh:mm:ss, or ISO 8601) at column 5");
+  CHECK(bad(*f, "<30>1 ") == "expected the timestamp at column 7");
   CHECK(bad(*f, "hello world") ==
         "expected a timestamp (Mmm dd hh:mm:ss, or ISO 8601) at column 1");
   CHECK(bad(*f, "<13>Okt 11 22:14:15 h a: m") ==
