@@ -6,18 +6,21 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "io/bar_writer.h"
 #include "io/csv_writer.h"
 #include "io/json.h"
 #include "io/table_writer.h"
 #include "sink/epoch_sink.h"
+#include "sink/live_view.h"
 #include "sink/sink_operator.h"
 #include "stream/bad_input.h"
 
 namespace sx {
 
-enum class SinkFormat { kNdjson, kTable, kCsv };
-// "ndjson", "table", "csv"; throws usage_error naming the choices.
+enum class SinkFormat { kNdjson, kTable, kCsv, kBar, kLive };
+// "ndjson", "table", "csv", "bar", "live"; throws usage_error naming the choices.
 SinkFormat parse_sink_format(const std::string& name);
 
 struct SinkOptions {
@@ -26,6 +29,15 @@ struct SinkOptions {
   std::size_t num_rows = 20;        // table: rows shown per batch (0 = all)
   std::size_t truncate = 20;        // table: cell width (0 = no truncation)
   bool skip_empty_batches = false;  // table: print no batch for an epoch without rows
+
+  // bar: --value FIELD (required) and --label FIELDs (empty: the other fields).
+  std::string bar_value;
+  std::vector<std::string> bar_label;
+  // live: --key FIELDs (empty: the header's keys, else inferred); also --truncate.
+  std::vector<std::string> live_key;
+  // bar, live: the screen's size (run_sink: terminal_size).
+  TerminalSize terminal;
+
   // --checkpoint: commit each epoch once its output is flushed (stdout is
   // at-least-once: a crash between the write and the commit repeats it).
   // The output of an epoch is held back (in memory, past 1 MiB in a
@@ -67,6 +79,10 @@ class StdoutSink final : public EpochSink {
   template <class Emit>
   bool fields(const Line& line, const std::string& source, Emit&& emit);
 
+  // --format bar and live: a record to the chart or the live table.
+  void write_bar(const Line& line, const std::string& source);
+  void write_live(const Line& line, const std::string& source);
+
   // Where rows go: the held output with --checkpoint, else out_.
   Output& target() { return held_ ? *held_ : out_; }
   // --checkpoint: hands the held bytes to out_ (release) or drops them.
@@ -85,6 +101,11 @@ class StdoutSink final : public EpochSink {
   std::string why_;
   std::unique_ptr<TableWriter> table_;
   std::unique_ptr<CsvWriter> csv_;
+  std::unique_ptr<BarWriter> bar_;
+  std::string label_;                     // bar: the row's label, reused
+  std::vector<std::string> label_parts_;  // bar: the --label fields' texts
+  std::uint64_t not_numbers_ = 0;         // bar: rows whose value is not a number
+  std::unique_ptr<LiveView> live_;
   std::int64_t next_batch_ = 0;
   std::uint64_t records_ = 0;
 };
