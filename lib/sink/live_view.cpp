@@ -124,7 +124,7 @@ void LiveView::epoch(std::int64_t id) {
 void LiveView::finish(std::string_view how) {
   end_row();
   ended_.assign(how);
-  measure();
+  if (received_ > 0 || rate_ < 0) measure();  // else the last epoch's rate stays
   redraw();
 }
 
@@ -161,7 +161,8 @@ std::vector<std::string> LiveView::screen() const {
   if (!ended_.empty()) status += " | " + ended_;
 
   if (!columns_.empty() && (fit > 0 || rows_.empty()) && opt_.lines > 4 + 2) {
-    // The cells, cut as the table's (Spark's truncate) and right-aligned.
+    // The cells, cut as the table's (Spark's truncate): right-aligned, or
+    // left-aligned when never cut.
     auto cut = [&](const std::string& s) {
       if (opt_.truncate == 0 || display_width(s) <= opt_.truncate) return s;
       return opt_.truncate < 4 ? std::string(prefix_chars(s, opt_.truncate))
@@ -186,7 +187,8 @@ std::vector<std::string> LiveView::screen() const {
       std::string l = "|";
       for (std::size_t c = 0; c < width.size(); ++c) {
         const std::string v = c < cells.size() ? cells[c] : std::string();
-        l += std::string(width[c] - display_width(v), ' ') + v + "|";
+        const std::string pad(width[c] - display_width(v), ' ');
+        l += opt_.truncate > 0 ? pad + v + "|" : v + pad + "|";  // as the table's
       }
       return l;
     };

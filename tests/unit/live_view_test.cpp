@@ -94,10 +94,11 @@ TEST_CASE("issue 13: live --key with numbers sorts them as numbers; nulls sort f
   v.epoch(0);
   const Lines s = v.screen();
   REQUIRE(s.size() == 9);
+  // truncate 0: left-aligned, as the table format's.
   CHECK(s[3] == "|null|   |");
-  CHECK(s[4] == "|   9|  y|");
-  CHECK(s[5] == "|  10|  x|");
-  CHECK(s[6] == "| 100|  x|");
+  CHECK(s[4] == "|9   |y  |");
+  CHECK(s[5] == "|10  |x  |");
+  CHECK(s[6] == "|100 |x  |");
 }
 
 TEST_CASE("issue 13: live lines wider than the screen are cut; the header's columns show early") {
