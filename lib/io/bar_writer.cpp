@@ -53,6 +53,25 @@ TerminalSize terminal_size(int fd) {
   return size;
 }
 
+std::string terminal_safe(std::string_view text) {
+  std::string s;
+  s.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      s += '?';
+    } else if (c == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      s += '?';
+      ++i;
+    } else {
+      s += static_cast<char>(c);
+    }
+  }
+  return s;
+}
+
 std::string bar_blocks(double cells) {
   std::string s;
   if (!(cells > 0)) return s;
@@ -70,8 +89,8 @@ BarWriter::BarWriter(Output& out, std::size_t width)
 
 void BarWriter::row(std::string_view label, std::string_view text, const double* number) {
   Row r;
-  r.label.assign(label);
-  r.text.assign(text);
+  r.label = terminal_safe(label);
+  r.text = terminal_safe(text);
   if (number != nullptr && std::isfinite(*number)) {
     r.is_number = true;
     r.value = *number;
@@ -113,7 +132,9 @@ std::string BarWriter::render(std::int64_t batch_id) {
   double scale = 0;
   if (max_neg > 0) {
     area -= 1;  // the axis
-    left = static_cast<std::size_t>(static_cast<double>(area) * max_neg / (max_neg + max_pos));
+    // max_neg / (max_neg + max_pos), without overflowing to inf/inf.
+    const double share = 1 / (1 + max_pos / max_neg);
+    left = static_cast<std::size_t>(static_cast<double>(area) * share);
     left = std::clamp<std::size_t>(left, 1, area - (max_pos > 0 ? 1 : 0));
     scale = static_cast<double>(left) / max_neg;
     if (max_pos > 0) scale = std::min(scale, static_cast<double>(area - left) / max_pos);

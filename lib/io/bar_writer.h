@@ -39,6 +39,11 @@ TerminalSize terminal_size(int fd);
 // rounded to the nearest eighth; at least one eighth when cells > 0.
 std::string bar_blocks(double cells);
 
+// `text` with the bytes a terminal would act on replaced by '?': C0 controls
+// (newline, ESC...), DEL, and C1 controls (U+0080..U+009F), so that values
+// from the data cannot move the cursor or change the screen.
+std::string terminal_safe(std::string_view text);
+
 class BarWriter {
  public:
   // `width`: the terminal's columns (at least 20 are used).

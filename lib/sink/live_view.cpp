@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "io/bar_writer.h"
 #include "io/table_writer.h"
 
 namespace sx {
@@ -72,7 +73,7 @@ void LiveView::field(std::string_view column, std::string_view text, bool is_num
     cell_keys_.resize(i + 1);
     cell_set_.resize(i + 1);
   }
-  cells_[i].assign(text);
+  cells_[i] = terminal_safe(text);
   KeyCell& k = cell_keys_[i];
   k.rank = is_null ? 0 : is_number ? 1 : 2;
   k.text.assign(text);
@@ -178,7 +179,7 @@ std::vector<std::string> LiveView::screen() const {
     }
     std::vector<std::size_t> width(columns_.size(), 3);
     for (std::size_t c = 0; c < columns_.size(); ++c) {
-      width[c] = std::max(width[c], display_width(cut(columns_[c])));
+      width[c] = std::max(width[c], display_width(cut(terminal_safe(columns_[c]))));
       for (const auto& r : body) width[c] = std::max(width[c], display_width(r[c]));
     }
     std::string sep = "+";
@@ -193,7 +194,7 @@ std::vector<std::string> LiveView::screen() const {
       return l;
     };
     std::vector<std::string> header;
-    for (const auto& c : columns_) header.push_back(cut(c));
+    for (const auto& c : columns_) header.push_back(cut(terminal_safe(c)));
     lines.push_back(sep);
     lines.push_back(line(header));
     lines.push_back(sep);

@@ -107,3 +107,28 @@ TEST_CASE("issue 13: terminal_size takes COLUMNS and LINES, else 80x24 off a ter
   ::unsetenv("LINES");
   ::close(fd);
 }
+
+TEST_CASE("issue 13: terminal_safe replaces what a terminal would act on") {
+  CHECK(sx::terminal_safe("a\x1b[2Jb\nc\x7f") == "a?[2Jb?c?");
+  CHECK(sx::terminal_safe("\xc2\x9b"
+                          "31m") == "?31m");                                   // C1 CSI
+  CHECK(sx::terminal_safe("caf\xc3\xa9 \xc2\xa0") == "caf\xc3\xa9 \xc2\xa0");  // é, nbsp kept
+  CHECK(sx::terminal_safe("\xc2") == "\xc2");                                  // cut: left alone
+}
+
+TEST_CASE("issue 13: bars of huge values of both signs stay in their columns") {
+  Fixture f;
+  sx::BarWriter w(f.out, 30);
+  const double a = -1e308, b = 1e308;
+  w.row("a", "-1e308", &a);
+  w.row("b", "1e308", &b);
+  // value 6 wide: area 30 - 9 = 21, less the axis 20: 10 cells a side.
+  const std::string want =
+      "Batch: 0\n"
+      "a " +
+      rep(kB, 10) + "|" + std::string(10, ' ') +
+      " -1e308\n"
+      "b " +
+      std::string(10, ' ') + "|" + rep(kB, 10) + "  1e308\n";
+  CHECK(w.render(0) == want);
+}

@@ -131,3 +131,14 @@ TEST_CASE("issue 13: the live table keeps the greatest keys past max_rows") {
   CHECK(s[3] == "|       00:01|    a|    1|");
   CHECK(s[4] == "|       00:02|    a|    1|");
 }
+
+TEST_CASE("issue 13: live cells cannot drive the terminal") {
+  Fixture f;
+  sx::LiveView v(f.out, sx::LiveOptions{});
+  v.field("k\x1b", "a\x1b[2J", false, false);
+  v.end_row();
+  v.epoch(0);
+  const Lines s = v.screen();
+  CHECK(s[1] == "|   k?|");  // width 5: the cell's
+  CHECK(s[3] == "|a?[2J|");
+}
