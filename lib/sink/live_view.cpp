@@ -211,6 +211,11 @@ std::vector<std::string> LiveView::screen() const {
 
 void LiveView::redraw() {
   drawn_ = true;
+  if (opt_.tty_fd >= 0) {
+    const TerminalSize size = terminal_size(opt_.tty_fd);
+    opt_.columns = size.columns;
+    opt_.lines = size.lines;
+  }
   std::string s = "\x1b[H";
   for (const auto& l : screen()) {
     s += l;

@@ -36,6 +36,9 @@ struct LiveOptions {
   std::size_t truncate = 20;     // cells cut past this many characters (0: never)
   std::vector<std::string> key;  // the key columns; empty: inferred
   std::size_t max_rows = 10000;  // rows kept (the greatest keys)
+  // The terminal, asked for its size again at each redraw (terminal_size in
+  // io/bar_writer.h), so the view follows a resized window; -1: never.
+  int tty_fd = -1;
 };
 
 class LiveView {

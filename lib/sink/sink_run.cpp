@@ -69,6 +69,7 @@ int run_sink(SinkFlags f) {
   }
   if (f.stream.format == SinkFormat::kBar || f.stream.format == SinkFormat::kLive) {
     f.stream.terminal = terminal_size(f.output.empty() ? 1 : -1);
+    if (f.stream.format == SinkFormat::kLive) f.stream.terminal_fd = 1;
   }
   stop_on_signals();
   // The stage folder and the commit log, for the whole run (and --path below).

@@ -61,6 +61,7 @@ StdoutSink::StdoutSink(const SinkOptions& options, Output& out, BadInputPolicy& 
     live.lines = opt_.terminal.lines;
     live.truncate = opt_.truncate;
     live.key = opt_.live_key;
+    live.tty_fd = opt_.terminal_fd;
     live_ = std::make_unique<LiveView>(target(), std::move(live));
   }
 }

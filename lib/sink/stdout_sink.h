@@ -35,8 +35,10 @@ struct SinkOptions {
   std::vector<std::string> bar_label;
   // live: --key FIELDs (empty: the header's keys, else inferred); also --truncate.
   std::vector<std::string> live_key;
-  // bar, live: the screen's size (run_sink: terminal_size).
+  // bar, live: the screen's size (run_sink: terminal_size), and for live the
+  // terminal to ask again at each redraw (-1: none).
   TerminalSize terminal;
+  int terminal_fd = -1;
 
   // --checkpoint: commit each epoch once its output is flushed (stdout is
   // at-least-once: a crash between the write and the commit repeats it).

@@ -94,6 +94,21 @@ expect_screen app "+--------------------+---+
 +--------------------+---+
 epoch 5 | watermark none | R rows/s | 6 rows (2 not shown)" "append: the latest windows that fit"
 
+# The window grows to 12 lines: the next redraw shows 6 rows, all of them.
+tm resize-window -t app -y 12
+printf '%s\n' '{"@sx":"epoch","id":6}' >&4
+wait_screen app "epoch 6 |"
+expect_screen app "+--------------------+---+
+|        window_start|  n|
++--------------------+---+
+|2024-01-01T00:00:00Z|  0|
+|2024-01-01T00:01:00Z|  1|
+|2024-01-01T00:02:00Z|  2|
+|2024-01-01T00:03:00Z|  3|
+|2024-01-01T00:04:00Z|  4|
+|2024-01-01T00:05:00Z|  5|
++--------------------+---+
+epoch 6 | watermark none | R rows/s | 6 rows" "a resized window: the rows that fit now"
 # Ctrl-C: the sink stops (exit 130), the last table stays with "stopped"
 # (the pane scrolls by the lines below it: capture-pane -S - reads them too).
 tm send-keys -t app C-c
@@ -101,12 +116,14 @@ wait_screen app "exit 130"
 expect_screen app "+--------------------+---+
 |        window_start|  n|
 +--------------------+---+
+|2024-01-01T00:00:00Z|  0|
+|2024-01-01T00:01:00Z|  1|
 |2024-01-01T00:02:00Z|  2|
 |2024-01-01T00:03:00Z|  3|
 |2024-01-01T00:04:00Z|  4|
 |2024-01-01T00:05:00Z|  5|
 +--------------------+---+
-epoch 5 | watermark none | R rows/s | 6 rows (2 not shown) | stopped
+epoch 6 | watermark none | R rows/s | 6 rows | stopped
 sx-sink: stopped by SIGINT
 exit 130" "Ctrl-C: the last table stays"
 exec 4>&-
