@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
-  tzdata zstd jq man-db groff-base clang-format
+  tzdata zstd jq man-db groff-base clang-format tmux
   clang libclang-rt-dev
 )
 if [ "${1:-}" = "--bench" ]; then

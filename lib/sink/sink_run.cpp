@@ -62,6 +62,16 @@ int run_sink(SinkFlags f) {
   } else {
     throw usage_error("--empty-batches: '" + f.empty_batches + "' is not show or skip");
   }
+  if (f.stream.format == SinkFormat::kLive && (!f.output.empty() || !::isatty(1))) {
+    throw usage_error(
+        "--format live redraws a table on a terminal, and " +
+        (f.output.empty() ? std::string("stdout is not one") : "--output writes a file") +
+        ": use --format table for a table per epoch in a file or a pipe");
+  }
+  if (f.stream.format == SinkFormat::kBar || f.stream.format == SinkFormat::kLive) {
+    f.stream.terminal = terminal_size(f.output.empty() ? 1 : -1);
+    if (f.stream.format == SinkFormat::kLive) f.stream.terminal_fd = 1;
+  }
   stop_on_signals();
   // The stage folder and the commit log, for the whole run (and --path below).
   RunLock lock(f.checkpoint, f.name, f.wait_lock, /*committer=*/true);

@@ -21,8 +21,10 @@ SinkFormat parse_sink_format(const std::string& name) {
   if (name == "csv") return SinkFormat::kCsv;
   if (name == "tsv") return SinkFormat::kTsv;
   if (name == "markdown" || name == "md") return SinkFormat::kMarkdown;
+  if (name == "bar") return SinkFormat::kBar;
+  if (name == "live") return SinkFormat::kLive;
   throw usage_error("--format: unknown format '" + name +
-                    "' (use ndjson, table, csv, tsv or markdown)");
+                    "' (use ndjson, table, csv, tsv, markdown, bar or live)");
 }
 
 StdoutSink::StdoutSink(const SinkOptions& options, Output& out, BadInputPolicy& bad)
@@ -31,6 +33,16 @@ StdoutSink::StdoutSink(const SinkOptions& options, Output& out, BadInputPolicy& 
     throw usage_error(
         "--keep-control goes with --format ndjson only (tables and CSV are for "
         "people and other programs; keep the stream with --format ndjson)");
+  }
+  if (opt_.format == SinkFormat::kBar && opt_.bar_value.empty()) {
+    throw usage_error(
+        "--format bar needs --value FIELD: the numeric field the bars show (e.g. --value count)");
+  }
+  if (opt_.format != SinkFormat::kBar && (!opt_.bar_value.empty() || !opt_.bar_label.empty())) {
+    throw usage_error("--value and --label go with --format bar");
+  }
+  if (opt_.format != SinkFormat::kLive && !opt_.live_key.empty()) {
+    throw usage_error("--key goes with --format live");
   }
   if (opt_.checkpoint) {
     // The spill file of the held output: unlinked from the start, so that
@@ -47,6 +59,17 @@ StdoutSink::StdoutSink(const SinkOptions& options, Output& out, BadInputPolicy& 
     csv_ = std::make_unique<CsvWriter>(target(), CsvWriter::Dialect::kTsv);
   } else if (opt_.format == SinkFormat::kMarkdown) {
     markdown_ = std::make_unique<MarkdownWriter>(target());
+  } else if (opt_.format == SinkFormat::kBar) {
+    bar_ = std::make_unique<BarWriter>(target(), opt_.terminal.columns);
+    label_parts_.resize(opt_.bar_label.size());
+  } else if (opt_.format == SinkFormat::kLive) {
+    LiveOptions live;
+    live.columns = opt_.terminal.columns;
+    live.lines = opt_.terminal.lines;
+    live.truncate = opt_.truncate;
+    live.key = opt_.live_key;
+    live.tty_fd = opt_.terminal_fd;
+    live_ = std::make_unique<LiveView>(target(), std::move(live));
   }
   if (opt_.precision > kMaxPrecision) {
     throw usage_error("--precision: " + std::to_string(opt_.precision) + " is more than " +
@@ -60,6 +83,8 @@ StdoutSink::~StdoutSink() {
   table_.reset();
   csv_.reset();
   markdown_.reset();
+  bar_.reset();
+  live_.reset();
   if (held_) {
     held_->drop_buffered();
     held_.reset();
@@ -174,6 +199,90 @@ void StdoutSink::write_rewritten(const Line& line, const std::string& source) {
   target().write_line(rewritten_);
 }
 
+void StdoutSink::write_bar(const Line& line, const std::string& source) {
+  label_.clear();
+  for (auto& p : label_parts_) p.clear();
+  std::string_view text = "null";
+  double number = 0;
+  bool is_number = false;
+  const bool ok = reader_.open(line.text, &why_) &&
+                  reader_.for_each_field(
+                      [&](std::string_view key, const JsonValue& v) {
+                        if (key == opt_.bar_value) {
+                          is_number = true;
+                          switch (v.type) {
+                            case JsonType::kInt:
+                              number = static_cast<double>(v.i);
+                              break;
+                            case JsonType::kUint:
+                              number = static_cast<double>(v.u);
+                              break;
+                            case JsonType::kDouble:
+                              number = v.d;
+                              break;
+                            default:
+                              is_number = false;
+                          }
+                          text = v.type == JsonType::kNull   ? std::string_view("null")
+                                 : v.type == JsonType::kBool ? (v.boolean ? "true" : "false")
+                                                             : v.text;
+                          return;
+                        }
+                        const std::string_view shown =
+                            v.type == JsonType::kNull   ? std::string_view("null")
+                            : v.type == JsonType::kBool ? (v.boolean ? "true" : "false")
+                                                        : v.text;
+                        if (opt_.bar_label.empty()) {
+                          if (key == "window_end") return;  // window_start names the window
+                          if (!label_.empty()) label_ += ' ';
+                          label_ += shown;
+                          return;
+                        }
+                        for (std::size_t i = 0; i < opt_.bar_label.size(); ++i) {
+                          if (opt_.bar_label[i] == key) label_parts_[i].assign(shown);
+                        }
+                      },
+                      &why_);
+  if (!ok) {
+    bad_.handle(reader_.open_failure(), source, line.number, why_, line.text);
+    return;
+  }
+  for (const auto& p : label_parts_) {
+    if (!label_.empty()) label_ += ' ';
+    label_ += p;
+  }
+  if (!is_number) ++not_numbers_;
+  bar_->row(label_, text, is_number ? &number : nullptr);
+}
+
+void StdoutSink::write_live(const Line& line, const std::string& source) {
+  const bool ok = reader_.open(line.text, &why_) &&
+                  reader_.for_each_field(
+                      [&](std::string_view key, const JsonValue& v) {
+                        switch (v.type) {
+                          case JsonType::kNull:
+                            live_->field(key, "null", false, true);
+                            break;
+                          case JsonType::kBool:
+                            live_->field(key, v.boolean ? "true" : "false", false, false);
+                            break;
+                          case JsonType::kInt:
+                          case JsonType::kUint:
+                          case JsonType::kDouble:
+                            live_->field(key, v.text, true, false);
+                            break;
+                          default:
+                            live_->field(key, v.text, false, false);
+                        }
+                      },
+                      &why_);
+  if (!ok) {
+    bad_.handle(reader_.open_failure(), source, line.number, why_, line.text);
+    return;
+  }
+  live_->end_row();
+}
+
 void StdoutSink::write(const Line& line, const std::string& source) {
   ++records_;
   ++held_rows_;
@@ -208,10 +317,17 @@ void StdoutSink::write(const Line& line, const std::string& source) {
         markdown_->end_row();
       }
       break;
+    case SinkFormat::kBar:
+      write_bar(line, source);
+      break;
+    case SinkFormat::kLive:
+      write_live(line, source);
+      break;
   }
 }
 
 void StdoutSink::open(const SinkHeader& header) {
+  if (live_) live_->set_keys(header.keys);
   // At the stream's start, not at launch: upstream sx-read --reset may still
   // be emptying the directory.
   if (opt_.checkpoint) committed_ = opt_.checkpoint->last_committed();
@@ -248,6 +364,13 @@ void StdoutSink::control(const Control& control, std::string_view raw) {
     saw_epoch_ = true;
     next_batch_ = control.epoch + 1;
   }
+  if (live_ && control.type == ControlType::kStream) live_->set_columns(control.stream.columns);
+  if (live_ && control.type == ControlType::kWatermark) live_->watermark(control.watermark);
+  if (control.type == ControlType::kEpoch && (bar_ || live_)) {
+    if (bar_) bar_->end_batch(control.epoch);
+    if (live_) live_->epoch(control.epoch);
+    next_batch_ = control.epoch + 1;
+  }
   if (table_ && control.type == ControlType::kEpoch) {
     if (table_->has_rows() || !opt_.skip_empty_batches) table_->end_batch(control.epoch);
     next_batch_ = control.epoch + 1;
@@ -273,6 +396,15 @@ void StdoutSink::finish() {
   // Rows after the last epoch record (or plain NDJSON with none) form a batch.
   if (table_ && table_->has_rows()) table_->end_batch(next_batch_);
   if (markdown_ && markdown_->has_rows()) markdown_->end_batch(saw_epoch_ ? next_batch_ : -1);
+  if (bar_) {
+    bar_->end_batch(next_batch_);
+    if (not_numbers_ > 0) {
+      note(std::to_string(not_numbers_) + (not_numbers_ == 1 ? " record" : " records") +
+           " without a number in " + opt_.bar_value +
+           " (missing, null or text): shown without a bar");
+    }
+  }
+  if (live_) live_->finish(interrupted() ? "stopped" : "end of stream");
   if (csv_) {
     const std::string w = csv_->finish();
     if (!w.empty()) warn(w);

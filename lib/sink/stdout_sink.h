@@ -9,21 +9,24 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "io/bar_writer.h"
 #include "io/csv_writer.h"
 #include "io/json.h"
 #include "io/markdown_writer.h"
 #include "io/table_writer.h"
 #include "io/value_display.h"
 #include "sink/epoch_sink.h"
+#include "sink/live_view.h"
 #include "sink/sink_operator.h"
 #include "stream/bad_input.h"
 
 namespace sx {
 
-enum class SinkFormat { kNdjson, kTable, kCsv, kTsv, kMarkdown };
-// "ndjson", "table", "csv", "tsv", "markdown" ("md"); throws usage_error
-// naming the choices.
+enum class SinkFormat { kNdjson, kTable, kCsv, kTsv, kMarkdown, kBar, kLive };
+// "ndjson", "table", "csv", "tsv", "markdown" ("md"), "bar", "live"; throws
+// usage_error naming the choices.
 SinkFormat parse_sink_format(const std::string& name);
 
 struct SinkOptions {
@@ -39,6 +42,17 @@ struct SinkOptions {
   // --precision: doubles (numbers with a fraction or exponent) are shown
   // with this many digits after the point; -1: as they are.
   int precision = -1;
+
+  // bar: --value FIELD (required) and --label FIELDs (empty: the other fields).
+  std::string bar_value;
+  std::vector<std::string> bar_label;
+  // live: --key FIELDs (empty: the header's keys, else inferred); also --truncate.
+  std::vector<std::string> live_key;
+  // bar, live: the screen's size (run_sink: terminal_size), and for live the
+  // terminal to ask again at each redraw (-1: none).
+  TerminalSize terminal;
+  int terminal_fd = -1;
+
   // --checkpoint: commit each epoch once its output is flushed (stdout is
   // at-least-once: a crash between the write and the commit repeats it).
   // The output of an epoch is held back (in memory, past 1 MiB in a
@@ -81,6 +95,10 @@ class StdoutSink final : public EpochSink {
   template <class Emit>
   bool fields(const Line& line, const std::string& source, Emit&& emit);
 
+  // --format bar and live: a record to the chart or the live table.
+  void write_bar(const Line& line, const std::string& source);
+  void write_live(const Line& line, const std::string& source);
+
   // Where rows go: the held output with --checkpoint, else out_.
   Output& target() { return held_ ? *held_ : out_; }
   // The value of field `key` as shown: `v.text`, or the time in --time-zone,
@@ -114,6 +132,11 @@ class StdoutSink final : public EpochSink {
   std::string time_field_;
   std::string shown_;
   std::string rewritten_;
+  std::unique_ptr<BarWriter> bar_;
+  std::string label_;                     // bar: the row's label, reused
+  std::vector<std::string> label_parts_;  // bar: the --label fields' texts
+  std::uint64_t not_numbers_ = 0;         // bar: rows whose value is not a number
+  std::unique_ptr<LiveView> live_;
   std::int64_t next_batch_ = 0;
   std::uint64_t records_ = 0;
 };
