@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <type_traits>
 
@@ -199,88 +200,53 @@ void StdoutSink::write_rewritten(const Line& line, const std::string& source) {
   target().write_line(rewritten_);
 }
 
+// bar and live show fields as the other formats do (shown(): --time-zone,
+// --precision), through fields().
 void StdoutSink::write_bar(const Line& line, const std::string& source) {
   label_.clear();
   for (auto& p : label_parts_) p.clear();
-  std::string_view text = "null";
+  value_text_ = "null";
   double number = 0;
   bool is_number = false;
-  const bool ok = reader_.open(line.text, &why_) &&
-                  reader_.for_each_field(
-                      [&](std::string_view key, const JsonValue& v) {
-                        if (key == opt_.bar_value) {
-                          is_number = true;
-                          switch (v.type) {
-                            case JsonType::kInt:
-                              number = static_cast<double>(v.i);
-                              break;
-                            case JsonType::kUint:
-                              number = static_cast<double>(v.u);
-                              break;
-                            case JsonType::kDouble:
-                              number = v.d;
-                              break;
-                            default:
-                              is_number = false;
-                          }
-                          text = v.type == JsonType::kNull   ? std::string_view("null")
-                                 : v.type == JsonType::kBool ? (v.boolean ? "true" : "false")
-                                                             : v.text;
-                          return;
-                        }
-                        const std::string_view shown =
-                            v.type == JsonType::kNull   ? std::string_view("null")
-                            : v.type == JsonType::kBool ? (v.boolean ? "true" : "false")
-                                                        : v.text;
-                        if (opt_.bar_label.empty()) {
-                          if (key == "window_end") return;  // window_start names the window
-                          if (!label_.empty()) label_ += ' ';
-                          label_ += shown;
-                          return;
-                        }
-                        for (std::size_t i = 0; i < opt_.bar_label.size(); ++i) {
-                          if (opt_.bar_label[i] == key) label_parts_[i].assign(shown);
-                        }
-                      },
-                      &why_);
-  if (!ok) {
-    bad_.handle(reader_.open_failure(), source, line.number, why_, line.text);
-    return;
-  }
+  const bool ok =
+      fields(line, source, [&](std::string_view key, std::string_view shown, JsonType type) {
+        if (key == opt_.bar_value) {
+          value_text_.assign(shown);
+          is_number =
+              type == JsonType::kInt || type == JsonType::kUint || type == JsonType::kDouble;
+          if (is_number) {
+            const auto r = std::from_chars(shown.data(), shown.data() + shown.size(), number);
+            is_number = r.ec == std::errc();
+          }
+          return;
+        }
+        if (opt_.bar_label.empty()) {
+          if (key == "window_end") return;  // window_start names the window
+          if (!label_.empty()) label_ += ' ';
+          label_ += shown;
+          return;
+        }
+        for (std::size_t i = 0; i < opt_.bar_label.size(); ++i) {
+          if (opt_.bar_label[i] == key) label_parts_[i].assign(shown);
+        }
+      });
+  if (!ok) return;
   for (const auto& p : label_parts_) {
     if (!label_.empty()) label_ += ' ';
     label_ += p;
   }
   if (!is_number) ++not_numbers_;
-  bar_->row(label_, text, is_number ? &number : nullptr);
+  bar_->row(label_, value_text_, is_number ? &number : nullptr);
 }
 
 void StdoutSink::write_live(const Line& line, const std::string& source) {
-  const bool ok = reader_.open(line.text, &why_) &&
-                  reader_.for_each_field(
-                      [&](std::string_view key, const JsonValue& v) {
-                        switch (v.type) {
-                          case JsonType::kNull:
-                            live_->field(key, "null", false, true);
-                            break;
-                          case JsonType::kBool:
-                            live_->field(key, v.boolean ? "true" : "false", false, false);
-                            break;
-                          case JsonType::kInt:
-                          case JsonType::kUint:
-                          case JsonType::kDouble:
-                            live_->field(key, v.text, true, false);
-                            break;
-                          default:
-                            live_->field(key, v.text, false, false);
-                        }
-                      },
-                      &why_);
-  if (!ok) {
-    bad_.handle(reader_.open_failure(), source, line.number, why_, line.text);
-    return;
-  }
-  live_->end_row();
+  const bool ok =
+      fields(line, source, [&](std::string_view key, std::string_view shown, JsonType type) {
+        const bool number =
+            type == JsonType::kInt || type == JsonType::kUint || type == JsonType::kDouble;
+        live_->field(key, shown, number, type == JsonType::kNull || type == JsonType::kMissing);
+      });
+  if (ok) live_->end_row();
 }
 
 void StdoutSink::write(const Line& line, const std::string& source) {

@@ -134,6 +134,7 @@ class StdoutSink final : public EpochSink {
   std::string rewritten_;
   std::unique_ptr<BarWriter> bar_;
   std::string label_;                     // bar: the row's label, reused
+  std::string value_text_;                // bar: the value as shown
   std::vector<std::string> label_parts_;  // bar: the --label fields' texts
   std::uint64_t not_numbers_ = 0;         // bar: rows whose value is not a number
   std::unique_ptr<LiveView> live_;
