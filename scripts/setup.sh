@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
   zlib1g-dev libpcre2-dev
-  tzdata zstd jq man-db groff-base clang-format
+  tzdata zstd jq man-db groff-base clang-format tmux
   clang libclang-rt-dev
 )
 if [ "${1:-}" = "--bench" ]; then

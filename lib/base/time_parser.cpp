@@ -127,6 +127,7 @@ struct TimeParser::Impl {
   Micros fixed_offset = 0;  // added to UTC to get local time
   const date::time_zone* tz = nullptr;
   bool pattern_has_offset = false;
+  bool clf_pattern = false;  // "%d/%b/%Y:%H:%M:%S %z": parse_clf first
 
   // Local wall-clock micros -> UTC micros in the zone. Ambiguous (fall back):
   // the earlier instant, i.e. the offset in force before the transition;
@@ -271,6 +272,45 @@ struct TimeParser::Impl {
     return true;
   }
 
+  // The fast path of "%d/%b/%Y:%H:%M:%S %z" (clf's time_local), for its
+  // usual form only: "10/Oct/2024:13:55:36 +0200", every field of exactly
+  // that width, the month as written in English ("Oct"), a valid date and
+  // time, an offset of at most 23:59, a result in range. Anything else
+  // returns false without touching *out, and parse_pattern (the date
+  // library) decides, so results and messages are the same either way.
+  static bool parse_clf(std::string_view s, EventTime* out) {
+    if (s.size() != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' ||
+        s[17] != ':' || s[20] != ' ' || (s[21] != '+' && s[21] != '-')) {
+      return false;
+    }
+    unsigned d, y, h, mi, sec, oh, om;
+    if (!digits(s, 0, 2, &d) || !digits(s, 7, 4, &y) || !digits(s, 12, 2, &h) ||
+        !digits(s, 15, 2, &mi) || !digits(s, 18, 2, &sec) || !digits(s, 22, 2, &oh) ||
+        !digits(s, 24, 2, &om)) {
+      return false;
+    }
+    // The month by its three letters, as one number: "Oct" -> 'O'<<16|'c'<<8|'t'.
+    static constexpr unsigned kMonths[] = {0x4a616e, 0x466562, 0x4d6172, 0x417072,
+                                           0x4d6179, 0x4a756e, 0x4a756c, 0x417567,
+                                           0x536570, 0x4f6374, 0x4e6f76, 0x446563};
+    const unsigned key = static_cast<unsigned char>(s[3]) << 16 |
+                         static_cast<unsigned char>(s[4]) << 8 | static_cast<unsigned char>(s[5]);
+    unsigned mo = 0;
+    for (unsigned m = 0; m < 12; ++m) {
+      if (kMonths[m] == key) mo = m + 1;
+    }
+    if (mo == 0 || y < 1 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59 ||
+        oh > 23 || om > 59) {
+      return false;
+    }
+    const Micros offset = (oh * 60LL + om) * kMicrosPerMinute * (s[21] == '-' ? -1 : 1);
+    const Micros t = days_from_civil(y, mo, d) * kMicrosPerDay +
+                     (h * 3600LL + mi * 60LL + sec) * kMicrosPerSecond - offset;
+    if (t < kMinEventTime || t > kMaxEventTime) return false;
+    out->us = t;
+    return true;
+  }
+
   bool parse_pattern(std::string_view s, EventTime* out, std::string* why) const {
     std::istringstream in{std::string(s)};
     Micros t;
@@ -318,6 +358,7 @@ TimeParser::TimeParser(std::string_view format, std::string_view zone)
     m.kind = Kind::kPattern;
     m.pattern_has_offset =
         format.find("%z") != std::string_view::npos || format.find("%Ez") != std::string_view::npos;
+    m.clf_pattern = format == "%d/%b/%Y:%H:%M:%S %z";
   } else {
     throw usage_error("unknown time format '" + m.format +
                       "' (use auto, iso8601, epoch-s, epoch-ms, epoch-us, or a strftime "
@@ -386,6 +427,7 @@ bool TimeParser::parse(std::string_view text, EventTime* out, std::string* why) 
   };
   switch (m.kind) {
     case Kind::kPattern:
+      if (m.clf_pattern && Impl::parse_clf(text, out)) return true;
       return m.parse_pattern(text, out, why);
     case Kind::kIso:
       return m.parse_iso(text, out, why);

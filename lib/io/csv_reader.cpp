@@ -4,6 +4,37 @@
 
 namespace sx {
 
+namespace {
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i == n) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else if (s[i] >= '1' && s[i] <= '9') {
+    while (i < n && is_digit(s[i])) ++i;
+  } else {
+    return false;
+  }
+  if (i < n && s[i] == '.') {
+    const std::size_t digits = ++i;
+    while (i < n && is_digit(s[i])) ++i;
+    if (i == digits) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    const std::size_t digits = i;
+    while (i < n && is_digit(s[i])) ++i;
+    if (i == digits) return false;
+  }
+  return i == n;
+}
+
 void CsvParser::reset() {
   state_ = State::kFieldStart;
   buf_.clear();
@@ -44,7 +75,7 @@ CsvParser::Result CsvParser::feed(std::string_view line, std::string* why) {
           break;
         }
         const auto* comma =
-            static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+            static_cast<const char*>(std::memchr(p, separator_, static_cast<std::size_t>(end - p)));
         const char* stop = comma ? comma : end;
         buf_.append(p, stop);
         end_field(false);
@@ -73,7 +104,7 @@ CsvParser::Result CsvParser::feed(std::string_view line, std::string* why) {
           buf_ += '"';
           ++p;
           state_ = State::kQuoted;
-        } else if (*p == ',') {
+        } else if (*p == separator_) {
           end_field(true);
           ++p;
           state_ = State::kFieldStart;

@@ -1,5 +1,6 @@
-// RFC 4180 CSV records, for static tables (sx-join --static). A record is
-// fields separated by ',' and ended by a line break; a field in double quotes
+// RFC 4180 CSV records, for static tables (sx-join --static) and sx-read
+// --format csv/tsv (io/format_csv.cpp). A record is fields separated by ','
+// (or the separator given: '\t' for TSV) and ended by a line break; a field in double quotes
 // may hold ',', line breaks and quotes written twice (""). The parser is fed
 // physical lines (from a LineReader, so "\r\n" line ends are accepted; a line
 // break inside a quoted field is kept as "\n") and says when a record is
@@ -22,6 +23,8 @@ struct CsvField {
 
 class CsvParser {
  public:
+  explicit CsvParser(char separator = ',') : separator_(separator) {}
+
   enum class Result {
     kRecord,  // fields() holds a complete record
     kMore,    // the line ended inside a quoted field: feed the next line
@@ -37,6 +40,8 @@ class CsvParser {
   // True between a kMore and the feed() that completes the record: at the end
   // of the input, a quoted field is unterminated.
   bool in_record() const { return state_ != State::kFieldStart || !spans_.empty(); }
+  // The bytes of the record read so far (a held record's size, after kMore).
+  std::size_t size() const { return buf_.size(); }
   // Drops a partial record.
   void reset();
 
@@ -48,11 +53,18 @@ class CsvParser {
   };
   void end_field(bool quoted);
 
+  char separator_;
   State state_ = State::kFieldStart;
   std::string buf_;  // the current record's field texts, back to back
   std::size_t field_begin_ = 0;
   std::vector<Span> spans_;  // the fields ended so far
   std::vector<CsvField> fields_;
 };
+
+// Whether `s` is a number exactly as JSON writes one: -?(0|[1-9][0-9]*)
+// (.[0-9]+)?([eE][+-]?[0-9]+)?. Not "+1", "01", "1.", ".5", "0x10", "NaN",
+// "inf" or " 1". sx-read --format csv, tsv and logfmt write such a cell as a
+// number, as it is.
+bool is_json_number(std::string_view s);
 
 }  // namespace sx

@@ -17,6 +17,31 @@ void CsvWriter::append_quoted(std::string& out, std::string_view field) {
   out.push_back('"');
 }
 
+void CsvWriter::append_tsv_escaped(std::string& out, std::string_view field) {
+  if (field.find_first_of("\\\t\n\r") == std::string_view::npos) {
+    out += field;
+    return;
+  }
+  for (const char c : field) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+}
+
 void CsvWriter::field(std::string_view key, std::string_view text) {
   pending_.emplace_back(std::string(key), std::string(text));
 }
@@ -29,9 +54,9 @@ void CsvWriter::end_record(std::uint64_t record_number) {
       // A key repeated in the record is one column (its last value, below).
       const std::string& key = pending_[i].first;
       if (std::find(header_.begin(), header_.end(), key) != header_.end()) continue;
-      if (!header_.empty()) line_.push_back(',');
+      if (!header_.empty()) line_.push_back(separator());
       header_.push_back(key);
-      append_quoted(line_, key);
+      append_field(line_, key);
     }
     out_.write_line(line_);
   }
@@ -52,8 +77,8 @@ void CsvWriter::end_record(std::uint64_t record_number) {
   if (left_out) ++left_out_records_;
   line_.clear();
   for (std::size_t i = 0; i < row_.size(); ++i) {
-    if (i > 0) line_.push_back(',');
-    append_quoted(line_, row_[i]);
+    if (i > 0) line_.push_back(separator());
+    append_field(line_, row_[i]);
   }
   out_.write_line(line_);
   pending_.clear();
@@ -61,8 +86,9 @@ void CsvWriter::end_record(std::uint64_t record_number) {
 
 std::string CsvWriter::finish() const {
   if (left_out_records_ == 0) return "";
-  return std::to_string(left_out_records_) +
-         " records had fields that are not in the CSV header, which comes from the first "
+  return std::to_string(left_out_records_) + " records had fields that are not in the " +
+         (dialect_ == Dialect::kTsv ? "TSV" : "CSV") +
+         " header, which comes from the first "
          "record (first: \"" +
          first_left_out_ + "\" in record " + std::to_string(first_left_out_record_) +
          "); those fields were left out. Use --format ndjson to keep every field";

@@ -2,6 +2,8 @@
 // record's keys; later records are written in that column order, with an
 // empty field for a missing key. A key the header does not have cannot be
 // written: it is counted and reported by finish(), never dropped silently.
+// The TSV dialect has the same header and columns, tab-separated, with
+// PostgreSQL's text-format escapes instead of quotes (append_tsv_escaped).
 #pragma once
 
 #include <cstdint>
@@ -15,7 +17,8 @@ namespace sx {
 
 class CsvWriter {
  public:
-  explicit CsvWriter(Output& out) : out_(out) {}
+  enum class Dialect { kCsv, kTsv };
+  explicit CsvWriter(Output& out, Dialect dialect = Dialect::kCsv) : out_(out), dialect_(dialect) {}
 
   // Adds a field of the record being built. `text` is the value as written:
   // strings unescaped, null as empty, other values as JSON text.
@@ -26,9 +29,23 @@ class CsvWriter {
   std::string finish() const;
 
   static void append_quoted(std::string& out, std::string_view field);
+  // TSV (IANA text/tab-separated-values, PostgreSQL COPY text format): a
+  // backslash is written \\, a tab \t, a newline \n, a carriage return \r;
+  // nothing is quoted. A field without those bytes is written as is.
+  static void append_tsv_escaped(std::string& out, std::string_view field);
 
  private:
+  void append_field(std::string& out, std::string_view field) const {
+    if (dialect_ == Dialect::kTsv) {
+      append_tsv_escaped(out, field);
+    } else {
+      append_quoted(out, field);
+    }
+  }
+  char separator() const { return dialect_ == Dialect::kTsv ? '\t' : ','; }
+
   Output& out_;
+  Dialect dialect_;
   std::vector<std::string> header_;
   bool have_header_ = false;
   std::vector<std::pair<std::string, std::string>> pending_;

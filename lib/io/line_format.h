@@ -40,6 +40,9 @@ struct InputStart {
 
 struct FormatOptions {
   bool strings = false;  // --strings: csv/tsv cells stay strings (no numbers)
+  // --max-line-bytes: a record held over several lines (csv) may not grow
+  // past it (a quote left open would hold the rest of the input).
+  std::size_t max_record_bytes = std::size_t{16} << 20;
   // --year (syslog RFC 3164, whose timestamps have no year): "" to infer it
   // (sx-read(1)), else the year to use.
   std::string year;

@@ -36,10 +36,11 @@ DirSinkOptions dir_options(const SinkFlags& f, SinkFormat format) {
         "--path needs --checkpoint DIR: the commit log is what makes an "
         "epoch's files appear exactly once");
   }
-  if (!f.output.empty() || format != SinkFormat::kNdjson || f.stream.keep_control) {
+  if (!f.output.empty() || format != SinkFormat::kNdjson || f.stream.keep_control ||
+      !f.stream.time_zone.empty() || f.stream.precision >= 0) {
     throw usage_error(
         "--path writes NDJSON files; it does not go with --output, "
-        "--format or --keep-control");
+        "--format, --keep-control, --time-zone or --precision");
   }
   return dir;
 }
@@ -60,6 +61,16 @@ int run_sink(SinkFlags f) {
     f.stream.skip_empty_batches = f.empty_batches == "skip";
   } else {
     throw usage_error("--empty-batches: '" + f.empty_batches + "' is not show or skip");
+  }
+  if (f.stream.format == SinkFormat::kLive && (!f.output.empty() || !::isatty(1))) {
+    throw usage_error(
+        "--format live redraws a table on a terminal, and " +
+        (f.output.empty() ? std::string("stdout is not one") : "--output writes a file") +
+        ": use --format table for a table per epoch in a file or a pipe");
+  }
+  if (f.stream.format == SinkFormat::kBar || f.stream.format == SinkFormat::kLive) {
+    f.stream.terminal = terminal_size(f.output.empty() ? 1 : -1);
+    if (f.stream.format == SinkFormat::kLive) f.stream.terminal_fd = 1;
   }
   stop_on_signals();
   // The stage folder and the commit log, for the whole run (and --path below).

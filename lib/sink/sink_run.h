@@ -15,12 +15,12 @@ namespace sx {
 struct SinkFlags {
   std::vector<std::string> inputs;  // empty or "-": stdin
   std::string format = "ndjson";
-  std::string output;             // --output FILE; empty: stdout
-  std::string checkpoint;         // --checkpoint DIR; empty: none
-  std::string name = "sx-sink";   // --name
-  bool wait_lock = false;         // --wait-lock
-  SinkOptions stream;             // --keep-control, --num-rows, --truncate
-  std::string empty_batches;      // --empty-batches show|skip; empty: skip on a terminal
+  std::string output;            // --output FILE; empty: stdout
+  std::string checkpoint;        // --checkpoint DIR; empty: none
+  std::string name = "sx-sink";  // --name
+  bool wait_lock = false;        // --wait-lock
+  SinkOptions stream;            // --keep-control, --num-rows, --truncate, --time-zone, --precision
+  std::string empty_batches;     // --empty-batches show|skip; empty: skip on a terminal
   std::string on_error = "fail";  // --on-error
   std::size_t max_line_bytes = std::size_t{16} << 20;
   // --path DIR and the flags that go with it only.

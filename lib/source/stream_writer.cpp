@@ -194,13 +194,24 @@ bool StreamWriter::convert(const Line& line, const std::string& source, std::str
     case LineResult::kSkip:
       return false;
     case LineResult::kMore:
-      if (held_line_ == 0) held_line_ = line.number;
+      // The record's lines so far: a dead-letter file keeps them all.
+      if (held_line_ == 0) {
+        held_line_ = line.number;
+        held_text_.clear();
+      }
+      held_text_.append(line.text).push_back('\n');
       return false;
     case LineResult::kBad: {
-      const std::uint64_t number = held_line_ != 0 ? held_line_ : line.number;
+      std::uint64_t number = line.number;
+      std::string_view raw = line.text;
+      if (held_line_ != 0) {
+        number = held_line_;
+        held_text_.append(line.text);
+        raw = held_text_;
+      }
       held_line_ = 0;
       add_format_hint(line.text, source);
-      bad_.handle(BadKind::kNoMatch, source, number, why_, line.text);
+      bad_.handle(BadKind::kNoMatch, source, number, why_, raw);
       return false;
     }
   }
@@ -252,7 +263,8 @@ void StreamWriter::start_input(LineReader& reader) {
 void StreamWriter::end_input(const std::string& source) {
   if (!format_) return;
   if (!format_->end_input(&why_)) {
-    bad_.handle(BadKind::kNoMatch, source, held_line_, why_, "");
+    if (!held_text_.empty() && held_text_.back() == '\n') held_text_.pop_back();
+    bad_.handle(BadKind::kNoMatch, source, held_line_, why_, held_line_ != 0 ? held_text_ : "");
   }
   held_line_ = 0;
 }

@@ -94,6 +94,7 @@ class StreamWriter {
   std::string text_;                    // the converted record, kLinePadding bytes after it
   std::uint64_t reader_id_ = 0;         // the input format_ is reading (LineReader::id)
   std::uint64_t held_line_ = 0;         // the first line of a record held by format_
+  std::string held_text_;               // its lines so far (for a dead-letter file)
   std::uint64_t hints_ = 0;             // format hints given so far
   std::string hint_;                    // the format the first bad line looked like
   std::string input_name_;              // the input format_ is reading

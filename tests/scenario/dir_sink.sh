@@ -60,19 +60,24 @@ faults() {
   $run "$d" || fail "$run: the pipeline did not finish after the faults"
 }
 
-# kills RUN DIR STAGES...: from the start, kill -9 a random stage of each
+# kills RUN DIR MS STAGES...: from the start, kill -9 a random stage of each
 # attempt at a random moment until an attempt finishes, then finish without
-# kills; prints the number of kills that landed.
+# kills; prints the number of kills that landed. MS: how long the
+# failure-free run took, in milliseconds: the kills land within its first
+# third, so they land inside the run on a fast machine and a loaded one.
 kills() {
-  local run=$1 d=$2 kills=0 attempt victim pid job
-  shift 2
+  local run=$1 d=$2 ms=$3 kills=0 attempt victim pid job lo hi
+  shift 3
+  lo=$((ms / 20 > 20 ? ms / 20 : 20))
+  hi=$((ms / 3 > lo + 10 ? ms / 3 : lo + 10))
   local stages=("$@")
   mkdir "$d"
   for attempt in $(seq 1 40); do
     rm -f "$d"/*.pid
     ($run "$d") &
     job=$!
-    sleep "$(printf "0.%03d" $((RANDOM % 190 + 20)))"
+    local at=$((lo + RANDOM % (hi - lo)))
+    sleep "$(printf "%d.%03d" $((at / 1000)) $((at % 1000)))"
     # A random stage among those still running (an upstream stage that has
     # written everything into the pipe may have exited already), by its pid,
     # once it is running this attempt's command (its command line names $d/ck).
@@ -104,8 +109,12 @@ RANDOM=11
 mkdir in
 sx-gen --events 20000 --seed 6 > all.ndjson
 split -l 4000 -d -a 2 all.ndjson in/batch_
+# millis: the time since $1 (an $EPOCHREALTIME), in milliseconds.
+millis() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 mkdir ref
+t0=$EPOCHREALTIME
 append_run ref || fail "the failure-free append run failed"
+append_ms=$(millis "$t0")
 visible ref/out > want.txt
 [ "$(find ref/out -name '*.ndjson.zst' | wc -l)" -gt 2000 ] || fail "expected thousands of partition files"
 grep -v '^== ' want.txt | LC_ALL=C sort > got-sorted.ndjson
@@ -119,7 +128,7 @@ awk '/^== /{split($2, p, "/"); t = substr(p[2], 12); s = substr(p[3], 12); next}
 faults append_run fault
 visible fault/out > got.txt
 cmp got.txt want.txt || fail "append: after the fault points the visible output differs"
-append_kills=$(kills append_run crash sink read)
+append_kills=$(kills append_run crash "$append_ms" sink read)
 visible crash/out > got.txt
 cmp got.txt want.txt || fail "append: after $append_kills kills the visible output differs"
 [ -z "$(find fault/out/_staging crash/out/_staging -mindepth 1)" ] || fail "append: staged files left behind"
@@ -150,7 +159,9 @@ poll() {
 }
 poll &
 poller=$!
+t0=$EPOCHREALTIME
 complete_run cref || fail "the failure-free complete run failed"
+complete_ms=$(millis "$t0")
 touch cref/done
 wait "$poller"
 [ ! -e cref/mixed ] || fail "a reader saw a mixed table: $(cat cref/mixed)"
@@ -162,9 +173,9 @@ expect_eq "$(grep -o '"count":[0-9]*' want.txt | cut -d: -f2 | awk '{s += $1} EN
 faults complete_run cfault
 visible cfault/out > got.txt
 cmp got.txt want.txt || fail "complete: after the fault points the visible output differs"
-kills=$(kills complete_run ccrash sink window read)
+kills=$(kills complete_run ccrash "$complete_ms" sink window read)
 visible ccrash/out > got.txt
 cmp got.txt want.txt || fail "complete: after $kills kills the visible output differs"
 [ -z "$(find cfault/out/_staging ccrash/out/_staging -mindepth 1)" ] || fail "complete: staged files left behind"
 
-echo "dir_sink: ok (4 fault points and random kills, append: $append_kills, complete: $kills; $(cat cref/whole) whole reads of a changing table)"
+echo "dir_sink: ok (4 fault points and random kills, append: $append_kills in a ${append_ms}ms run, complete: $kills in ${complete_ms}ms; $(cat cref/whole) whole reads of a changing table)"

@@ -8,8 +8,11 @@
 
 namespace sx::gen {
 
-BatchDir::BatchDir(std::string dir, std::uint64_t batch_size)
-    : dir_(std::move(dir)), batch_size_(batch_size) {
+BatchDir::BatchDir(std::string dir, std::uint64_t batch_size, std::string header, std::string ext)
+    : dir_(std::move(dir)),
+      batch_size_(batch_size),
+      header_(std::move(header)),
+      ext_(std::move(ext)) {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) throw io_error("cannot create directory " + dir_ + ": " + ec.message());
@@ -27,13 +30,16 @@ BatchDir::~BatchDir() {
 
 std::string BatchDir::name(bool hidden) const {
   char base[40];
-  std::snprintf(base, sizeof base, "%sbatch_%06llu.json", hidden ? "." : "",
-                static_cast<unsigned long long>(index_));
+  std::snprintf(base, sizeof base, "%sbatch_%06llu%s", hidden ? "." : "",
+                static_cast<unsigned long long>(index_), ext_.c_str());
   return dir_ + "/" + base;
 }
 
 void BatchDir::write(std::string_view line) {
-  if (!file_) file_ = Output::open_file(name(true));
+  if (!file_) {
+    file_ = Output::open_file(name(true));
+    file_->write(header_);
+  }
   file_->write(line);
   if (++lines_ == batch_size_) publish();
 }

@@ -22,7 +22,10 @@ class BatchDir {
  public:
   // Creates `dir` (and its parents) when missing; throws io_error.
   // REQUIRES: batch_size >= 1.
-  BatchDir(std::string dir, std::uint64_t batch_size);
+  // `header` ('\n' included, or ""): the first line of every file (CSV's);
+  // `ext`: the files' extension (".json", ".log", ".csv").
+  BatchDir(std::string dir, std::uint64_t batch_size, std::string header = "",
+           std::string ext = ".json");
   ~BatchDir();  // removes a hidden file left incomplete (after an error)
   BatchDir(const BatchDir&) = delete;
   BatchDir& operator=(const BatchDir&) = delete;
@@ -42,6 +45,8 @@ class BatchDir {
 
   std::string dir_;
   std::uint64_t batch_size_;
+  std::string header_;
+  std::string ext_;
   std::uint64_t index_ = 0;
   std::uint64_t lines_ = 0;  // in the open file
   std::unique_ptr<Output> file_;

@@ -31,7 +31,59 @@ char* put(char* p, std::string_view s) {
 
 char* put_uint(char* p, std::uint64_t v) { return std::to_chars(p, p + 20, v).ptr; }
 
+constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::string_view kAgents[] = {
+    "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "curl/8.4.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Safari/604.1"};
+
+// The event as nginx's "combined" log line: the user's address 10.0.U/256.U%256,
+// the time in seconds (UTC, as [01/Jan/2024:00:00:00 +0000]), a request by
+// event type, status 500 for 2% of events and 404 for 2% (by the value's
+// cents), the value in cents as body_bytes_sent, a referer but for views,
+// one of three user agents by user. Nothing random beyond the event's fields.
+char* combined_line(char* p, std::string_view iso, std::uint64_t user, std::string_view type,
+                    std::uint64_t cents, std::uint64_t session) {
+  p = put(p, "10.0.");
+  p = put_uint(p, user / 256);
+  *p++ = '.';
+  p = put_uint(p, user % 256);
+  p = put(p, " - - [");
+  // iso: YYYY-MM-DDTHH:MM:SS[.ffffff]Z
+  p = put(p, iso.substr(8, 2));
+  *p++ = '/';
+  p = put(p, kMonths[(iso[5] - '0') * 10 + (iso[6] - '0') - 1]);
+  *p++ = '/';
+  p = put(p, iso.substr(0, 4));
+  *p++ = ':';
+  p = put(p, iso.substr(11, 8));
+  p = put(p, " +0000] \"");
+  if (type == "view") {
+    p = put(p, "GET /products/");
+    p = put_uint(p, session);
+  } else if (type == "click") {
+    p = put(p, "GET /search?q=item+");
+    p = put_uint(p, session);
+  } else if (type == "add_to_cart") {
+    p = put(p, "POST /cart");
+  } else {
+    p = put(p, "POST /checkout");
+  }
+  p = put(p, " HTTP/1.1\" ");
+  p = put(p, cents % 50 == 0 ? "500" : cents % 50 == 1 ? "404" : "200");
+  *p++ = ' ';
+  p = put_uint(p, cents);
+  p = put(p, type == "view" ? " \"-\" \"" : " \"https://shop.example/\" \"");
+  p = put(p, kAgents[user % 3]);
+  return put(p, "\"\n");
+}
+
 }  // namespace
+
+std::string_view Clickstream::header() const {
+  return opt_.format == GenFormat::kCsv ? "event_id,timestamp,user_id,event_type,value,session_id\n"
+                                        : "";
+}
 
 Clickstream::Clickstream(const ClickstreamOptions& options)
     : opt_(options),
@@ -86,6 +138,32 @@ std::string_view Clickstream::make_original() {
   if (recent_count_ < kRecent) ++recent_count_;
 
   char* p = slot.bytes;
+  if (opt_.format != GenFormat::kNdjson) {
+    char iso[48];
+    const std::size_t n = format_time(EventTime{t}, iso);
+    if (opt_.format == GenFormat::kCombined) {
+      p = combined_line(p, {iso, n}, user, type, cents, session);
+    } else {
+      *p++ = 'e';
+      p = put_uint(p, originals_);
+      *p++ = ',';
+      p = put(p, {iso, n});
+      *p++ = ',';
+      p = put_uint(p, user);
+      *p++ = ',';
+      p = put(p, type);
+      *p++ = ',';
+      p = put_uint(p, cents / 100);
+      *p++ = '.';
+      *p++ = static_cast<char>('0' + cents / 10 % 10);
+      *p++ = static_cast<char>('0' + cents % 10);
+      p = put(p, ",session_");
+      p = put_uint(p, session);
+      *p++ = '\n';
+    }
+    slot.len = static_cast<std::size_t>(p - slot.bytes);
+    return {slot.bytes, slot.len};
+  }
   p = put(p, R"({"event_id":"e)");
   p = put_uint(p, originals_);
   p = put(p, R"(","timestamp":")");

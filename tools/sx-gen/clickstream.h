@@ -20,7 +20,13 @@
 
 namespace sx::gen {
 
+// How each event is written (--format): NDJSON (above); an nginx "combined"
+// access log line made of the same fields (combined_line in clickstream.cpp);
+// a CSV row under a header line (header()).
+enum class GenFormat { kNdjson, kCombined, kCsv };
+
 struct ClickstreamOptions {
+  GenFormat format = GenFormat::kNdjson;
   std::uint64_t seed = 1;
   EventTime start{};                         // event time of e1
   Micros time_step = 100 * kMicrosPerMilli;  // mean gap; gaps uniform in [0, 2*step]
@@ -33,7 +39,7 @@ struct ClickstreamOptions {
 class Clickstream {
  public:
   static constexpr std::size_t kRecent = 100;      // duplicates copy one of these
-  static constexpr std::size_t kMaxLine = 256;     // longest line is 180 bytes
+  static constexpr std::size_t kMaxLine = 320;     // longest line is 220 bytes
   static constexpr std::uint64_t kSessions = 100;  // session_1 .. session_100
 
   // REQUIRES: fractions in [0, 1], time_step >= 1, late_max >= 1s, users >= 1
@@ -45,6 +51,9 @@ class Clickstream {
   std::string_view next();
 
   std::uint64_t originals() const { return originals_; }  // events made so far
+
+  // The line before the events ('\n' included): CSV's header; "" otherwise.
+  std::string_view header() const;
 
   // The event time of the next original event (and of those after it, until
   // the next call), instead of the last one plus a random gap: the caller's

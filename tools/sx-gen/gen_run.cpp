@@ -111,6 +111,13 @@ bool generate(Clickstream& stream, std::uint64_t lines, Pacer* pacer, bool wall_
 
 int run_gen(const GenFlags& f) {
   ClickstreamOptions opt;
+  if (f.format == "combined") {
+    opt.format = GenFormat::kCombined;
+  } else if (f.format == "csv") {
+    opt.format = GenFormat::kCsv;
+  } else if (f.format != "ndjson") {
+    throw usage_error("--format: '" + f.format + "' is not a format (use ndjson, combined or csv)");
+  }
   opt.seed = parse_count("--seed", f.seed, "a seed", 0);
   const std::uint64_t events = parse_count("--events", f.events, "a number of lines", 0, true);
   opt.start = parse_start(f.start);
@@ -149,11 +156,15 @@ int run_gen(const GenFlags& f) {
   Pacer* paced = rate > 0 ? &pacer : nullptr;
   bool done;
   if (!f.batch_dir.empty()) {
-    BatchDir dir(f.batch_dir, batch_size);
+    const char* ext = opt.format == GenFormat::kCsv        ? ".csv"
+                      : opt.format == GenFormat::kCombined ? ".log"
+                                                           : ".json";
+    BatchDir dir(f.batch_dir, batch_size, std::string(stream.header()), ext);
     done = generate(stream, events, paced, f.wall_clock, dir);
     dir.finish();
   } else {
     Output out(1);
+    out.write(stream.header());
     done = generate(stream, events, paced, f.wall_clock, out);
     out.flush();
   }

@@ -20,6 +20,7 @@ struct GenFlags {
   std::string batch_dir;
   std::string batch_size = "100";
   bool wall_clock = false;
+  std::string format = "ndjson";
   bool batch_size_given = false;  // --batch-size on the command line
 };
 

@@ -30,6 +30,7 @@ constexpr sx::ToolInfo kInfo{
     "  sx-gen --events 0 --users 50 --users-table users.csv\n"
     "  sx-gen --events inf --rate 20 --start now --batch-dir incoming --batch-size 100\n"
     "  sx-gen --events 10000000 > events.ndjson\n"
+    "  sx-gen --events 1000000 --format combined > access.log\n"
     "  sx-gen --events 1000000 --rate 100000 --wall-clock | sx-read --time-field timestamp ...\n"
     "More: man sx-gen; the stream protocol: man sx."};
 
@@ -79,6 +80,11 @@ void define(CLI::App& app, sx::gen::GenFlags& f) {
                  "Write the events to DIR/batch_000000.json, batch_000001.json, ... instead of "
                  "stdout, each renamed into place when complete; DIR is created if missing")
       ->type_name("DIR");
+  app.add_option("--format", f.format,
+                 "ndjson (default), combined (each event as an nginx access log line: "
+                 "man sx-gen) or csv (a header line, then one row per event)")
+      ->default_val("ndjson")
+      ->type_name("FORMAT");
   app.add_flag("--wall-clock", f.wall_clock,
                "Stamp each event with the wall clock (UTC, microseconds) when it is made, instead "
                "of --start and --time-step: with --rate, for latency measurements");

@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
         }
         opt.on_error = input.on_error;
         opt.max_line_bytes = input.max_line_bytes;
+        opt.format_options.max_record_bytes = input.max_line_bytes;
         sx::stop_on_signals();
         // Before --reset and before anything is read: one run at a time.
         const sx::RunLock lock(opt.checkpoint, opt.name, wait_lock);

@@ -11,7 +11,11 @@ constexpr sx::ToolInfo kInfo{
     "records as their original bytes and drops the control records, so the output is plain\n"
     "NDJSON for jq, mlr or a file; --keep-control keeps them for another sx stage. table\n"
     "prints each epoch as Spark's console sink does: a 'Batch: N' banner and an aligned\n"
-    "table. csv writes a header from the first record's keys, then one row per record.\n"
+    "table. csv writes a header from the first record's keys, then one row per record; tsv\n"
+    "the same with tabs (\\t \\n \\\\ escapes); markdown a GitHub table per epoch.\n"
+    "bar draws a bar per record per epoch (--value FIELD); live redraws the current result\n"
+    "table in place on a terminal at each epoch, rows replaced by key.\n"
+    "--time-zone shows the time fields in a zone, --precision rounds doubles.\n"
     "Writing to stdout is at-least-once across restarts; --path DIR (with --checkpoint) writes\n"
     "files exactly-once, in append, update or complete mode, optionally partitioned and\n"
     "zstd-compressed.",
@@ -21,6 +25,14 @@ constexpr sx::ToolInfo kInfo{
     "  sx-read --time-field ts events.ndjson | sx-sink --format csv --output events.csv\n"
     "  sx-read --time-field ts events.ndjson | sx-sink --keep-control > stream.ndjson\n"
     "  sx-sink --format table --num-rows 0 --truncate 0 < stream.ndjson\n"
+    "  ... | sx-window --by status --agg count | sx-sink --format tsv > counts.tsv\n"
+    "  ... | sx-window --tumbling 1h --agg 'avg(bytes)' | sx-sink --format markdown --precision 2\n"
+    "  ... | sx-window --tumbling 1d --window-time-zone Europe/Paris --agg count \\\n"
+    "      | sx-sink --format table --time-zone Europe/Paris\n"
+    "  ... | sx-window --tumbling 1m --by status --agg count | sx-sink --format bar --value "
+    "count\n"
+    "  sx-read --follow --time-field ts log.ndjson | sx-window --tumbling 1m --by status --agg "
+    "count --mode update | sx-sink --format live\n"
     "  sx-read --checkpoint ck in/ | sx-sink --checkpoint ck --path out/   # exactly-once files\n"
     "  ... | sx-sink --checkpoint ck --path out/ --partition-by country,day --compress zstd\n"
     "  ... | sx-window --by user --agg count --mode complete --checkpoint ck \\\n"
@@ -37,7 +49,7 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         app.add_option("inputs", f.inputs, "Streams to read; '-' or none: stdin")
             ->type_name("FILE");
-        app.add_option("--format", f.format, "ndjson, table or csv")
+        app.add_option("--format", f.format, "ndjson, table, csv, tsv, markdown, bar or live")
             ->default_val("ndjson")
             ->type_name("FORMAT");
         app.add_flag("--keep-control", f.stream.keep_control,
@@ -59,6 +71,31 @@ int main(int argc, char** argv) {
                        "table: show or skip the batch of an epoch without rows (default: skip "
                        "on a terminal, show otherwise, as Spark's console sink)")
             ->type_name("show|skip");
+        app.add_option("--time-zone", f.stream.time_zone,
+                       "Show window_start, window_end and the stream's time field as RFC 3339 "
+                       "times in ZONE with their offset (IANA name, UTC or +05:30)")
+            ->check(sx::non_empty_check("a time zone"))
+            ->type_name("ZONE");
+        app.add_option("--precision", f.stream.precision,
+                       "Show doubles with N digits after the point (trailing zeros kept); "
+                       "integers as they are")
+            ->transform(sx::count_check(0, sx::kMaxPrecision))
+            ->type_name("N");
+        app.add_option("--value", f.stream.bar_value,
+                       "bar: the numeric field the bars show, scaled per epoch to the largest")
+            ->type_name("FIELD");
+        app.add_option("--label", f.stream.bar_label,
+                       "bar: the fields that label a bar (repeat or comma-separate; default: "
+                       "every other field but window_end)")
+            ->delimiter(',')
+            ->allow_extra_args(false)
+            ->type_name("FIELD");
+        app.add_option("--key", f.stream.live_key,
+                       "live: the fields that identify a row, which a newer row with the same "
+                       "key replaces (default: the fields of the first row that are not numbers)")
+            ->delimiter(',')
+            ->allow_extra_args(false)
+            ->type_name("FIELD");
         app.add_option("--checkpoint", f.checkpoint,
                        "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
                        "restart resumes after it; stdout stays at-least-once, --path exactly-once")
