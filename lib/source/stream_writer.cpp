@@ -80,6 +80,9 @@ void StreamWriter::no_data_epoch() {
 
 void StreamWriter::finish() {
   usage_.warn_unseen();
+  // Before the final watermark: the stages after see a stream cut short,
+  // and write no result of it.
+  fail_if_all_bad();
   end_epoch();
   // available-now and once end this run only: the stream goes on next time,
   // so no final watermark (open windows wait in their checkpoints). As
@@ -96,7 +99,6 @@ void StreamWriter::finish() {
       no_data_epoch();
     }
     out_.flush();
-    fail_if_all_bad();
     return;
   }
   if (has_time_) {
@@ -108,7 +110,6 @@ void StreamWriter::finish() {
     no_data_epoch();
   }
   out_.flush();
-  fail_if_all_bad();
 }
 
 // No line read could be read in the format (under --on-error skip or
@@ -152,7 +153,7 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
                              ? BadKind::kNotObject
                          : why_ == "invalid UTF-8" ? BadKind::kInvalidUtf8
                                                    : BadKind::kMalformed;
-    if (!format_) add_format_hint(line.text, source);
+    if (!format_) add_format_hint(line.text, source, line.number);
     bad_.handle(kind, source, line.number, why_, line.text);
     return;
   }
@@ -210,7 +211,7 @@ bool StreamWriter::convert(const Line& line, const std::string& source, std::str
         raw = held_text_;
       }
       held_line_ = 0;
-      add_format_hint(line.text, source);
+      add_format_hint(line.text, source, number);
       bad_.handle(BadKind::kNoMatch, source, number, why_, raw);
       return false;
     }
@@ -223,8 +224,8 @@ bool StreamWriter::convert(const Line& line, const std::string& source, std::str
   return true;
 }
 
-void StreamWriter::add_format_hint(std::string_view line, const std::string& source) {
-  (void)source;
+void StreamWriter::add_format_hint(std::string_view line, const std::string& source,
+                                   std::uint64_t number) {
   if (hints_ >= 1) return;  // the first bad line says it; the rest are counted
   ++hints_;
   const std::string guess = guess_line_format(line);
@@ -232,6 +233,11 @@ void StreamWriter::add_format_hint(std::string_view line, const std::string& sou
   if (guess.empty() || guess == current) return;
   why_ += "; the line looks like " + guess + ": read it with --format " + guess;
   hint_ = guess;
+  // Under --on-error fail the advice is the format, not skipping the line
+  // (which would skip them all).
+  if (bad_.mode() == BadInputPolicy::Mode::kFail) {
+    throw data_error(source + ":" + std::to_string(number) + ": " + why_);
+  }
 }
 
 void StreamWriter::start_input(LineReader& reader) {

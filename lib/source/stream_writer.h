@@ -70,9 +70,10 @@ class StreamWriter {
   // The format at a new input (reader) and at the end of one.
   void start_input(LineReader& reader);
   void end_input(const std::string& source);
-  // The bad-input message's hint for the first bad lines: the format the
-  // line looks like, when it is not the one being read.
-  void add_format_hint(std::string_view line, const std::string& source);
+  // The bad-input message's hint for the first bad line: the format the
+  // line looks like, when it is not the one being read. Under --on-error
+  // fail it throws the message then, without advice to skip the line.
+  void add_format_hint(std::string_view line, const std::string& source, std::uint64_t number);
   bool extract_time(const JsonValue& value, const Line& line, std::string_view text,
                     const std::string& source, EventTime* t);
   void no_data_epoch();
