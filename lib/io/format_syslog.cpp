@@ -156,7 +156,7 @@ class SyslogFormat final : public LineFormat {
     append_string(o, line_.substr(h0, pos_ - h0));
     if (pos_ < line_.size()) ++pos_;  // the space
     // TAG: up to 32 characters of [A-Za-z0-9_./-], then "[PID]" and ':'.
-    std::string_view app, procid;
+    std::string_view app;
     std::size_t i = pos_;
     while (i < line_.size() && i - pos_ < 48 &&
            (is_digit(line_[i]) || (line_[i] >= 'A' && line_[i] <= 'Z') ||
