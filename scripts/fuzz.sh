@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (tests/fuzz/*.cpp; clang++, ASan+UBSan, in
 # build-fuzz/) and runs one of them, or each in turn, for a bounded time.
 # Usage: scripts/fuzz.sh TARGET|all [SECONDS] [libFuzzer flags...]
-#   TARGET   json_scan, control, time_parser or checkpoint (tests/fuzz/TARGET.cpp)
+#   TARGET   json_scan, control, time_parser, checkpoint or formats (tests/fuzz/TARGET.cpp)
 #   SECONDS  per target, default 3600 (scripts/test.sh runs each for 10)
 # Seeds come from tests/fuzz/corpus/TARGET/ (read only); what the run learns
 # goes to build-fuzz/corpus/TARGET/ and is used again by the next run. A crash
