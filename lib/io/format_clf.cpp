@@ -15,24 +15,15 @@
 namespace sx::formats {
 namespace {
 
-class ClfFormat final : public LineFormat {
+class ClfFormat final : public TextFormat {
  public:
   explicit ClfFormat(bool combined) : combined_(combined) {}
 
   const char* name() const override { return combined_ ? "combined" : "clf"; }
 
   LineResult convert(std::string_view line, std::string* out, std::string* why) override {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) return LineResult::kSkip;
-    if (!is_valid_utf8(line)) {
-      *why = "invalid UTF-8";
-      return LineResult::kBad;
-    }
-    line_ = line;
-    pos_ = 0;
-    why_ = why;
+    if (const LineResult r = begin(line, out, why); r != LineResult::kRecord) return r;
     std::string& o = *out;
-    o.clear();
 
     std::string_view addr, ident, user, time, request, status, bytes;
     if (!token(&addr, "remote_addr") || !space("remote_addr") ||
@@ -123,15 +114,6 @@ class ClfFormat final : public LineFormat {
   }
 
  private:
-  // *why = "expected WHAT at column N" (N from 1, in bytes); kBad.
-  LineResult fail(std::string_view what, std::size_t at) {
-    why_->assign("expected ");
-    why_->append(what);
-    why_->append(" at column ");
-    why_->append(std::to_string(at + 1));
-    return LineResult::kBad;
-  }
-
   // The text up to the next space or the end; false when empty (with *why
   // "expected FIELD" unless field is null).
   bool token(std::string_view* t, const char* field) {
@@ -143,17 +125,6 @@ class ClfFormat final : public LineFormat {
       return false;
     }
     return true;
-  }
-
-  bool space(std::string_view after) {
-    if (pos_ < line_.size() && line_[pos_] == ' ') {
-      ++pos_;
-      return true;
-    }
-    std::string what = "a space after ";
-    what.append(after);
-    fail(what, pos_);
-    return false;
   }
 
   bool expect(char c, std::string_view what) {
@@ -245,9 +216,6 @@ class ClfFormat final : public LineFormat {
   }
 
   bool combined_;
-  std::string_view line_;
-  std::size_t pos_ = 0;
-  std::string* why_ = nullptr;
   std::string scratch_;
 };
 

@@ -32,7 +32,7 @@ unsigned days_in_month(std::int64_t y, unsigned m) {
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-class SyslogFormat final : public LineFormat {
+class SyslogFormat final : public TextFormat {
  public:
   explicit SyslogFormat(int year) : year_(year) {}
 
@@ -41,17 +41,8 @@ class SyslogFormat final : public LineFormat {
   void start_input(const InputStart& start) override { modified_us_ = start.modified_us; }
 
   LineResult convert(std::string_view line, std::string* out, std::string* why) override {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) return LineResult::kSkip;
-    if (!is_valid_utf8(line)) {
-      *why = "invalid UTF-8";
-      return LineResult::kBad;
-    }
-    line_ = line;
-    pos_ = 0;
-    why_ = why;
+    if (const LineResult r = begin(line, out, why); r != LineResult::kRecord) return r;
     std::string& o = *out;
-    o.clear();
     o.append("{\"facility\":");
     if (line_[0] == '<') {
       std::size_t i = 1;
@@ -277,25 +268,6 @@ class SyslogFormat final : public LineFormat {
     for (int k = width - 1; k >= 0; --k, v /= 10) p[k] = static_cast<char>('0' + v % 10);
   }
 
-  LineResult fail(std::string_view what, std::size_t at) {
-    why_->assign("expected ");
-    why_->append(what);
-    why_->append(" at column ");
-    why_->append(std::to_string(at + 1));
-    return LineResult::kBad;
-  }
-
-  bool space(std::string_view after) {
-    if (pos_ < line_.size() && line_[pos_] == ' ') {
-      ++pos_;
-      return true;
-    }
-    std::string what = "a space after ";
-    what.append(after);
-    fail(what, pos_);
-    return false;
-  }
-
   static void append_uint(std::string& o, unsigned v) { o.append(std::to_string(v)); }
 
   static void append_nullable(std::string& o, std::string_view v) {
@@ -308,9 +280,6 @@ class SyslogFormat final : public LineFormat {
 
   int year_;  // --year, or 0 to infer it
   Micros modified_us_ = 0;
-  std::string_view line_;
-  std::size_t pos_ = 0;
-  std::string* why_ = nullptr;
 };
 
 }  // namespace

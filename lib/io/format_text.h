@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "io/json.h"
+#include "io/line_format.h"
 
 namespace sx::formats {
 
@@ -69,5 +70,53 @@ inline std::size_t find_quote_or_backslash(std::string_view s, std::size_t from)
   while (i < s.size() && s[i] != '"' && s[i] != '\\') ++i;
   return i;
 }
+
+// The base of the hand-written text formats (clf, combined, syslog): a
+// cursor over the line being converted, and the messages that say where a
+// line stopped matching.
+class TextFormat : public LineFormat {
+ protected:
+  // The start of convert(): drops a final '\r'; a blank line is kSkip, a
+  // line that is not UTF-8 kBad; otherwise sets the cursor to the line's
+  // start, clears *out and returns kRecord (go on).
+  LineResult begin(std::string_view line, std::string* out, std::string* why) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) return LineResult::kSkip;
+    if (!is_valid_utf8(line)) {
+      *why = "invalid UTF-8";
+      return LineResult::kBad;
+    }
+    line_ = line;
+    pos_ = 0;
+    why_ = why;
+    out->clear();
+    return LineResult::kRecord;
+  }
+
+  // *why = "expected WHAT at column N" (N from 1, in bytes); kBad.
+  LineResult fail(std::string_view what, std::size_t at) {
+    why_->assign("expected ");
+    why_->append(what);
+    why_->append(" at column ");
+    why_->append(std::to_string(at + 1));
+    return LineResult::kBad;
+  }
+
+  // One space at the cursor, else "expected a space after AFTER".
+  bool space(std::string_view after) {
+    if (pos_ < line_.size() && line_[pos_] == ' ') {
+      ++pos_;
+      return true;
+    }
+    std::string what = "a space after ";
+    what.append(after);
+    fail(what, pos_);
+    return false;
+  }
+
+  std::string_view line_;
+  std::size_t pos_ = 0;
+  std::string* why_ = nullptr;
+};
 
 }  // namespace sx::formats
