@@ -23,18 +23,6 @@ std::size_t env_size(const char* name) {
   return static_cast<std::size_t>(n);
 }
 
-// The first `n` code points of s.
-std::string_view prefix_chars(std::string_view s, std::size_t n) {
-  std::size_t i = 0;
-  for (std::size_t seen = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (seen == n) break;
-      ++seen;
-    }
-  }
-  return s.substr(0, i);
-}
-
 // U+2588 FULL BLOCK, then U+258F..U+2589: one to seven eighths.
 constexpr const char* kFull = "\u2588";
 constexpr const char* kEighths[8] = {"",       "\u258F", "\u258E", "\u258D",

@@ -10,8 +10,6 @@ std::size_t display_width(std::string_view s) {
   return n;
 }
 
-namespace {
-
 // The first `n` code points of s.
 std::string_view prefix_chars(std::string_view s, std::size_t n) {
   std::size_t i = 0;
@@ -24,7 +22,11 @@ std::string_view prefix_chars(std::string_view s, std::size_t n) {
   return s.substr(0, i);
 }
 
-}  // namespace
+std::string cut_cell(std::string_view s, std::size_t truncate) {
+  if (truncate == 0 || display_width(s) <= truncate) return std::string(s);
+  return truncate < 4 ? std::string(prefix_chars(s, truncate))
+                      : std::string(prefix_chars(s, truncate - 3)) + "...";
+}
 
 TableWriter::TableWriter(Output& out, std::size_t num_rows, std::size_t truncate)
     : out_(out), num_rows_(num_rows), truncate_(truncate) {}
@@ -36,12 +38,7 @@ void TableWriter::cell(std::string_view column, std::string_view text) {
   const std::size_t idx = static_cast<std::size_t>(it - columns_.begin());
   if (it == columns_.end()) columns_.emplace_back(column);
   if (current_.size() <= idx) current_.resize(idx + 1);
-  std::string shown(text);
-  if (truncate_ > 0 && display_width(shown) > truncate_) {
-    shown = truncate_ < 4 ? std::string(prefix_chars(shown, truncate_))
-                          : std::string(prefix_chars(shown, truncate_ - 3)) + "...";
-  }
-  current_[idx] = std::move(shown);
+  current_[idx] = cut_cell(text, truncate_);
 }
 
 void TableWriter::end_row() {

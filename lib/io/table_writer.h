@@ -49,5 +49,11 @@ class TableWriter {
 // Display width of UTF-8 text in code points (what a terminal shows for most
 // scripts).
 std::size_t display_width(std::string_view s);
+// The first `n` code points of UTF-8 text s (a cell cut to a width).
+std::string_view prefix_chars(std::string_view s, std::size_t n);
+// A cell as Spark's show(truncate) cuts it: text wider than `truncate` code
+// points keeps its first truncate-3 and "..." (its first `truncate` when
+// truncate < 4); 0: never cut.
+std::string cut_cell(std::string_view s, std::size_t truncate);
 
 }  // namespace sx

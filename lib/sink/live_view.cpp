@@ -9,22 +9,6 @@
 
 namespace sx {
 
-namespace {
-
-// The first `n` code points of s.
-std::string_view prefix_chars(std::string_view s, std::size_t n) {
-  std::size_t i = 0;
-  for (std::size_t seen = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (seen == n) break;
-      ++seen;
-    }
-  }
-  return s.substr(0, i);
-}
-
-}  // namespace
-
 bool LiveView::KeyCell::operator<(const KeyCell& o) const {
   if (rank != o.rank) return rank < o.rank;
   if (rank == 1 && number != o.number) return number < o.number;
@@ -164,11 +148,7 @@ std::vector<std::string> LiveView::screen() const {
   if (!columns_.empty() && (fit > 0 || rows_.empty()) && opt_.lines > 4 + 2) {
     // The cells, cut as the table's (Spark's truncate): right-aligned, or
     // left-aligned when never cut.
-    auto cut = [&](const std::string& s) {
-      if (opt_.truncate == 0 || display_width(s) <= opt_.truncate) return s;
-      return opt_.truncate < 4 ? std::string(prefix_chars(s, opt_.truncate))
-                               : std::string(prefix_chars(s, opt_.truncate - 3)) + "...";
-    };
+    auto cut = [&](const std::string& s) { return cut_cell(s, opt_.truncate); };
     std::vector<std::vector<std::string>> body;
     auto it = rows_.begin();
     std::advance(it, rows_.size() - shown);
