@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "io/json.h"
+#include "io/output.h"
 #include "stream/control_record.h"
 #include "stream/stage.h"
 
@@ -66,6 +67,27 @@ struct TempFile {
     ::rmdir(dir.c_str());
   }
 };
+
+// Runs `fn(out)` against an Output on a temp file and returns what it wrote.
+template <class Fn>
+std::string capture(Fn fn) {
+  char path[] = "/tmp/sx_out_XXXXXX";
+  const int fd = ::mkstemp(path);
+  {
+    sx::Output out(fd, "test");
+    fn(out);
+    out.flush();
+  }
+  std::string s;
+  std::FILE* f = std::fopen(path, "rb");
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+  std::fclose(f);
+  ::close(fd);
+  ::unlink(path);
+  return s;
+}
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

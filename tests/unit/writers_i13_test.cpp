@@ -10,28 +10,11 @@
 #include "io/markdown_writer.h"
 #include "io/output.h"
 #include "io/value_display.h"
+#include "test_files.h"
+
+using sx_test::capture;
 
 namespace {
-
-template <class Fn>
-std::string capture(Fn fn) {
-  char path[] = "/tmp/sx_out_XXXXXX";
-  const int fd = ::mkstemp(path);
-  {
-    sx::Output out(fd, "test");
-    fn(out);
-    out.flush();
-  }
-  std::string s;
-  std::FILE* f = std::fopen(path, "rb");
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  std::fclose(f);
-  ::close(fd);
-  ::unlink(path);
-  return s;
-}
 
 std::string tsv(std::string_view s) {
   std::string out;

@@ -10,31 +10,9 @@
 #include "io/output.h"
 #include "io/table_writer.h"
 #include "stream/bad_input.h"
+#include "test_files.h"
 
-namespace {
-
-// Runs `fn(out)` against an Output on a temp file and returns what it wrote.
-template <class Fn>
-std::string capture(Fn fn) {
-  char path[] = "/tmp/sx_out_XXXXXX";
-  const int fd = ::mkstemp(path);
-  {
-    sx::Output out(fd, "test");
-    fn(out);
-    out.flush();
-  }
-  std::string s;
-  std::FILE* f = std::fopen(path, "rb");
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  std::fclose(f);
-  ::close(fd);
-  ::unlink(path);
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("CSV quoting follows RFC 4180") {
   std::string s;
