@@ -12,7 +12,7 @@
 #include "stream/bad_input.h"
 #include "test_files.h"
 
-namespace {}  // namespace
+using sx_test::capture;
 
 TEST_CASE("CSV quoting follows RFC 4180") {
   std::string s;
