@@ -88,7 +88,7 @@ for n in "${sizes[@]}"; do
     | rss 2 $bin/sx-window --tumbling 1m --agg count > $tmp/sx.out"
   run gawk "$n" "rss 1 gawk '$gawk_minutes' $log > $tmp/gawk.out"
   run jq "$jn" "rss 1 jq -R -c 'capture(\"$re_jq\")' $tmp/jq.log \
-    | rss 2 $bin/sx-read --time-field time_local --time-format '$clf_time' \
+    | rss 2 $bin/sx-read --time-field time_local --time-format '$clf_time' --watermark 0s \
     | rss 3 $bin/sx-window --tumbling 1m --agg count > $tmp/jq.out"
   run sx_csv "$n" "rss 1 $bin/sx-read --format csv --time-field timestamp $csv \
     | rss 2 $bin/sx-window --tumbling 5m --agg count --agg 'sum(value)' > $tmp/csv.out"

@@ -823,4 +823,62 @@ void append_json_string(std::string& out, std::string_view s) {
 
 bool is_valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
+JsonValue made_record_field(std::string_view record, std::string_view key, std::string& scratch) {
+  JsonValue v;
+  const std::size_t n = key.size();
+  for (std::size_t at = 1; at + n + 3 <= record.size();) {
+    const std::size_t q = record.find('"', at);
+    if (q == std::string_view::npos || q + n + 3 > record.size()) break;
+    at = q + 1;
+    const char before = record[q - 1];
+    if ((before != '{' && before != ',') || record.compare(q + 1, n, key) != 0 ||
+        record[q + 1 + n] != '"' || record[q + 2 + n] != ':') {
+      continue;
+    }
+    const std::size_t start = q + n + 3;
+    const char c = record[start];
+    if (c == '"') {
+      const std::size_t body = start + 1;
+      std::size_t end = body;
+      while (end < record.size() && record[end] != '"' && record[end] != '\\') ++end;
+      if (end < record.size() && record[end] == '"') {
+        v.text = record.substr(body, end - body);
+      } else {
+        scratch.clear();
+        const char* p = record.data() + body;
+        if (!append_unescaped(scratch, p)) return v;  // not sx-made: missing
+        v.text = scratch;
+      }
+      v.type = JsonType::kString;
+    } else if (c == 't' || c == 'f') {
+      v.type = JsonType::kBool;
+      v.boolean = c == 't';
+    } else if (c == 'n') {
+      v.type = JsonType::kNull;
+    } else if (c == '{' || c == '[') {
+      v.type = c == '{' ? JsonType::kObject : JsonType::kArray;
+    } else {
+      std::size_t end = start;
+      bool integral = true;
+      while (end < record.size() && record[end] != ',' && record[end] != '}') {
+        integral &= record[end] == '-' || (record[end] >= '0' && record[end] <= '9');
+        ++end;
+      }
+      const char* b = record.data() + start;
+      const char* e = record.data() + end;
+      v.text = record.substr(start, end - start);
+      if (integral && std::from_chars(b, e, v.i).ec == std::errc()) {
+        v.type = JsonType::kInt;
+      } else if (integral && *b != '-' && std::from_chars(b, e, v.u).ec == std::errc()) {
+        v.type = JsonType::kUint;
+      } else {
+        v.type = JsonType::kDouble;
+        if (std::from_chars(b, e, v.d).ec != std::errc()) v.type = JsonType::kMissing;
+      }
+    }
+    return v;
+  }
+  return v;
+}
+
 }  // namespace sx

@@ -148,6 +148,16 @@ bool is_valid_utf8(std::string_view s);
 // an unescaped quote ends the string (the text was indexed as JSON).
 bool append_unescaped(std::string& out, const char*& p);
 
+// The value of the top-level key `key` of a compact JSON object that sx made
+// itself (an input format's record: valid, no white space between tokens,
+// each key once), without parsing the rest: found where '"key":' follows the
+// '{' or a ',' (inside a string a quote is escaped, so that cannot match
+// within a value). Strings are unescaped (into `scratch` when they hold
+// escapes), numbers parsed as JsonValidator does (integers as kInt or kUint,
+// others kDouble); objects and arrays give their type with no text.
+// kMissing when the record has no such key.
+JsonValue made_record_field(std::string_view record, std::string_view key, std::string& scratch);
+
 // A copy of a line with padding, for text that did not come from LineReader.
 class PaddedLine {
  public:

@@ -28,6 +28,9 @@ StreamWriter::StreamWriter(const SourceOptions& opt, Output& out, Clock& clock)
                                                    : std::vector<FieldPath>{});
   scanner_ = std::make_unique<FieldScanner>(*time_set_);
   format_ = make_line_format(opt_.format, opt_.format_options);
+  if (format_ && has_time_ && time_->path().parts().size() == 1) {
+    time_key_ = &time_->path().parts().front();
+  }
 }
 
 void StreamWriter::write_progress(const std::string& path, const std::string& stage) {
@@ -144,25 +147,33 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   }
   std::string_view text = line.text;
   if (format_ && !convert(line, source, &text)) return;
-  // The scanner validates the common line and finds its time; simdjson
-  // decides the rest.
   JsonValue time_value;
-  const bool scanned = scanner_->scan(text, &time_value) == ScanResult::kOk;
-  if (!scanned && !validator_.validate_object(text, &why_)) {
-    const BadKind kind = why_.starts_with("not a JSON object") || why_.starts_with("empty")
-                             ? BadKind::kNotObject
-                         : why_ == "invalid UTF-8" ? BadKind::kInvalidUtf8
-                                                   : BadKind::kMalformed;
-    if (!format_) add_format_hint(line.text, source, line.number);
-    bad_.handle(kind, source, line.number, why_, line.text);
-    return;
-  }
-  if (!format_ && is_control(text)) {
-    bad_.handle(BadKind::kNotObject, source, line.number,
-                "a control record in sx-read's input (the key \"@sx\" is reserved for sx; "
-                "strip control records with sx-sink first)",
-                line.text);
-    return;
+  bool scanned = false;
+  if (format_ && (!has_time_ || time_key_)) {
+    // A record an input format made: valid JSON by construction, flat, each
+    // key once. Only its time field is read, by a lookup of its key.
+    if (has_time_) time_value = made_record_field(text, *time_key_, time_scratch_);
+    scanned = true;
+  } else {
+    // The scanner validates the common line and finds its time; simdjson
+    // decides the rest.
+    scanned = scanner_->scan(text, &time_value) == ScanResult::kOk;
+    if (!scanned && !validator_.validate_object(text, &why_)) {
+      const BadKind kind = why_.starts_with("not a JSON object") || why_.starts_with("empty")
+                               ? BadKind::kNotObject
+                           : why_ == "invalid UTF-8" ? BadKind::kInvalidUtf8
+                                                     : BadKind::kMalformed;
+      if (!format_) add_format_hint(line.text, source, line.number);
+      bad_.handle(kind, source, line.number, why_, line.text);
+      return;
+    }
+    if (!format_ && is_control(text)) {
+      bad_.handle(BadKind::kNotObject, source, line.number,
+                  "a control record in sx-read's input (the key \"@sx\" is reserved for sx; "
+                  "strip control records with sx-sink first)",
+                  line.text);
+      return;
+    }
   }
   if (has_time_) {
     EventTime t;

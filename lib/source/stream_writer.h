@@ -91,15 +91,17 @@ class StreamWriter {
   JsonValidator validator_;             // for lines the scanner is not sure of
   std::unique_ptr<FieldSet> time_set_;  // the time field, or nothing
   std::unique_ptr<FieldScanner> scanner_;
-  std::unique_ptr<LineFormat> format_;  // --format other than ndjson, else null
-  std::string text_;                    // the converted record, kLinePadding bytes after it
-  std::uint64_t reader_id_ = 0;         // the input format_ is reading (LineReader::id)
-  std::uint64_t held_line_ = 0;         // the first line of a record held by format_
-  std::string held_text_;               // its lines so far (for a dead-letter file)
-  std::uint64_t hints_ = 0;             // format hints given so far
-  std::string hint_;                    // the format the first bad line looked like
-  std::string input_name_;              // the input format_ is reading
-  std::uint64_t good_ = 0;              // records written
+  std::unique_ptr<LineFormat> format_;     // --format other than ndjson, else null
+  std::string text_;                       // the converted record, kLinePadding bytes after it
+  const std::string* time_key_ = nullptr;  // --format: a top-level time field's key
+  std::string time_scratch_;               // its value, when unescaped
+  std::uint64_t reader_id_ = 0;            // the input format_ is reading (LineReader::id)
+  std::uint64_t held_line_ = 0;            // the first line of a record held by format_
+  std::string held_text_;                  // its lines so far (for a dead-letter file)
+  std::uint64_t hints_ = 0;                // format hints given so far
+  std::string hint_;                       // the format the first bad line looked like
+  std::string input_name_;                 // the input format_ is reading
+  std::uint64_t good_ = 0;                 // records written
   std::string why_;
   Clock& clock_;
   EpochPolicy epochs_;  // where epochs end, and the watermark

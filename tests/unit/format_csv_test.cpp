@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/csv_reader.h"
+#include "io/json.h"
 #include "io/line_format.h"
 
 namespace {
@@ -223,4 +224,32 @@ TEST_CASE("issue 13: logfmt: lines that do not match say what and where") {
   CHECK(r("a=\xff") == "BAD: invalid UTF-8");
   CHECK(r(R"(a="x\)").starts_with("BAD: an invalid escape at column 5"));
   CHECK(r("a=1") == R"({"a":1})");  // goes on after bad lines
+}
+
+TEST_CASE("issue 13: made_record_field reads a key of a record a format made") {
+  std::string scratch;
+  auto get = [&](std::string_view rec, std::string_view key) {
+    return sx::made_record_field(rec, key, scratch);
+  };
+  const std::string_view r =
+      R"({"a":"x,\"b\":1","b":-12,"c":"caf\u00e9 \"q\"","d":2.5e3,"e":true,"f":null,"g":{"b":1},"h":18446744073709551615})";
+  // "b": inside a's string it is escaped: only the real key matches.
+  CHECK(get(r, "b").type == sx::JsonType::kInt);
+  CHECK(get(r, "b").i == -12);
+  CHECK(get(r, "a").type == sx::JsonType::kString);
+  CHECK(get(r, "a").text == R"(x,"b":1)");
+  CHECK(get(r, "c").text == "café \"q\"");
+  CHECK(get(r, "d").type == sx::JsonType::kDouble);
+  CHECK(get(r, "d").d == 2500.0);
+  CHECK(get(r, "e").type == sx::JsonType::kBool);
+  CHECK(get(r, "e").boolean);
+  CHECK(get(r, "f").type == sx::JsonType::kNull);
+  CHECK(get(r, "g").type == sx::JsonType::kObject);
+  CHECK(get(r, "h").type == sx::JsonType::kUint);
+  CHECK(get(r, "h").u == 18446744073709551615ULL);
+  CHECK(get(r, "x").type == sx::JsonType::kMissing);
+  CHECK(get(r, "").type == sx::JsonType::kMissing);
+  CHECK(get(R"({"ab":1})", "a").type == sx::JsonType::kMissing);
+  CHECK(get("{}", "a").type == sx::JsonType::kMissing);
+  CHECK(get(R"({"a":""})", "a").text.empty());
 }
