@@ -510,8 +510,9 @@ bool FieldScanner::scalar(const char* s, std::size_t n, std::size_t& i, JsonValu
 }
 
 // The line as the last flat line's shape: the same bytes between the values
-// (braces, keys, colons, commas, spaces), each value of the same kind (a
-// string, or a number or literal). Then it is valid JSON with the same keys.
+// (braces, keys, colons, commas, spaces). Then it is valid JSON with the same
+// keys when each value is: a string (a value that is null in one line and a
+// string in the next keeps the shape), a number or a literal.
 bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
   const char* s = line.data();
   const std::size_t n = line.size();
@@ -520,12 +521,12 @@ bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
   for (const ShapeField& f : shape_) {
     if (n - i < f.sep_size || !bytes_equal(s + i, seps + f.sep_at, f.sep_size)) return false;
     i += f.sep_size;
-    if (f.string) {  // the separator ended with its opening quote
-      const std::size_t end = next_quote(i, n);
+    if (i < n && s[i] == '"') {
+      const std::size_t end = next_quote(i + 1, n);
       if (end >= n) return false;
       if (f.leaf >= 0) {
         out[f.leaf].type = JsonType::kString;
-        out[f.leaf].text = std::string_view(s + i, end - i);
+        out[f.leaf].text = std::string_view(s + i + 1, end - i - 1);
       }
       i = end + 1;
     } else if (!scalar(s, n, i, f.leaf >= 0 ? &out[f.leaf] : nullptr)) {  // at n: the padding
@@ -606,9 +607,9 @@ bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
   std::size_t at = 0;
   covered_.assign(set_.size(), false);
   for (const Walked& w : walked_) {
-    const std::size_t start = w.start + w.string;  // a string's opening quote is the separator's
+    const std::size_t start = w.start;
     const auto size = static_cast<std::uint32_t>(start - at);
-    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()), size, w.string, w.leaf});
+    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()), size, w.leaf});
     shape_seps_.append(s + at, start - at);
     at = w.end;
     if (w.leaf >= 0) covered_[static_cast<std::size_t>(w.leaf)] = true;

@@ -15,7 +15,8 @@
 //
 // Three tiers, fastest first. Lines of records from one producer share their
 // shape (the keys in the same order, the same punctuation): a line that has
-// the last flat line's shape is checked against it, value by value. A flat
+// the last flat line's shape (the same keys and punctuation; values of any
+// kind) is checked against it, value by value. A flat
 // line (ASCII, no escapes, no nested values) is walked key by key using a
 // bitmask of its quotes. Any other line is walked byte by byte.
 #pragma once
@@ -46,10 +47,9 @@ class FieldScanner {
  private:
   static constexpr std::size_t kBlocks = 8;  // the flat path: lines up to 512 bytes
   struct ShapeField {
-    // The bytes before the value, in shape_seps_ (for a string, up to and
-    // including its opening quote).
+    // The bytes before the value, in shape_seps_ (the value may be of any
+    // kind: a string, a number or a literal).
     std::uint32_t sep_at, sep_size;
-    bool string;
     int leaf;  // the path it fills, or -1
   };
   struct Walked {

@@ -318,6 +318,29 @@ TEST_CASE("FieldScanner's shape path: records that share a shape, and ones that 
   CHECK(answered > 5000);
 }
 
+TEST_CASE(
+    "issue 13: FieldScanner's shape holds when a value is null in one line, a string in the next") {
+  // An input format's records (nginx's "-" is null): the keys and the
+  // punctuation repeat, the kinds of values do not.
+  const FieldSet set(paths({"t", "ref"}));
+  FieldScanner scanner(set);
+  const std::string lines[] = {
+      R"({"a":"x","ref":null,"t":"01/Jan/2024:00:00:00 +0000","n":1})",
+      R"({"a":"y","ref":"https://e/","t":"01/Jan/2024:00:00:01 +0000","n":null})",
+      R"({"a":null,"ref":null,"t":"01/Jan/2024:00:00:02 +0000","n":2.5})",
+      R"({"a":"z","ref":"q","t":7,"n":"s"})",
+  };
+  for (const auto& line : lines) CHECK(check(scanner, set, line, ' '));
+  JsonValue out[2];
+  const Padded p(lines[1], '"');
+  REQUIRE(scanner.scan(p.view(), out) == ScanResult::kOk);
+  CHECK(out[0].text == "01/Jan/2024:00:00:01 +0000");
+  CHECK(out[1].text == "https://e/");
+  const Padded q(lines[2], '"');
+  REQUIRE(scanner.scan(q.view(), out) == ScanResult::kOk);
+  CHECK(out[1].type == JsonType::kNull);
+}
+
 TEST_CASE("RecordReader: after read_fields, get and for_each_field see the same record") {
   // read_fields' fast path does not open simdjson's document; the calls
   // that need it open it then, on the record read_fields was given.
