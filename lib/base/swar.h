@@ -1,7 +1,9 @@
-// Eight ASCII digits at a time in a 64-bit word (SIMD within a register),
-// for the hot parsers: json_scan's numbers and record_time's fractions.
+// Eight bytes at a time in a 64-bit word (SIMD within a register), for the
+// hot paths: json_scan's numbers, record_time's fractions, the JSON strings
+// the input formats write.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -32,6 +34,37 @@ inline std::uint64_t digits_value(std::uint64_t x, int k) {
   return (((x & 0x000000FF000000FFu) * 0x000F424000000064u) +
           (((x >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
          32;
+}
+
+inline constexpr std::uint64_t kOnes = 0x0101010101010101u;
+inline constexpr std::uint64_t kHighs = 0x8080808080808080u;
+
+// The index of the first byte of s[from..] that JSON must escape in a string
+// ('"', '\\' or a control character below 0x20), or s.size().
+inline std::size_t find_json_escape(const char* s, std::size_t n, std::size_t from) {
+  std::size_t i = from;
+  for (; i + 8 <= n; i += 8) {
+    const std::uint64_t w = load8(s + i);
+    const std::uint64_t q = w ^ (0x22 * kOnes);
+    const std::uint64_t b = w ^ (0x5c * kOnes);
+    // A byte below 0x20, or equal to '"' or '\\' (a zero byte of q or b);
+    // exact as a yes/no, then the bytes are looked at one by one.
+    if ((((w - 0x20 * kOnes) & ~w) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b)) & kHighs) break;
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return i;
+  }
+  return n;
+}
+
+// Whether every byte of s is ASCII (below 0x80).
+inline bool all_ascii(const char* s, std::size_t n) {
+  std::size_t i = 0;
+  std::uint64_t acc = 0;
+  for (; i + 8 <= n; i += 8) acc |= load8(s + i);
+  for (; i < n; ++i) acc |= static_cast<unsigned char>(s[i]);
+  return (acc & kHighs) == 0;
 }
 
 inline constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,

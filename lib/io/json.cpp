@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "base/error.h"
+#include "base/swar.h"
 #include "io/json_scan.h"
 
 namespace sx {
@@ -790,8 +791,12 @@ bool RecordReader::for_each_field(const std::function<void(std::string_view, con
 void append_json_string(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
+  // The runs between bytes to escape go in whole (most strings are one run).
+  for (std::size_t i = 0;;) {
+    const std::size_t j = swar::find_json_escape(s.data(), s.size(), i);
+    out.append(s.data() + i, j - i);
+    if (j == s.size()) break;
+    const char c = s[j];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -808,20 +813,22 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\t':
         out += "\\t";
         break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 15]);
-        } else {
-          out.push_back(c);
-        }
+      default: {
+        const auto u = static_cast<unsigned char>(c);
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 15]);
+      }
     }
+    i = j + 1;
   }
   out.push_back('"');
 }
 
-bool is_valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+bool is_valid_utf8(std::string_view s) {
+  // ASCII, the common line, without the call into simdjson.
+  return swar::all_ascii(s.data(), s.size()) || simdjson::validate_utf8(s.data(), s.size());
+}
 
 JsonValue made_record_field(std::string_view record, std::string_view key, std::string& scratch) {
   JsonValue v;
