@@ -50,6 +50,7 @@ class ClfFormat final : public TextFormat {
     o.append(",\"remote_user\":");
     append_nullable(o, user);
     o.append(",\"time_local\":");
+    mark(o, "time_local");
     append_string(o, time);
     o.append(",\"request\":");
     append_quoted(o, request, escaped, false);

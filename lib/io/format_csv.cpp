@@ -33,6 +33,8 @@ class CsvFormat final : public LineFormat {
 
   const char* name() const override { return separator_ == '\t' ? "tsv" : "csv"; }
   bool needs_header() const override { return true; }
+  void want_key(std::string_view key) override { wanted_ = key; }
+  std::size_t wanted_at() const override { return wanted_at_; }
 
   void start_input(const InputStart& start) override {
     parser_.reset();
@@ -158,7 +160,9 @@ class CsvFormat final : public LineFormat {
       names.push_back(std::move(name));
     }
     keys_.clear();
+    wanted_index_ = names.size();
     for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == wanted_) wanted_index_ = i;
       std::string key = i == 0 ? "{" : ",";
       append_json_string(key, names[i]);
       key.push_back(':');
@@ -194,8 +198,10 @@ class CsvFormat final : public LineFormat {
       return LineResult::kBad;
     }
     out->clear();
+    wanted_at_ = std::string::npos;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       out->append(keys_[i]);
+      if (i == wanted_index_) wanted_at_ = out->size();
       const CsvField& f = fields[i];
       if (strings_) {
         if (!append_string(f.text, i, out, why)) return LineResult::kBad;
@@ -224,6 +230,9 @@ class CsvFormat final : public LineFormat {
   }
 
   const char separator_;
+  std::string wanted_;                         // want_key
+  std::size_t wanted_index_ = SIZE_MAX;        // its column
+  std::size_t wanted_at_ = std::string::npos;  // wanted_at
   const bool strings_;
   const std::size_t max_held_;  // --max-line-bytes
   CsvParser parser_;

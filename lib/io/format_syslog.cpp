@@ -83,6 +83,7 @@ class SyslogFormat final : public TextFormat {
       const std::string_view t = line_.substr(start, pos_ - start);
       if (t.empty()) return fail(std::string("the ") + field, start);
       o.append(",\"").append(field).append("\":");
+      mark(o, field);
       append_nullable(o, t);
       if (!space(field)) return LineResult::kBad;
     }
@@ -132,6 +133,7 @@ class SyslogFormat final : public TextFormat {
   // (rsyslog's RSYSLOG_FileFormat), kept as its text.
   LineResult rfc3164(std::string& o) {
     o.append(",\"timestamp\":");
+    mark(o, "timestamp");
     const std::size_t ts0 = pos_;
     if (is_iso_date(line_.substr(pos_))) {
       while (pos_ < line_.size() && line_[pos_] != ' ') ++pos_;

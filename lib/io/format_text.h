@@ -75,7 +75,17 @@ inline std::size_t find_quote_or_backslash(std::string_view s, std::size_t from)
 // cursor over the line being converted, and the messages that say where a
 // line stopped matching.
 class TextFormat : public LineFormat {
+ public:
+  void want_key(std::string_view key) override { wanted_ = key; }
+  std::size_t wanted_at() const override { return wanted_at_; }
+
  protected:
+  // Just after writing '"key":' to o: notes where the value goes when `key`
+  // is the one sx-read reads (want_key).
+  void mark(const std::string& o, std::string_view key) {
+    if (key == wanted_) wanted_at_ = o.size();
+  }
+
   // The start of convert(): drops a final '\r'; a blank line is kSkip, a
   // line that is not UTF-8 kBad; otherwise sets the cursor to the line's
   // start, clears *out and returns kRecord (go on).
@@ -89,6 +99,7 @@ class TextFormat : public LineFormat {
     line_ = line;
     pos_ = 0;
     why_ = why;
+    wanted_at_ = std::string::npos;
     out->clear();
     return LineResult::kRecord;
   }
@@ -117,6 +128,10 @@ class TextFormat : public LineFormat {
   std::string_view line_;
   std::size_t pos_ = 0;
   std::string* why_ = nullptr;
+
+ private:
+  std::string wanted_;
+  std::size_t wanted_at_ = std::string::npos;
 };
 
 }  // namespace sx::formats

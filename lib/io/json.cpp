@@ -830,17 +830,33 @@ bool is_valid_utf8(std::string_view s) {
   return swar::all_ascii(s.data(), s.size()) || simdjson::validate_utf8(s.data(), s.size());
 }
 
-JsonValue made_record_field(std::string_view record, std::string_view key, std::string& scratch) {
+namespace {
+
+// Whether '"key":' starts at q, after the '{' or a ','.
+bool key_at(std::string_view record, std::string_view key, std::size_t q) {
+  const std::size_t n = key.size();
+  return q >= 1 && q + n + 3 <= record.size() && record[q] == '"' &&
+         (record[q - 1] == '{' || record[q - 1] == ',') && record.compare(q + 1, n, key) == 0 &&
+         record[q + 1 + n] == '"' && record[q + 2 + n] == ':';
+}
+
+}  // namespace
+
+JsonValue made_record_field(std::string_view record, std::string_view key, std::string& scratch,
+                            std::size_t hint) {
   JsonValue v;
   const std::size_t n = key.size();
-  for (std::size_t at = 1; at + n + 3 <= record.size();) {
-    const std::size_t q = record.find('"', at);
-    if (q == std::string_view::npos || q + n + 3 > record.size()) break;
-    at = q + 1;
-    const char before = record[q - 1];
-    if ((before != '{' && before != ',') || record.compare(q + 1, n, key) != 0 ||
-        record[q + 1 + n] != '"' || record[q + 2 + n] != ':') {
-      continue;
+  const bool hinted = hint != std::string_view::npos && hint >= n + 4 && hint < record.size() &&
+                      key_at(record, key, hint - n - 3);
+  for (std::size_t at = 1; hinted || at + n + 3 <= record.size();) {
+    std::size_t q;
+    if (hinted) {
+      q = hint - n - 3;
+    } else {
+      q = record.find('"', at);
+      if (q == std::string_view::npos || q + n + 3 > record.size()) break;
+      at = q + 1;
+      if (!key_at(record, key, q)) continue;
     }
     const std::size_t start = q + n + 3;
     const char c = record[start];

@@ -156,7 +156,10 @@ bool append_unescaped(std::string& out, const char*& p);
 // escapes), numbers parsed as JsonValidator does (integers as kInt or kUint,
 // others kDouble); objects and arrays give their type with no text.
 // kMissing when the record has no such key.
-JsonValue made_record_field(std::string_view record, std::string_view key, std::string& scratch);
+// `at`: where the format says the value starts (LineFormat::wanted_at), or
+// npos: checked, and the key looked up when it is not right.
+JsonValue made_record_field(std::string_view record, std::string_view key, std::string& scratch,
+                            std::size_t at = std::string_view::npos);
 
 // A copy of a line with padding, for text that did not come from LineReader.
 class PaddedLine {

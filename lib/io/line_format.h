@@ -68,6 +68,14 @@ class LineFormat {
   // reuse *out's capacity, allocate nothing else on the common line.
   virtual LineResult convert(std::string_view line, std::string* out, std::string* why) = 0;
 
+  // sx-read reads one key of every record (the time field): a format that
+  // knows where it writes that key's value may say so (wanted_at), which
+  // spares a lookup per record. Called once, before the first line.
+  virtual void want_key(std::string_view key) { (void)key; }
+  // After kRecord: where the wanted key's value starts in *out (just after
+  // '"key":'), or npos when the format does not know (or the record lacks it).
+  virtual std::size_t wanted_at() const { return std::string::npos; }
+
   // Whether a record is held (convert returned kMore and the line that ends
   // it has not come yet). sx-read ends no epoch then: its checkpoint offset
   // would fall inside the record.

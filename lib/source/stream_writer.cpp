@@ -30,6 +30,7 @@ StreamWriter::StreamWriter(const SourceOptions& opt, Output& out, Clock& clock)
   format_ = make_line_format(opt_.format, opt_.format_options);
   if (format_ && has_time_ && time_->path().parts().size() == 1) {
     time_key_ = &time_->path().parts().front();
+    format_->want_key(*time_key_);
   }
 }
 
@@ -152,7 +153,9 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   if (format_ && (!has_time_ || time_key_)) {
     // A record an input format made: valid JSON by construction, flat, each
     // key once. Only its time field is read, by a lookup of its key.
-    if (has_time_) time_value = made_record_field(text, *time_key_, time_scratch_);
+    if (has_time_) {
+      time_value = made_record_field(text, *time_key_, time_scratch_, format_->wanted_at());
+    }
     scanned = true;
   } else {
     // The scanner validates the common line and finds its time; simdjson

@@ -252,4 +252,29 @@ TEST_CASE("issue 13: made_record_field reads a key of a record a format made") {
   CHECK(get(R"({"ab":1})", "a").type == sx::JsonType::kMissing);
   CHECK(get("{}", "a").type == sx::JsonType::kMissing);
   CHECK(get(R"({"a":""})", "a").text.empty());
+  // Where the format says the value is: used when right, else looked up.
+  const std::string_view h = R"({"x":1,"ts":"t1"})";
+  CHECK(sx::made_record_field(h, "ts", scratch, 12).text == "t1");
+  CHECK(sx::made_record_field(h, "ts", scratch, 5).text == "t1");    // wrong: looked up
+  CHECK(sx::made_record_field(h, "ts", scratch, 999).text == "t1");  // past the end
+  CHECK(sx::made_record_field(h, "x", scratch, 0).i == 1);
+}
+
+TEST_CASE("issue 13: csv and combined say where the time field's value is") {
+  for (const char* spec : {"csv", "combined"}) {
+    auto format = sx::make_line_format(spec, sx::FormatOptions{});
+    format->want_key(std::string(spec) == "csv" ? "ts" : "time_local");
+    format->start_input(sx::InputStart{});
+    std::string out, why;
+    if (std::string(spec) == "csv") {
+      REQUIRE(format->convert("id,ts", &out, &why) == sx::LineResult::kSkip);
+      REQUIRE(format->convert("7,2024-01-01", &out, &why) == sx::LineResult::kRecord);
+      CHECK(out.substr(format->wanted_at()) == R"("2024-01-01"})");
+    } else {
+      REQUIRE(format->convert(
+                  R"(1.2.3.4 - - [10/Oct/2024:13:55:36 +0200] "GET / HTTP/1.1" 200 5 "-" "x")",
+                  &out, &why) == sx::LineResult::kRecord);
+      CHECK(out.substr(format->wanted_at()).starts_with(R"("10/Oct/2024:13:55:36 +0200",)"));
+    }
+  }
 }
