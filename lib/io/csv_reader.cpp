@@ -54,6 +54,17 @@ CsvParser::Result CsvParser::feed(std::string_view line, std::string* why) {
   } else {
     reset();
     fields_.clear();
+    // The common line, without a quote: its fields are views into it.
+    if (std::memchr(p, '"', line.size()) == nullptr) {
+      for (;;) {
+        const auto* sep =
+            static_cast<const char*>(std::memchr(p, separator_, static_cast<std::size_t>(end - p)));
+        const char* stop = sep ? sep : end;
+        fields_.push_back(CsvField{std::string_view(p, static_cast<std::size_t>(stop - p)), false});
+        if (!sep) return Result::kRecord;
+        p = sep + 1;
+      }
+    }
   }
   auto complete = [this] {
     fields_.clear();

@@ -33,7 +33,8 @@ class CsvParser {
 
   // Parses one physical line (without its line break), which starts a record
   // or, after kMore, continues it. Views in fields() stay valid until the
-  // next feed() or reset().
+  // next feed() or reset(), and while `line` does (a line without quotes is
+  // split in place).
   Result feed(std::string_view line, std::string* why);
 
   const std::vector<CsvField>& fields() const { return fields_; }
