@@ -34,25 +34,12 @@ using sx_test::TempFile;
 // returns what it wrote.
 std::string run_join(const sx::JoinOptions& opt, const std::vector<std::string>& lines,
                      const std::function<void(std::size_t)>& before = nullptr) {
-  char path[] = "/tmp/sx_join_out_XXXXXX";
-  const int fd = ::mkstemp(path);
-  {
-    sx::Output out(fd, "test");
+  return sx_test::capture([&](sx::Output& out) {
     sx::BadInputPolicy bad("fail");
     sx::JoinOperator op(opt, out, bad);
     sx_test::feed(op, lines, before);
     op.on_end();
-    out.flush();
-  }
-  std::string s;
-  std::FILE* f = std::fopen(path, "rb");
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  std::fclose(f);
-  ::close(fd);
-  ::unlink(path);
-  return s;
+  });
 }
 
 sx::JoinOptions options(const TempFile& f, const std::string& on,
