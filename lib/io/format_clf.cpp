@@ -45,14 +45,14 @@ class ClfFormat final : public TextFormat {
     bool escaped = false;
     if (!quoted(&request, &escaped, "the request")) return LineResult::kBad;
 
-    o.append("{\"remote_addr\":");
+    lit(o, "{\"remote_addr\":");
     append_string(o, addr);
-    o.append(",\"remote_user\":");
+    lit(o, ",\"remote_user\":");
     append_nullable(o, user);
-    o.append(",\"time_local\":");
+    lit(o, ",\"time_local\":");
     mark(o, "time_local");
     append_string(o, time);
-    o.append(",\"request\":");
+    lit(o, ",\"request\":");
     append_quoted(o, request, escaped, false);
     // METHOD PATH PROTOCOL: the method up to the first space, the protocol
     // after the last one (HTTP/...), the path between (spaces and all).
@@ -66,27 +66,27 @@ class ClfFormat final : public TextFormat {
       split = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
     }
     if (split) {
-      o.append(",\"method\":");
+      lit(o, ",\"method\":");
       append_string(o, req.substr(0, sp1));
-      o.append(",\"path\":");
+      lit(o, ",\"path\":");
       append_string(o, req.substr(sp1 + 1, sp2 - sp1 - 1));
-      o.append(",\"protocol\":");
+      lit(o, ",\"protocol\":");
       append_string(o, req.substr(sp2 + 1));
     } else {
-      o.append(",\"method\":null,\"path\":null,\"protocol\":null");
+      lit(o, ",\"method\":null,\"path\":null,\"protocol\":null");
     }
 
     if (!space("the request")) return LineResult::kBad;
     const std::size_t status_at = pos_;
     token(&status, nullptr);
     if (!is_number_or_dash(status)) return fail("the status (a number or '-')", status_at);
-    o.append(",\"status\":");
+    lit(o, ",\"status\":");
     append_number(o, status);
     if (!space("the status")) return LineResult::kBad;
     const std::size_t bytes_at = pos_;
     token(&bytes, nullptr);
     if (!is_number_or_dash(bytes)) return fail("body_bytes_sent (a number or '-')", bytes_at);
-    o.append(",\"body_bytes_sent\":");
+    lit(o, ",\"body_bytes_sent\":");
     append_number(o, bytes);
     if (combined_) {
       std::string_view referer, agent;
@@ -94,13 +94,13 @@ class ClfFormat final : public TextFormat {
           !quoted(&referer, &escaped, "http_referer")) {
         return LineResult::kBad;
       }
-      o.append(",\"http_referer\":");
+      lit(o, ",\"http_referer\":");
       append_quoted(o, referer, escaped, true);
       if (!space("http_referer") || !expect('"', "'\"' before http_user_agent") ||
           !quoted(&agent, &escaped, "http_user_agent")) {
         return LineResult::kBad;
       }
-      o.append(",\"http_user_agent\":");
+      lit(o, ",\"http_user_agent\":");
       append_quoted(o, agent, escaped, true);
     }
     // Fields after the last one (nginx formats that add $request_time, ...)
@@ -190,7 +190,7 @@ class ClfFormat final : public TextFormat {
 
   static void append_nullable(std::string& o, std::string_view v) {
     if (v == "-") {
-      o.append("null");
+      lit(o, "null");
     } else {
       append_string(o, v);
     }
@@ -208,7 +208,7 @@ class ClfFormat final : public TextFormat {
   // A digit string (leading zeros dropped: JSON has none) or null for "-".
   static void append_number(std::string& o, std::string_view t) {
     if (t == "-") {
-      o.append("null");
+      lit(o, "null");
       return;
     }
     std::size_t i = 0;

@@ -43,7 +43,7 @@ class SyslogFormat final : public TextFormat {
   LineResult convert(std::string_view line, std::string* out, std::string* why) override {
     if (const LineResult r = begin(line, out, why); r != LineResult::kRecord) return r;
     std::string& o = *out;
-    o.append("{\"facility\":");
+    lit(o, "{\"facility\":");
     if (line_[0] == '<') {
       std::size_t i = 1;
       unsigned pri = 0;
@@ -54,7 +54,7 @@ class SyslogFormat final : public TextFormat {
       }
       pos_ = i + 1;
       append_uint(o, pri / 8);
-      o.append(",\"severity\":");
+      lit(o, ",\"severity\":");
       append_uint(o, pri % 8);
       // RFC 5424: a VERSION of 1 or 2 digits and a space; else RFC 3164
       // (with rsyslog's forwarding format, an ISO timestamp after the PRI).
@@ -64,7 +64,7 @@ class SyslogFormat final : public TextFormat {
         return rfc5424(o);
       }
     } else {
-      o.append("null,\"severity\":null");
+      lit(o, "null,\"severity\":null");
     }
     return rfc3164(o);
   }
@@ -90,10 +90,10 @@ class SyslogFormat final : public TextFormat {
     // STRUCTURED-DATA: "-" or [SD-ID *(SP NAME="VALUE")]..., where a value
     // may hold \" \\ and \]; kept as its text.
     const std::size_t sd0 = pos_;
-    o.append(",\"structured_data\":");
+    lit(o, ",\"structured_data\":");
     if (pos_ < line_.size() && line_[pos_] == '-') {
       ++pos_;
-      o.append("null");
+      lit(o, "null");
     } else if (pos_ < line_.size() && line_[pos_] == '[') {
       while (pos_ < line_.size() && line_[pos_] == '[') {
         bool in_quotes = false;
@@ -115,9 +115,9 @@ class SyslogFormat final : public TextFormat {
     } else {
       return fail("the structured data ('-' or '[')", pos_);
     }
-    o.append(",\"message\":");
+    lit(o, ",\"message\":");
     if (pos_ == line_.size()) {
-      o.append("\"\"}");
+      lit(o, "\"\"}");
       return LineResult::kRecord;
     }
     if (!space("the structured data")) return LineResult::kBad;
@@ -132,7 +132,7 @@ class SyslogFormat final : public TextFormat {
   // "Mmm dd hh:mm:ss" (day padded with a space or a zero) or ISO 8601
   // (rsyslog's RSYSLOG_FileFormat), kept as its text.
   LineResult rfc3164(std::string& o) {
-    o.append(",\"timestamp\":");
+    lit(o, ",\"timestamp\":");
     mark(o, "timestamp");
     const std::size_t ts0 = pos_;
     if (is_iso_date(line_.substr(pos_))) {
@@ -145,7 +145,7 @@ class SyslogFormat final : public TextFormat {
     const std::size_t h0 = pos_;
     while (pos_ < line_.size() && line_[pos_] != ' ') ++pos_;
     if (pos_ == h0) return fail("the hostname", h0);
-    o.append(",\"hostname\":");
+    lit(o, ",\"hostname\":");
     append_string(o, line_.substr(h0, pos_ - h0));
     if (pos_ < line_.size()) ++pos_;  // the space
     // TAG: up to 32 characters of [A-Za-z0-9_./-], then "[PID]" and ':'.
@@ -170,22 +170,22 @@ class SyslogFormat final : public TextFormat {
       }
     }
     tagged = tagged && i < line_.size() && line_[i] == ':';
-    o.append(",\"app_name\":");
+    lit(o, ",\"app_name\":");
     if (tagged) {
       app = line_.substr(pos_, (pid1 ? pid0 - 1 : i) - pos_);
       append_string(o, app);
-      o.append(",\"procid\":");
+      lit(o, ",\"procid\":");
       if (pid1) {
         append_string(o, line_.substr(pid0, pid1 - pid0));
       } else {
-        o.append("null");
+        lit(o, "null");
       }
       pos_ = i + 1;
       if (pos_ < line_.size() && line_[pos_] == ' ') ++pos_;
     } else {
-      o.append("null,\"procid\":null");
+      lit(o, "null,\"procid\":null");
     }
-    o.append(",\"msgid\":null,\"structured_data\":null,\"message\":");
+    lit(o, ",\"msgid\":null,\"structured_data\":null,\"message\":");
     append_string(o, line_.substr(pos_));
     o.push_back('}');
     return LineResult::kRecord;
@@ -274,7 +274,7 @@ class SyslogFormat final : public TextFormat {
 
   static void append_nullable(std::string& o, std::string_view v) {
     if (v == "-") {
-      o.append("null");
+      lit(o, "null");
     } else {
       append_string(o, v);
     }

@@ -48,6 +48,12 @@ inline bool needs_json_escape(std::string_view s) {
   return false;
 }
 
+// Appends a string literal: its length is known, no strlen per record.
+template <std::size_t N>
+inline void lit(std::string& o, const char (&s)[N]) {
+  o.append(s, N - 1);
+}
+
 // append_json_string, with the common case (nothing to escape) as one append.
 inline void append_string(std::string& o, std::string_view s) {
   if (needs_json_escape(s)) {
