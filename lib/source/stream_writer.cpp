@@ -123,7 +123,7 @@ void StreamWriter::finish() {
 void StreamWriter::fail_if_all_bad() {
   const std::uint64_t n = bad_.count(BadKind::kMalformed) + bad_.count(BadKind::kNotObject) +
                           bad_.count(BadKind::kInvalidUtf8) + bad_.count(BadKind::kNoMatch);
-  if (good_ > 0 || n == 0 || n != bad_.count()) return;
+  if (epochs_.records() > 0 || n == 0 || n != bad_.count()) return;
   const std::string advice =
       hint_.empty() ? "check --format and the input"
                     : "the input looks like " + hint_ + ": read it with --format " + hint_;
@@ -196,7 +196,6 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   } else {
     out_.write_line(text);
   }
-  ++good_;
   const bool end = epochs_.add_record();
   if (progress_line_ && (epochs_.records() & 0xFFFF) == 0) show_progress(false);
   if (end) end_epoch();
@@ -240,8 +239,8 @@ bool StreamWriter::convert(const Line& line, const std::string& source, std::str
 
 void StreamWriter::add_format_hint(std::string_view line, const std::string& source,
                                    std::uint64_t number) {
-  if (hints_ >= 1) return;  // the first bad line says it; the rest are counted
-  ++hints_;
+  if (hinted_) return;  // the first bad line says it; the rest are counted
+  hinted_ = true;
   const std::string guess = guess_line_format(line);
   const std::string current = format_ ? format_->name() : "ndjson";
   if (guess.empty() || guess == current) return;

@@ -98,10 +98,9 @@ class StreamWriter {
   std::uint64_t reader_id_ = 0;            // the input format_ is reading (LineReader::id)
   std::uint64_t held_line_ = 0;            // the first line of a record held by format_
   std::string held_text_;                  // its lines so far (for a dead-letter file)
-  std::uint64_t hints_ = 0;                // format hints given so far
+  bool hinted_ = false;                    // the first bad line was given its hint
   std::string hint_;                       // the format the first bad line looked like
   std::string input_name_;                 // the input format_ is reading
-  std::uint64_t good_ = 0;                 // records written
   std::string why_;
   Clock& clock_;
   EpochPolicy epochs_;  // where epochs end, and the watermark
