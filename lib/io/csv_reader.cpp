@@ -4,37 +4,6 @@
 
 namespace sx {
 
-namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-}  // namespace
-
-bool is_json_number(std::string_view s) {
-  std::size_t i = 0;
-  const std::size_t n = s.size();
-  if (i < n && s[i] == '-') ++i;
-  if (i == n) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else if (s[i] >= '1' && s[i] <= '9') {
-    while (i < n && is_digit(s[i])) ++i;
-  } else {
-    return false;
-  }
-  if (i < n && s[i] == '.') {
-    const std::size_t digits = ++i;
-    while (i < n && is_digit(s[i])) ++i;
-    if (i == digits) return false;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    const std::size_t digits = i;
-    while (i < n && is_digit(s[i])) ++i;
-    if (i == digits) return false;
-  }
-  return i == n;
-}
-
 void CsvParser::reset() {
   state_ = State::kFieldStart;
   buf_.clear();

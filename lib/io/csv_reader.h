@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/json.h"  // is_json_number
+
 namespace sx {
 
 struct CsvField {
@@ -61,11 +63,5 @@ class CsvParser {
   std::vector<Span> spans_;  // the fields ended so far
   std::vector<CsvField> fields_;
 };
-
-// Whether `s` is a number exactly as JSON writes one: -?(0|[1-9][0-9]*)
-// (.[0-9]+)?([eE][+-]?[0-9]+)?. Not "+1", "01", "1.", ".5", "0x10", "NaN",
-// "inf" or " 1". sx-read --format csv, tsv and logfmt write such a cell as a
-// number, as it is.
-bool is_json_number(std::string_view s);
 
 }  // namespace sx

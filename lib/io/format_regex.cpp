@@ -30,32 +30,6 @@ std::string pcre2_message(int code) {
   return std::string(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
 }
 
-// Whether `s` is a JSON number (RFC 8259): -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-bool is_json_number(std::string_view s) {
-  std::size_t i = 0;
-  const std::size_t n = s.size();
-  auto digit = [&](std::size_t k) { return k < n && s[k] >= '0' && s[k] <= '9'; };
-  if (i < n && s[i] == '-') ++i;
-  if (!digit(i)) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else {
-    while (digit(i)) ++i;
-  }
-  if (i < n && s[i] == '.') {
-    ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
-  }
-  return i == n;
-}
-
 class RegexFormat final : public LineFormat {
  public:
   explicit RegexFormat(std::string_view pattern) {

@@ -364,16 +364,6 @@ bool RecordReader::open(std::string_view line, std::string* why) {
   return true;
 }
 
-namespace {
-
-// On-Demand's raw text of a value runs up to the next token: drop the
-// whitespace before it.
-std::string_view trim_right(std::string_view s) {
-  const std::size_t end = s.find_last_not_of(" \t\r\n");
-  return s.substr(0, end == std::string_view::npos ? 0 : end + 1);
-}
-
-// The JSON grammar of a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 bool is_json_number(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
@@ -398,6 +388,15 @@ bool is_json_number(std::string_view s) {
     if (digits() == 0) return false;
   }
   return i == n;
+}
+
+namespace {
+
+// On-Demand's raw text of a value runs up to the next token: drop the
+// whitespace before it.
+std::string_view trim_right(std::string_view s) {
+  const std::size_t end = s.find_last_not_of(" \t\r\n");
+  return s.substr(0, end == std::string_view::npos ? 0 : end + 1);
 }
 
 // A valid JSON number that simdjson cannot hold (see is_json_number): a

@@ -142,6 +142,10 @@ class RecordReader {
 // kept as is, control characters are \u-escaped). REQUIRES: s is valid UTF-8.
 void append_json_string(std::string& out, std::string_view s);
 bool is_valid_utf8(std::string_view s);
+// Whether `s` is a number exactly as JSON writes one: -?(0|[1-9][0-9]*)
+// (.[0-9]+)?([eE][+-]?[0-9]+)?. Not "+1", "01", "1.", ".5", "0x10", "NaN",
+// "inf" or " 1". The input formats write such a text as a number, as it is.
+bool is_json_number(std::string_view s);
 // Appends the unescaped text of the JSON string whose body starts at p (just
 // after its opening quote) and leaves p after its closing quote. False, with
 // p somewhere inside, for an invalid escape or a lone surrogate. REQUIRES:

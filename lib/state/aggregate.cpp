@@ -281,32 +281,6 @@ bool is_word_char(char c) {
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-// A JSON number (RFC 8259 grammar), as an unquoted count_if literal.
-bool is_json_number(std::string_view s) {
-  std::size_t i = 0;
-  auto digits = [&] {
-    const std::size_t from = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    return i > from;
-  };
-  if (i < s.size() && s[i] == '-') ++i;
-  if (i < s.size() && s[i] == '0') {
-    ++i;
-  } else if (!digits()) {
-    return false;
-  }
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    if (!digits()) return false;
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digits()) return false;
-  }
-  return i == s.size();
-}
-
 // The first of `chars` in `s` outside quotes, or npos.
 std::size_t find_unquoted(std::string_view s, std::string_view chars) {
   char quote = 0;
