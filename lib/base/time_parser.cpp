@@ -13,6 +13,12 @@
 
 namespace sx {
 
+bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+unsigned days_in_month(std::int64_t y, unsigned m) {
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
 namespace {
 
 enum class Kind { kAuto, kIso, kEpochS, kEpochMs, kEpochUs, kPattern };
@@ -27,12 +33,6 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned* out) {
   }
   *out = v;
   return true;
-}
-
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-unsigned days_in_month(std::int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
 void set_why(std::string* why, std::string_view text, const std::string& detail) {

@@ -42,6 +42,11 @@
 
 namespace sx {
 
+// The proleptic Gregorian calendar (as java.time and Spark): leap years, and
+// the days of month m (1-12) of year y.
+bool is_leap(std::int64_t y);
+unsigned days_in_month(std::int64_t y, unsigned m);
+
 class TimeParser {
  public:
   // `format`: "auto", "iso8601", "epoch-s", "epoch-ms", "epoch-us", or a

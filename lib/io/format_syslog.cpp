@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "base/event_time.h"
+#include "base/time_parser.h"
 #include "io/format_text.h"
 #include "io/formats.h"
 #include "io/json.h"
