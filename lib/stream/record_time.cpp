@@ -86,7 +86,25 @@ EventTimeField::EventTimeField(const StreamInfo& info)
     : path_(FieldPath::parse(info.time_field)),
       parser_(info.time_format, info.time_zone),
       shift_(info.time_shift),
-      iso_(info.time_format == "auto" || info.time_format == "iso8601") {}
+      iso_(info.time_format == "auto" || info.time_format == "iso8601"),
+      clf_(info.time_format == "%d/%b/%Y:%H:%M:%S %z") {}
+
+int EventTimeField::clf_seconds(std::string_view s) {
+  if (s.size() != 26) return -1;
+  const unsigned a = static_cast<unsigned>(s[18] - '0'), b = static_cast<unsigned>(s[19] - '0');
+  return a > 5 || b > 9 ? -1 : static_cast<int>(a * 10 + b);
+}
+
+bool EventTimeField::same_minute(std::string_view s, Micros* us) const {
+  if (!hour_known_) return false;
+  const int sec = clf_seconds(s);
+  if (sec < 0 || std::memcmp(s.data(), hour_prefix_, 18) != 0 ||
+      std::memcmp(s.data() + 20, hour_prefix_ + 20, 6) != 0) {
+    return false;
+  }
+  *us = hour_start_ + sec * kMicrosPerSecond;
+  return true;
+}
 
 Micros EventTimeField::within_hour(std::string_view s) {
   const auto digit = [&](std::size_t i) { return static_cast<unsigned>(s[i] - '0'); };
@@ -130,8 +148,18 @@ bool EventTimeField::convert(const JsonValue& v, EventTime* t, BadKind* kind,
   bool ok = false;
   switch (v.type) {
     case JsonType::kString:
-      if (iso_ && same_hour(v.text, &t->us)) {
+      if (iso_ ? same_hour(v.text, &t->us) : clf_ && same_minute(v.text, &t->us)) {
         ok = true;
+      } else if (clf_) {
+        // The first of a minute: parsed whole, then remembered as its minute.
+        if ((ok = parser_.parse(v.text, t, why))) {
+          const int sec = clf_seconds(v.text);
+          hour_known_ = sec >= 0;
+          if (hour_known_) {
+            std::memcpy(hour_prefix_, v.text.data(), 26);
+            hour_start_ = t->us - sec * kMicrosPerSecond;
+          }
+        }
       } else if ((ok = parser_.parse(v.text, t, why)) && iso_) {
         const Micros within = within_hour(v.text);
         if (within >= 0) {

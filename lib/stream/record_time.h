@@ -73,12 +73,17 @@ class EventTimeField {
   bool same_hour(std::string_view s, Micros* us) const;
   // The minutes, seconds and fraction of that shape, in micros; -1 otherwise.
   static Micros within_hour(std::string_view s);
+  // The same for clf's "10/Oct/2024:13:55:36 +0200": records in the same
+  // minute (and offset) share all but the seconds, which alone are read.
+  bool same_minute(std::string_view s, Micros* us) const;
+  static int clf_seconds(std::string_view s);
 
   FieldPath path_;
   TimeParser parser_;
   Micros shift_ = 0;
   bool iso_ = false;  // the format reads ISO-8601 strings (auto, iso8601)
-  mutable char hour_prefix_[13] = {};
+  bool clf_ = false;  // the format is "%d/%b/%Y:%H:%M:%S %z"
+  mutable char hour_prefix_[26] = {};  // 13 bytes (iso) or the clf text
   mutable Micros hour_start_ = 0;
   mutable bool hour_known_ = false;
 };

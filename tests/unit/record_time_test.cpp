@@ -100,3 +100,37 @@ TEST_CASE("EventTimeField adds the header's shift") {
   REQUIRE(field.convert(str("2023-07-30T10:02:00Z"), &t, &kind, &why));  // the same hour: fast path
   CHECK(sx::format_time(t) == "2023-07-30T10:01:59.999999Z");
 }
+
+TEST_CASE("EventTimeField's same-minute path for clf times agrees with TimeParser") {
+  const std::string fmt = "%d/%b/%Y:%H:%M:%S %z";
+  sx::StreamInfo info;
+  info.time_field = "time_local";
+  info.time_format = fmt;
+  const sx::EventTimeField field(info);
+  const sx::TimeParser parser(fmt, "UTC");
+  std::mt19937_64 rng(7);
+  int checked = 0, accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    // Few minutes, days and offsets (many same-minute hits); seconds 60-62,
+    // day 30 of February and a "x" in the seconds are invalid.
+    char text[64];
+    const char* sign = rng() % 2 ? "+" : "-";
+    std::snprintf(text, sizeof text, "%02d/Feb/2024:23:%02d:%02d %s%02d00",
+                  28 + static_cast<int>(rng() % 3), 58 + static_cast<int>(rng() % 2),
+                  static_cast<int>(rng() % 63), sign, static_cast<int>(rng() % 2));
+    std::string s = text;
+    if (rng() % 20 == 0) s[18 + rng() % 2] = 'x';
+    sx::EventTime want{0}, got{0};
+    std::string why;
+    sx::BadKind kind;
+    const bool ok_want = parser.parse(s, &want, &why);
+    const bool ok_got = field.convert(str(s), &got, &kind, &why);
+    CAPTURE(s);
+    REQUIRE(ok_got == ok_want);
+    if (ok_want) REQUIRE(got == want);
+    accepted += ok_want;
+    ++checked;
+  }
+  CHECK(checked == 20000);
+  CHECK(accepted > 10000);
+}
