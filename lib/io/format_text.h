@@ -48,6 +48,41 @@ inline bool needs_json_escape(std::string_view s) {
   return false;
 }
 
+// Whether s is a "clean" line: ASCII, no control character, no backslash,
+// and exactly `quotes` double quotes (at most 8), whose offsets go to at[]
+// when given. In such a line no field needs a JSON escape, and a quoted field
+// ends at the next quote.
+inline bool is_clean_line(std::string_view s, unsigned quotes, std::size_t* at = nullptr) {
+  using namespace text_detail;
+  constexpr std::uint64_t kLows = 0x7f7f7f7f7f7f7f7fULL;
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t bad = 0;
+  unsigned found = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    const std::uint64_t w = load(p);
+    bad |= (w & kHighs) | has_below(w, 0x20) | has_zero(w ^ (0x5c * kOnes));
+    // The quotes, counted exactly: a byte of x is zero iff the byte was '"'.
+    const std::uint64_t x = w ^ (0x22 * kOnes);
+    std::uint64_t q = ~(((x & kLows) + kLows) | x) & kHighs;
+    for (; q != 0; q &= q - 1, ++found) {
+      if (at && found < quotes) {
+        at[found] = static_cast<std::size_t>(p - s.data()) +
+                    static_cast<std::size_t>(__builtin_ctzll(q)) / 8;
+      }
+    }
+  }
+  for (; n > 0; ++p, --n) {
+    const auto c = static_cast<unsigned char>(*p);
+    bad |= c >= 0x80 || c < 0x20 || c == '\\';
+    if (c == '"') {
+      if (at && found < quotes) at[found] = static_cast<std::size_t>(p - s.data());
+      ++found;
+    }
+  }
+  return bad == 0 && found == quotes;
+}
+
 // Appends a string literal: its length is known, no strlen per record.
 template <std::size_t N>
 inline void lit(std::string& o, const char (&s)[N]) {
@@ -90,6 +125,10 @@ class TextFormat : public LineFormat {
   // is the one sx-read reads (want_key).
   void mark(const std::string& o, std::string_view key) {
     if (key == wanted_) wanted_at_ = o.size();
+  }
+  // The same for a record built elsewhere: its value of `key` is at `at`.
+  void mark_at(std::size_t at, std::string_view key) {
+    wanted_at_ = key == wanted_ ? at : std::string::npos;
   }
 
   // The start of convert(): drops a final '\r'; a blank line is kSkip, a

@@ -14,7 +14,7 @@ namespace sx::formats {
 std::unique_ptr<LineFormat> make_lines();
 std::unique_ptr<LineFormat> make_csv(char separator, const FormatOptions& options);
 std::unique_ptr<LineFormat> make_logfmt();
-std::unique_ptr<LineFormat> make_clf(bool combined);
+std::unique_ptr<LineFormat> make_clf(bool combined, bool fast = true);
 std::unique_ptr<LineFormat> make_syslog(const FormatOptions& options);
 // Throws usage_error for a pattern that does not compile or has no named group.
 std::unique_ptr<LineFormat> make_regex(std::string_view pattern);

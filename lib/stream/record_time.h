@@ -81,8 +81,8 @@ class EventTimeField {
   FieldPath path_;
   TimeParser parser_;
   Micros shift_ = 0;
-  bool iso_ = false;  // the format reads ISO-8601 strings (auto, iso8601)
-  bool clf_ = false;  // the format is "%d/%b/%Y:%H:%M:%S %z"
+  bool iso_ = false;                   // the format reads ISO-8601 strings (auto, iso8601)
+  bool clf_ = false;                   // the format is "%d/%b/%Y:%H:%M:%S %z"
   mutable char hour_prefix_[26] = {};  // 13 bytes (iso) or the clf text
   mutable Micros hour_start_ = 0;
   mutable bool hour_known_ = false;

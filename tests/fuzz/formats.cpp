@@ -7,6 +7,10 @@
 //   * a bad line has a reason; kMore leaves the format pending, a record or a
 //     bad line does not;
 //   * guess_line_format answers for any line with a format name or "".
+//   * clf and combined: the clean-line fast path gives what the general path
+//     gives (record, reason and the time field's place).
+#include "io/formats.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -29,6 +33,8 @@ constexpr const char* kFormats[] = {
 struct Formats {
   std::unique_ptr<sx::LineFormat> formats[std::size(kFormats)];
   sx::JsonValidator validator;
+  std::unique_ptr<sx::LineFormat> general[2] = {sx::formats::make_clf(false, false),
+                                                sx::formats::make_clf(true, false)};
   Formats() {
     sx::FormatOptions options;
     options.max_record_bytes = 4096;
@@ -60,7 +66,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string guess = sx::guess_line_format(line);
     FUZZ_CHECK(guess.size() < 16, "a guess is a format name or empty");
     why.clear();
-    switch (format.convert(line, &out, &why)) {
+    const sx::LineResult result = format.convert(line, &out, &why);
+    const std::string_view name = format.name();
+    if (name == "clf" || name == "combined") {
+      sx::LineFormat& general = *f.general[name == "combined"];
+      std::string out2, why2;
+      const sx::LineResult result2 = general.convert(line, &out2, &why2);
+      FUZZ_CHECK(result == result2, "the fast path and the general path agree");
+      FUZZ_CHECK(result != sx::LineResult::kRecord || out == out2, "the same record");
+      FUZZ_CHECK(result != sx::LineResult::kBad || why == why2, "the same reason");
+    }
+    switch (result) {
       case sx::LineResult::kRecord:
         FUZZ_CHECK(!format.pending(), "a record leaves nothing held");
         padded = out;

@@ -12,6 +12,7 @@
 #include "base/event_time.h"
 #include "base/time_parser.h"
 #include "io/format_text.h"
+#include "io/formats.h"
 #include "io/json.h"
 #include "io/line_format.h"
 
@@ -436,6 +437,93 @@ TEST_CASE("issue 13: format_text finds the bytes JSON escapes, 8 at a time") {
         t[at] = c;
         CHECK_FALSE(needs_json_escape(t));
         CHECK(find_quote_or_backslash(t, 0) == len);
+      }
+    }
+  }
+}
+
+TEST_CASE("clf and combined: the clean-line fast path makes what the general path makes") {
+  const char* seeds[] = {
+      R"(127.0.0.1 - frank [10/Oct/2024:13:55:36 +0200] "GET /a?b=1 HTTP/1.0" 200 02326 "-" "curl/8")",
+      R"x(10.0.0.1 - - [10/Oct/2024:13:55:36 +0200] "POST /x y HTTP/2.0" - 0 "https://r/" "Mozilla/5.0 (X11)" 0.003)x",
+      R"(h - - [t] "-" - - "" "")",
+      R"(h i u [10/Oct/2024:13:55:36 +0200] "BAD" 404 12)",
+  };
+  const char alphabet[] = " \"[]:-0123456789aZH/P\t\r\xC3\xA9";
+  std::uint64_t rng = 0x9E3779B97F4A7C15ULL;
+  auto next = [&] {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  int clean_records = 0;
+  for (const bool combined : {false, true}) {
+    auto fast = sx::formats::make_clf(combined, true);
+    auto slow = sx::formats::make_clf(combined, false);
+    fast->want_key("time_local");
+    slow->want_key("time_local");
+    std::string line;
+    for (int n = 0; n < 40000; ++n) {
+      line = seeds[next() % std::size(seeds)];
+      const int edits = static_cast<int>(next() % 3);
+      for (int e = 0; e < edits && !line.empty(); ++e) {
+        const std::size_t at = next() % line.size();
+        switch (next() % 3) {
+          case 0:
+            line[at] = alphabet[next() % (sizeof alphabet - 1)];
+            break;
+          case 1:
+            line.insert(at, 1, alphabet[next() % (sizeof alphabet - 1)]);
+            break;
+          default:
+            line.erase(at, 1 + next() % 2);
+            break;
+        }
+      }
+      std::string out_f, why_f, out_s, why_s;
+      const sx::LineResult rf = fast->convert(line, &out_f, &why_f);
+      const sx::LineResult rs = slow->convert(line, &out_s, &why_s);
+      INFO("combined ", combined, " line: ", line);
+      REQUIRE(rf == rs);
+      if (rf == sx::LineResult::kRecord) {
+        REQUIRE(out_f == out_s);
+        REQUIRE(fast->wanted_at() == slow->wanted_at());
+        clean_records += sx::formats::is_clean_line(line, combined ? 6 : 2);
+      } else if (rf == sx::LineResult::kBad) {
+        REQUIRE(why_f == why_s);
+      }
+    }
+  }
+  CHECK(clean_records > 10000);
+}
+
+TEST_CASE("is_clean_line counts quotes and finds bad bytes at any offset") {
+  using sx::formats::is_clean_line;
+  for (std::size_t len = 0; len < 24; ++len) {
+    const std::string s(len, 'a');
+    CHECK(is_clean_line(s, 0));
+    CHECK_FALSE(is_clean_line(s, 1));
+    for (std::size_t at = 0; at < len; ++at) {
+      std::string t = s;
+      t[at] = '"';
+      CHECK(is_clean_line(t, 1));
+      CHECK_FALSE(is_clean_line(t, 0));
+      for (std::size_t at2 = at + 1; at2 < len; ++at2) {
+        std::string u = t;
+        u[at2] = '"';
+        CHECK(is_clean_line(u, 2));
+      }
+      for (const char c : {'\\', '\t', '\x1f', '\0', '\x80', '\xe9', '\xff'}) {
+        std::string u = t;
+        u[at] = c;
+        INFO("len ", len, " at ", at, " byte ", static_cast<int>(c));
+        CHECK_FALSE(is_clean_line(u, 0));
+      }
+      for (const char c : {' ', '\x7f', '!', '#', '\x21', '\x23', '~'}) {
+        std::string u = t;
+        u[at] = c;
+        CHECK(is_clean_line(u, 0));
       }
     }
   }
