@@ -43,7 +43,19 @@ enum class AggKind {
   kCountDistinct,
   kFirst,
   kLast,
-  kCollectList
+  kCollectList,
+  // Issue 14 (Spark's names and semantics; lib/state/aggregate.cpp):
+  kCountNonNull,         // count(F): rows where F is not null
+  kPercentileApprox,     // percentile_approx(F, p [, accuracy]); p a number or array
+  kPercentile,           // percentile(F, p): exact, linear interpolation
+  kMedian,               // median(F) = percentile(F, 0.5)
+  kApproxCountDistinct,  // approx_count_distinct(F [, rsd]): HyperLogLog++
+  kStddevSamp,           // stddev(F), stddev_samp(F)
+  kStddevPop,            // stddev_pop(F)
+  kVarSamp,              // variance(F), var_samp(F)
+  kVarPop,               // var_pop(F)
+  kMinBy,                // min_by(F, ORDER): F of the row with the least ORDER
+  kMaxBy                 // max_by(F, ORDER)
 };
 
 // count_if's comparison operator.
@@ -67,7 +79,52 @@ struct AggSpec {
   bool lit_is_num = false;
   bool lit_is_time = false;
   Micros lit_time = 0;
+
+  // percentile_approx, percentile, median: the percentages (each in [0, 1])
+  // and whether they were given as an array (then the result is an array).
+  std::vector<double> percentages;
+  bool percentages_array = false;
+  std::int64_t accuracy = 10000;  // percentile_approx (Spark's default)
+  double rsd = 0.05;              // approx_count_distinct (Spark's default)
+  // min_by / max_by: `field` is the value kept, `order_field` what orders.
+  FieldPath order_field;
+  // Set when an argument is an expression, not a field (sx-window's --agg
+  // parser, ops/window_aggs): the operator evaluates it per record and passes
+  // its value where the field's would go; `field` / `order_field` are then
+  // empty and arg_text / order_text hold the expression's text. count_if with
+  // an expression (cond_is_expr) counts the rows where its value is true.
+  bool field_is_expr = false;
+  bool order_is_expr = false;
+  bool cond_is_expr = false;
+  std::string arg_text;    // the first argument as written
+  std::string order_text;  // min_by/max_by: the second argument as written
 };
+
+// One argument of an aggregate call as a caller parsed it (the --agg parser
+// of sx-window parses calls with the expression language, lib/expr, which
+// this layer does not know): a field, a constant, or another expression.
+struct AggArg {
+  enum class Kind { kField, kConstant, kExpr };
+  Kind kind = Kind::kField;
+  std::string text;  // as written, trimmed
+  FieldPath field;   // kField
+  // kConstant: a number (is_number, num), a string (is_string, str), an array
+  // of numbers (is_array, nums), a boolean (is_bool, b) or null (none set).
+  bool is_number = false, is_string = false, is_array = false, is_bool = false;
+  double num = 0;
+  bool b = false;
+  std::string str;
+  std::vector<double> nums;
+};
+// Builds the spec of `function` (lower case) called with `args`: count(*)
+// is star, count(DISTINCT F) distinct; alias is the AS name or empty; text
+// the whole call as written (for messages and checkpoints). Checks which
+// arguments must be constants (percentages, accuracy, rsd) and their ranges.
+// Throws usage_error naming the call and what is wrong.
+AggSpec make_agg(std::string_view function, const std::vector<AggArg>& args, bool star,
+                 bool distinct, std::string_view alias, std::string_view text);
+// The functions make_agg knows, for messages ("did you mean").
+const std::vector<std::string>& agg_function_names();
 
 // Parses one --agg spec such as "sum(value)", "avg(price) as mean",
 // "count_if(status>=500)". Throws usage_error naming the spec and what is
@@ -149,6 +206,9 @@ inline bool agg_grows(const AggSpec& spec) {
 // Throws data_error (message without location; the caller adds it) when a
 // sum or avg meets a non-number or an integer sum overflows.
 void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq);
+// min_by / max_by: `v` the value, `order` what orders it.
+void agg_update_by(const AggSpec& spec, AggState& s, const JsonValue& v, const JsonValue& order,
+                   std::uint64_t seq);
 // sum and avg of a value already made a number by to_number() (kInt or
 // kDouble): the hot path, inline. Throws like agg_update on overflow.
 void agg_sum_overflow(const AggSpec& spec, AggState& s, std::int64_t i);
