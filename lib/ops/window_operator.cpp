@@ -358,6 +358,9 @@ struct WindowOperator::Impl {
     StreamInfo info;
     info.source = "sx-window";
     info.columns = columns;
+    // The columns that identify a row: the window bounds and the group keys.
+    info.keys.assign(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(
+                                                            (windowed() ? 2 : 0) + by.size()));
     info.watermark_delay = in_info.watermark_delay;
     info.bounded = bounded;  // the results end when the input does
     if (by_time && in_info.time_field.find('.') == std::string::npos) {
