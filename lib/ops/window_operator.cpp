@@ -204,10 +204,6 @@ struct WindowOperator::Impl {
       }
     }
     columns = names;
-    check_top_n(opt, mode);
-    if (opt.top > 0)
-      top = std::make_unique<TopN>(opt.top, opt.order_by, columns,
-                                   [this](std::string_view r) { out.write_line(r); });
     for (std::size_t i = 0; i < names.size(); ++i) {
       for (std::size_t j = 0; j < i; ++j) {
         if (names[i] == names[j]) {
@@ -216,6 +212,10 @@ struct WindowOperator::Impl {
         }
       }
     }
+    check_top_n(opt, mode);
+    if (opt.top > 0)
+      top = std::make_unique<TopN>(opt.top, opt.order_by, columns,
+                                   [this](std::string_view r) { out.write_line(r); });
     for (std::size_t i = 0; i < by.size(); ++i) {
       std::string p;
       append_json_string(p, names[(windowed ? 2 : 0) + i]);
