@@ -258,6 +258,15 @@ TopN::TopN(std::uint64_t n, std::string_view order_by, const std::vector<std::st
   std::vector<FieldPath> paths;
   for (const OrderTerm& t : m.terms) {
     for (const FieldPath& p : t.expr.fields()) {
+      if (std::find(columns.begin(), columns.end(), p.text()) != columns.end() &&
+          p.parts().size() > 1) {
+        // A --by key named by its dotted path: expressions read dots as paths.
+        throw usage_error(
+            "--order-by '" + std::string(order_by) + "': the output field '" + p.text() +
+            "' has a dot in its name, which an expression cannot name; rename it, "
+            "e.g. --by '" +
+            p.text() + " as " + p.parts().back() + "', and order by " + p.parts().back());
+      }
       if (std::find(columns.begin(), columns.end(), p.parts()[0]) == columns.end()) {
         std::string list;
         for (const std::string& c : columns) list += (list.empty() ? "" : ", ") + c;

@@ -113,6 +113,9 @@ TEST_CASE("issue 14: top-N ranks each window apart") {
 TEST_CASE("issue 14: top-N refuses fields the rows lack, and expressions that fail") {
   CHECK_THROWS_WITH_AS(sx::TopN(1, "hits DESC", kCols, [](std::string_view) {}),
                        doctest::Contains("no field 'hits'"), sx::Error);
+  // A --by key named by a dotted path cannot be named by an expression: rename it.
+  CHECK_THROWS_WITH_AS(sx::TopN(1, "u.id", {"u.id", "count"}, [](std::string_view) {}),
+                       doctest::Contains("--by 'u.id as id'"), sx::Error);
   sx::TopN t(1, "k + 1", kCols, [](std::string_view) {});
   // A JSON object cannot be added to: a data error naming the ordering.
   CHECK_THROWS_WITH_AS(t.offer(0, 0, R"({"k":{"a":1}})", key_of("x")),
