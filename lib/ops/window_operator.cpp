@@ -8,6 +8,7 @@
 #include "base/duration.h"
 #include "base/error.h"
 #include "base/signals.h"
+#include "ops/top_n.h"
 #include "ops/window_checkpoint.h"
 #include "state/group_key.h"
 #include "state/window_store.h"
@@ -137,6 +138,9 @@ struct WindowOperator::Impl {
   // --checkpoint.
   std::unique_ptr<StageCheckpoint> ckpt;
 
+  // --top N --order-by LIST (ops/top_n.h): rows go through it, window by window.
+  std::unique_ptr<TopN> top;
+
   Impl(const WindowOptions& o, Output& output, BadInputPolicy& b)
       : opt(o), out(output), bad(b), assigner(o.window), kind(o.window.kind) {
     const bool windowed = kind != WindowKind::kNone;
@@ -208,6 +212,10 @@ struct WindowOperator::Impl {
         }
       }
     }
+    check_top_n(opt, mode);
+    if (opt.top > 0)
+      top = std::make_unique<TopN>(opt.top, opt.order_by, columns,
+                                   [this](std::string_view r) { out.write_line(r); });
     for (std::size_t i = 0; i < by.size(); ++i) {
       std::string p;
       append_json_string(p, names[(windowed ? 2 : 0) + i]);
@@ -622,6 +630,7 @@ struct WindowOperator::Impl {
 
   void write_row(const Micros* start, Micros end, std::string_view k,
                  const std::vector<AggState>& a) {
+    const std::string_view group = k;
     row.assign("{");
     if (start) {
       char buf[kMaxTimeText];
@@ -642,7 +651,10 @@ struct WindowOperator::Impl {
       row += ',';
     }
     row.back() = '}';
-    out.write_line(row);
+    if (top)
+      top->offer(start ? *start : 0, end, row, group);
+    else
+      out.write_line(row);
   }
 
   void emit_window(const WindowState& w) {
@@ -650,11 +662,13 @@ struct WindowOperator::Impl {
       const Group& g = w.table.groups[i];
       write_row(&w.start, w.end, g.key, g.aggs);
     }
+    if (top) top->flush();
   }
 
   void emit_rows(std::vector<Row>& rows) {
     std::sort(rows.begin(), rows.end(), row_less);
     for (const Row& r : rows) write_row(windowed() ? &r.start : nullptr, r.end, r.key, *r.aggs);
+    if (top) top->flush();
   }
 
   // Update mode: the rows changed since the last epoch.
