@@ -157,7 +157,8 @@ struct SqliteSink::Impl {
 
   void open(const SinkHeader& header) {
     const int rc =
-        sqlite3_open_v2(opt.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        sqlite3_open_v2(opt.path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
       throw io_error("cannot open the database sqlite:" + opt.path + ": " + msg +
@@ -405,9 +406,13 @@ struct SqliteSink::Impl {
       exec("DELETE FROM " + ident(opt.table), "emptying the table (complete mode)");
       cleared = true;
     }
-    // Every field has a column, every value fits its column's kind.
-    for (const auto& [k, v] : fields) {
-      const int i = column_index(k);
+    // Every field has a column, every value fits its column's kind; the
+    // column of each field, in slot[] (the same order as the columns, usually).
+    slot.assign(columns.size(), nullptr);
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      const auto& [k, v] = fields[f];
+      const int i =
+          f < columns.size() && columns[f].name == k ? static_cast<int>(f) : column_index(k);
       if (i < 0) {
         bad.handle(BadKind::kBadValue, source, line.number,
                    "field \"" + k + "\" has no column in " + where() + " (add it: ALTER TABLE " +
@@ -424,14 +429,11 @@ struct SqliteSink::Impl {
                    line.text);
         return;
       }
+      slot[static_cast<std::size_t>(i)] = &v;
     }
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      const JsonValue* v = field(columns[i].name);
-      bind(static_cast<int>(i + 1), v);
-    }
+    for (std::size_t i = 0; i < columns.size(); ++i) bind(static_cast<int>(i + 1), slot[i]);
     const int rc = sqlite3_step(insert);
-    sqlite3_reset(insert);
-    sqlite3_clear_bindings(insert);
+    sqlite3_reset(insert);  // every parameter is bound again for the next row
     if (rc != SQLITE_DONE) {
       if (rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH || rc == SQLITE_TOOBIG) {
         bad.handle(BadKind::kBadValue, source, line.number,
@@ -528,6 +530,7 @@ struct SqliteSink::Impl {
   RecordReader reader;
   std::string why;
   std::vector<std::pair<std::string, JsonValue>> fields;
+  std::vector<const JsonValue*> slot;  // per column: its value in `fields`, or null
 };
 
 SqliteSink::SqliteSink(DbSinkOptions options, CheckpointDir* ckpt, BadInputPolicy& bad)
