@@ -5,57 +5,18 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <random>
 #include <string_view>
 
 #include "base/error.h"
 #include "io/checkpoint_file.h"
 #include "io/json.h"
+#include "sink/db_common.h"
 
 namespace sx {
 
 namespace {
 
-// "name" with '"' doubled: an SQL identifier whatever its bytes.
-std::string ident(std::string_view name) {
-  std::string q = "\"";
-  for (const char c : name) {
-    q += c;
-    if (c == '"') q += '"';
-  }
-  q += '"';
-  return q;
-}
-
-std::string upper(std::string_view s) {
-  std::string u(s);
-  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return u;
-}
-
-// What a column accepts, from its declared type (SQLite's affinity rules,
-// with BOOLEAN and JSON told apart).
-enum class ColKind { kAny, kNumber, kText, kBool, kJson };
-
-ColKind kind_of_declared(std::string_view declared) {
-  const std::string t = upper(declared);
-  if (t.empty()) return ColKind::kAny;
-  if (t == "BOOLEAN" || t == "BOOL") return ColKind::kBool;
-  if (t == "JSON" || t == "JSONB") return ColKind::kJson;
-  if (t.find("INT") != std::string::npos) return ColKind::kNumber;
-  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
-      t.find("TEXT") != std::string::npos) {
-    return ColKind::kText;
-  }
-  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos ||
-      t.find("DOUB") != std::string::npos || t.find("NUMERIC") != std::string::npos ||
-      t.find("DECIMAL") != std::string::npos) {
-    return ColKind::kNumber;
-  }
-  return ColKind::kAny;
-}
-
-// The declared type of a new column whose first value is `v`.
+// The declared SQLite type of a new column whose first value is `v`.
 const char* declared_for(const JsonValue& v) {
   switch (v.type) {
     case JsonType::kInt:
@@ -75,52 +36,12 @@ const char* declared_for(const JsonValue& v) {
   }
 }
 
-bool accepts(ColKind k, JsonType t) {
-  if (t == JsonType::kNull || t == JsonType::kMissing) return true;
-  switch (k) {
-    case ColKind::kAny:
-      return true;
-    case ColKind::kNumber:
-      return t == JsonType::kInt || t == JsonType::kUint || t == JsonType::kDouble;
-    case ColKind::kText:
-      return t == JsonType::kString;
-    case ColKind::kBool:
-      return t == JsonType::kBool;
-    case ColKind::kJson:
-      return t == JsonType::kObject || t == JsonType::kArray;
-  }
-  return false;
-}
-
-const char* kind_name(ColKind k) {
-  switch (k) {
-    case ColKind::kAny:
-      return "any value";
-    case ColKind::kNumber:
-      return "numbers";
-    case ColKind::kText:
-      return "strings";
-    case ColKind::kBool:
-      return "booleans";
-    case ColKind::kJson:
-      return "objects and arrays";
-  }
-  return "";
-}
-
-std::string now_text() {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  return format_time(EventTime{us});
-}
-
 }  // namespace
 
 struct SqliteSink::Impl {
   struct Column {
     std::string name;
-    ColKind kind = ColKind::kAny;
+    db::ColKind kind = db::ColKind::kAny;
   };
 
   Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b) : opt(std::move(o)), ckpt(c), bad(b) {}
@@ -198,54 +119,12 @@ struct SqliteSink::Impl {
       if (step != SQLITE_ROW && step != SQLITE_DONE) fail("reading sx_commits", step);
     }
     committed = ckpt ? ckpt->last_committed() : -1;
-    if (ckpt) checkpoint_id = read_checkpoint_id();
-    if (!opt.pipeline.empty()) check_commits();
-  }
-
-  // The checkpoint's identity, made at its first run with --db: a table
-  // whose sx_commits row has another one was written through another
-  // checkpoint (or this one before sx-read --reset emptied it).
-  std::string read_checkpoint_id() const {
-    if (const auto part = ckpt->read_part("db-id")) return part->payload;
-    std::random_device rd;
-    std::string id;
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; ++i) id += kHex[rd() % 16];
-    ckpt->write_part("db-id", CheckpointMeta{ckpt->stage(), 0, {}}, id, 0);
-    return id;
-  }
-
-  // The database's newest epoch of this pipeline (db_epoch) against the
-  // checkpoint's (committed): equal, or one ahead (a crash after the
-  // database's commit, before the checkpoint's).
-  void check_commits() const {
-    const bool other = db_epoch >= 0 && db_checkpoint_id != checkpoint_id;
-    if (!other && (db_epoch == committed || db_epoch == committed + 1)) return;
-    const std::string row =
-        "sx_commits row (pipeline '" + opt.pipeline + "', tbl '" + opt.table + "')";
-    if (committed < 0 || other) {
-      throw usage_error(where() + " already holds epochs up to " + std::to_string(db_epoch) +
-                        " of this pipeline, written through another checkpoint (this one was "
-                        "reset, or is new): writing its epochs again would double them. Empty "
-                        "the table and delete its " +
-                        row + " to write it again, or give another --name");
+    if (ckpt) checkpoint_id = db::checkpoint_identity(*ckpt);
+    if (!opt.pipeline.empty()) {
+      db::check_commits(where(),
+                        "sx_commits row (pipeline '" + opt.pipeline + "', tbl '" + opt.table + "')",
+                        db_epoch, db_checkpoint_id, committed, checkpoint_id);
     }
-    if (db_epoch < committed) {
-      throw usage_error(where() + " holds epochs up to " + std::to_string(db_epoch) +
-                        " of this pipeline but the checkpoint committed up to " +
-                        std::to_string(committed) +
-                        ": the table lost epochs (restored or recreated?). Rebuild it from the "
-                        "start: sx-read --reset on the checkpoint, empty the table and delete "
-                        "its " +
-                        row);
-    }
-    throw usage_error(where() + " holds epochs up to " + std::to_string(db_epoch) +
-                      " of this pipeline, more than one past the checkpoint's " +
-                      std::to_string(committed) +
-                      " (the checkpoint was restored from an older copy?): the stages upstream "
-                      "would replay epochs the table has. Restore the matching checkpoint, or "
-                      "rebuild from the start (sx-read --reset, empty the table, delete its " +
-                      row + ")");
   }
 
   // The table's columns, when it exists.
@@ -256,7 +135,7 @@ struct SqliteSink::Impl {
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       const auto* n = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
       const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-      columns.push_back({n ? n : "", kind_of_declared(t ? t : "")});
+      columns.push_back({n ? n : "", db::kind_of_declared(t ? t : "")});
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) fail("reading the table's columns", rc);
@@ -271,8 +150,9 @@ struct SqliteSink::Impl {
     }
     for (const std::string& c : header_columns) {
       if (column_index(c) < 0) {
-        throw usage_error(where() + " has no column " + c + ", which the stream's rows have: " +
-                          "add it (ALTER TABLE " + ident(opt.table) + " ADD COLUMN " + ident(c) +
+        throw usage_error(where() + " has no column " + c +
+                          ", which the stream's rows have: " + "add it (ALTER TABLE " +
+                          db::ident(opt.table) + " ADD COLUMN " + db::ident(c) +
                           " ...), or write to a new table; its columns: " + column_list());
       }
     }
@@ -295,16 +175,17 @@ struct SqliteSink::Impl {
   void prepare_insert() {
     std::string cols, params;
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      cols += (i ? ", " : "") + ident(columns[i].name);
+      cols += (i ? ", " : "") + db::ident(columns[i].name);
       params += (i ? ", ?" : "?") + std::to_string(i + 1);
     }
-    std::string sql = "INSERT INTO " + ident(opt.table) + " (" + cols + ") VALUES (" + params + ")";
+    std::string sql =
+        "INSERT INTO " + db::ident(opt.table) + " (" + cols + ") VALUES (" + params + ")";
     if (opt.mode == SinkMode::kUpdate) {
       std::string key_cols, set;
-      for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + ident(k);
+      for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
       for (const Column& c : columns) {
         if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) continue;
-        set += (set.empty() ? "" : ", ") + ident(c.name) + " = excluded." + ident(c.name);
+        set += (set.empty() ? "" : ", ") + db::ident(c.name) + " = excluded." + db::ident(c.name);
       }
       sql +=
           " ON CONFLICT (" + key_cols + ") DO " + (set.empty() ? "NOTHING" : "UPDATE SET " + set);
@@ -314,11 +195,11 @@ struct SqliteSink::Impl {
       const std::string msg = sqlite3_errmsg(db);
       if (opt.mode == SinkMode::kUpdate && msg.find("ON CONFLICT") != std::string::npos) {
         std::string key_cols;
-        for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + ident(k);
+        for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
         throw usage_error(where() + ": --mode update upserts by (" + key_cols +
                           "), but the table has no PRIMARY KEY or UNIQUE index on them; add one: "
                           "CREATE UNIQUE INDEX ON " +
-                          ident(opt.table) + " (" + key_cols + ")");
+                          db::ident(opt.table) + " (" + key_cols + ")");
       }
       fail("preparing the insert", rc);
     }
@@ -332,12 +213,12 @@ struct SqliteSink::Impl {
       (void)v;
       if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
     }
-    std::string sql = "CREATE TABLE " + ident(opt.table) + " (";
+    std::string sql = "CREATE TABLE " + db::ident(opt.table) + " (";
     for (std::size_t i = 0; i < names.size(); ++i) {
       const JsonValue* v = field(names[i]);
       const char* declared = v ? declared_for(*v) : "";
-      sql += (i ? ", " : "") + ident(names[i]) + (*declared ? " " : "") + declared;
-      columns.push_back({names[i], kind_of_declared(declared)});
+      sql += (i ? ", " : "") + db::ident(names[i]) + (*declared ? " " : "") + declared;
+      columns.push_back({names[i], db::kind_of_declared(declared)});
     }
     if (!keys.empty()) {
       std::string key_cols;
@@ -352,7 +233,7 @@ struct SqliteSink::Impl {
                             }() +
                             "); check --key");
         }
-        key_cols += (key_cols.empty() ? "" : ", ") + ident(k);
+        key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
       }
       sql += ", PRIMARY KEY (" + key_cols + ")";
     }
@@ -403,7 +284,7 @@ struct SqliteSink::Impl {
     begin_tx();
     if (!table_known) create_table();
     if (opt.mode == SinkMode::kComplete && !cleared) {
-      exec("DELETE FROM " + ident(opt.table), "emptying the table (complete mode)");
+      exec("DELETE FROM " + db::ident(opt.table), "emptying the table (complete mode)");
       cleared = true;
     }
     // Every field has a column, every value fits its column's kind; the
@@ -416,16 +297,16 @@ struct SqliteSink::Impl {
       if (i < 0) {
         bad.handle(BadKind::kBadValue, source, line.number,
                    "field \"" + k + "\" has no column in " + where() + " (add it: ALTER TABLE " +
-                       ident(opt.table) + " ADD COLUMN " + ident(k) +
+                       db::ident(opt.table) + " ADD COLUMN " + db::ident(k) +
                        " ..., or drop the field with sx-map --drop " + k + ")",
                    line.text);
         return;
       }
-      if (!accepts(columns[static_cast<std::size_t>(i)].kind, v.type)) {
+      if (!db::accepts(columns[static_cast<std::size_t>(i)].kind, v.type)) {
         bad.handle(BadKind::kBadValue, source, line.number,
                    "field \"" + k + "\" is " + json_type_name(v.type) + " but column " + k +
                        " of " + where() + " holds " +
-                       kind_name(columns[static_cast<std::size_t>(i)].kind),
+                       db::kind_name(columns[static_cast<std::size_t>(i)].kind),
                    line.text);
         return;
       }
@@ -485,7 +366,7 @@ struct SqliteSink::Impl {
             "epoch = excluded.epoch, checkpoint_id = excluded.checkpoint_id, "
             "committed_at = excluded.committed_at",
             "recording the epoch in sx_commits");
-        const std::string at = now_text();
+        const std::string at = db::now_text();
         sqlite3_bind_text(st, 1, opt.pipeline.data(), static_cast<int>(opt.pipeline.size()),
                           SQLITE_STATIC);
         sqlite3_bind_text(st, 2, opt.table.data(), static_cast<int>(opt.table.size()),
@@ -523,7 +404,7 @@ struct SqliteSink::Impl {
   bool table_known = false;
   std::int64_t db_epoch = -1;                   // the newest epoch in sx_commits for this pipeline
   std::int64_t committed = -1;                  // the checkpoint's newest commit
-  std::string checkpoint_id, db_checkpoint_id;  // see read_checkpoint_id
+  std::string checkpoint_id, db_checkpoint_id;  // see db::checkpoint_identity
   bool in_tx = false;
   bool skip_epoch = false;  // a replay of an epoch the table has
   bool cleared = false;     // complete mode: this epoch emptied the table

@@ -1,0 +1,130 @@
+#include "sink/db_common.h"
+
+#include <cctype>
+#include <chrono>
+#include <random>
+
+#include "base/error.h"
+#include "base/event_time.h"
+
+namespace sx::db {
+
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return u;
+}
+
+}  // namespace
+
+// "name" with '"' doubled: an SQL identifier whatever its bytes.
+std::string ident(std::string_view name) {
+  std::string q = "\"";
+  for (const char c : name) {
+    q += c;
+    if (c == '"') q += '"';
+  }
+  q += '"';
+  return q;
+}
+
+ColKind kind_of_declared(std::string_view declared) {
+  const std::string t = upper(declared);
+  if (t.empty()) return ColKind::kAny;
+  if (t == "BOOLEAN" || t == "BOOL") return ColKind::kBool;
+  if (t == "JSON" || t == "JSONB") return ColKind::kJson;
+  if (t.find("INT") != std::string::npos) return ColKind::kNumber;
+  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
+      t.find("TEXT") != std::string::npos) {
+    return ColKind::kText;
+  }
+  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos ||
+      t.find("DOUB") != std::string::npos || t.find("NUMERIC") != std::string::npos ||
+      t.find("DECIMAL") != std::string::npos) {
+    return ColKind::kNumber;
+  }
+  return ColKind::kAny;
+}
+
+bool accepts(ColKind k, JsonType t) {
+  if (t == JsonType::kNull || t == JsonType::kMissing) return true;
+  switch (k) {
+    case ColKind::kAny:
+      return true;
+    case ColKind::kNumber:
+      return t == JsonType::kInt || t == JsonType::kUint || t == JsonType::kDouble;
+    case ColKind::kText:
+      return t == JsonType::kString;
+    case ColKind::kBool:
+      return t == JsonType::kBool;
+    case ColKind::kJson:
+      return t == JsonType::kObject || t == JsonType::kArray;
+  }
+  return false;
+}
+
+const char* kind_name(ColKind k) {
+  switch (k) {
+    case ColKind::kAny:
+      return "any value";
+    case ColKind::kNumber:
+      return "numbers";
+    case ColKind::kText:
+      return "strings";
+    case ColKind::kBool:
+      return "booleans";
+    case ColKind::kJson:
+      return "objects and arrays";
+  }
+  return "";
+}
+
+std::string now_text() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  return format_time(EventTime{us});
+}
+
+std::string checkpoint_identity(CheckpointDir& ckpt) {
+  if (const auto part = ckpt.read_part("db-id")) return part->payload;
+  std::random_device rd;
+  std::string id;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; ++i) id += kHex[rd() % 16];
+  ckpt.write_part("db-id", CheckpointMeta{ckpt.stage(), 0, {}}, id, 0);
+  return id;
+}
+
+void check_commits(const std::string& where, const std::string& row, std::int64_t db_epoch,
+                   const std::string& db_id, std::int64_t committed, const std::string& ckpt_id) {
+  const bool other = db_epoch >= 0 && db_id != ckpt_id;
+  if (!other && (db_epoch == committed || db_epoch == committed + 1)) return;
+  if (committed < 0 || other) {
+    throw usage_error(where + " already holds epochs up to " + std::to_string(db_epoch) +
+                      " of this pipeline, written through another checkpoint (this one was "
+                      "reset, or is new): writing its epochs again would double them. Empty "
+                      "the table and delete its " +
+                      row + " to write it again, or give another --name");
+  }
+  if (db_epoch < committed) {
+    throw usage_error(where + " holds epochs up to " + std::to_string(db_epoch) +
+                      " of this pipeline but the checkpoint committed up to " +
+                      std::to_string(committed) +
+                      ": the table lost epochs (restored or recreated?). Rebuild it from the "
+                      "start: sx-read --reset on the checkpoint, empty the table and delete "
+                      "its " +
+                      row);
+  }
+  throw usage_error(where + " holds epochs up to " + std::to_string(db_epoch) +
+                    " of this pipeline, more than one past the checkpoint's " +
+                    std::to_string(committed) +
+                    " (the checkpoint was restored from an older copy?): the stages upstream "
+                    "would replay epochs the table has. Restore the matching checkpoint, or "
+                    "rebuild from the start (sx-read --reset, empty the table, delete its " +
+                    row + ")");
+}
+
+}  // namespace sx::db
