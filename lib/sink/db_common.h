@@ -6,9 +6,28 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "io/json.h"
+#include "sink/sink_mode.h"
 #include "stream/checkpoint.h"
+
+namespace sx {
+
+// sx-sink --db's options (sink_run.cpp fills them from the flags).
+struct DbSinkOptions {
+  std::string path;   // the database file (sqlite:PATH)
+  std::string url;    // postgresql://... or a libpq connection string (never shown)
+  std::string table;  // --table
+  SinkMode mode = SinkMode::kAppend;
+  std::vector<std::string> key;  // --key (else the stream header's keys)
+  // --db-timeout: how long a locked database is waited for (SQLite's busy
+  // timeout), or a lost PostgreSQL connection retried, in milliseconds.
+  std::int64_t timeout_ms = 30000;
+  std::string pipeline;  // the commit table's pipeline name (empty: no --checkpoint)
+};
+
+}  // namespace sx
 
 namespace sx::db {
 

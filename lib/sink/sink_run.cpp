@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/signals.h"
 #include "sink/dir_sink.h"
+#include "sink/pg_sink.h"
 #include "sink/sqlite_sink.h"
 #include "stream/checkpoint.h"
 #include "stream/run_lock.h"
@@ -57,14 +58,19 @@ std::string real_dir(const std::string& dir) {
 
 // --db's options from the flags; usage_error for what does not go with it.
 DbSinkOptions db_options(const SinkFlags& f, SinkFormat format) {
-  if (!f.db.starts_with("sqlite:")) {
-    throw usage_error("--db: '" + f.db.substr(0, f.db.find(':')) +
-                      "...' is not a database URL sx-sink knows; write sqlite:PATH (a SQLite "
-                      "file, created when missing)");
-  }
   DbSinkOptions db;
-  db.path = f.db.substr(7);
-  if (db.path.empty()) throw usage_error("--db sqlite: needs a file, as in --db sqlite:results.db");
+  if (f.db.starts_with("sqlite:")) {
+    db.path = f.db.substr(7);
+    if (db.path.empty()) {
+      throw usage_error("--db sqlite: needs a file, as in --db sqlite:results.db");
+    }
+  } else if (f.db.starts_with("postgresql://") || f.db.starts_with("postgres://")) {
+    db.url = f.db;
+  } else {
+    throw usage_error("--db: '" + redact_db_url(f.db).substr(0, f.db.find(':')) +
+                      "...' is not a database URL sx-sink knows; write sqlite:PATH (a SQLite "
+                      "file, created when missing) or postgresql://[USER@]HOST[:PORT]/DB (libpq)");
+  }
   if (f.table.empty()) {
     throw usage_error("--db needs --table NAME: the table the rows go to (created when missing)");
   }
@@ -129,8 +135,13 @@ int run_sink(SinkFlags f) {
     DbSinkOptions db = db_options(f, f.stream.format);
     Output none(1);
     BadInputPolicy bad(f.on_error);
-    SqliteSinkOperator sink(std::move(db), ckpt.get(), bad, none);
-    run_stage(in, sink, none, bad);
+    if (!db.url.empty()) {
+      PgSinkOperator sink(std::move(db), ckpt.get(), bad, none);
+      run_stage(in, sink, none, bad);
+    } else {
+      SqliteSinkOperator sink(std::move(db), ckpt.get(), bad, none);
+      run_stage(in, sink, none, bad);
+    }
     return kExitOk;
   }
   if (!f.path.empty()) {

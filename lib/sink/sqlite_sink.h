@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "sink/db_common.h"
 #include "sink/epoch_sink.h"
 #include "sink/sink_mode.h"
 #include "sink/sink_operator.h"
@@ -38,17 +39,6 @@
 #include "stream/checkpoint.h"
 
 namespace sx {
-
-struct DbSinkOptions {
-  std::string path;   // the database file (sqlite:PATH)
-  std::string table;  // --table
-  SinkMode mode = SinkMode::kAppend;
-  std::vector<std::string> key;  // --key (else the stream header's keys)
-  // --db-timeout: how long a locked database is waited for (SQLite's busy
-  // timeout), in milliseconds.
-  std::int64_t timeout_ms = 30000;
-  std::string pipeline;  // the commit table's pipeline name (empty: no --checkpoint)
-};
 
 class SqliteSink final : public EpochSink {
  public:

@@ -1,0 +1,579 @@
+#include "sink/pg_sink.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include "base/error.h"
+#include "base/time_parser.h"
+#include "io/checkpoint_file.h"
+#include "io/json.h"
+
+namespace sx {
+
+std::string redact_db_url(const std::string& url) {
+  std::string out = url;
+  // postgresql://user:PASSWORD@host/...
+  const std::size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const std::size_t start = scheme + 3;
+    const std::size_t at = out.find('@', start);
+    const std::size_t slash = out.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const std::size_t colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // password=... as a keyword or a URL parameter.
+  for (std::size_t p = out.find("password="); p != std::string::npos;
+       p = out.find("password=", p + 1)) {
+    const std::size_t v = p + 9;
+    std::size_t e = v;
+    if (e < out.size() && out[e] == '\'') {
+      e = out.find('\'', e + 1);
+      e = e == std::string::npos ? out.size() : e + 1;
+    } else {
+      while (e < out.size() && out[e] != ' ' && out[e] != '&') ++e;
+    }
+    out.replace(v, e - v, "***");
+  }
+  return out;
+}
+
+namespace {
+
+// A lost connection (the server restarted, the network dropped): the epoch's
+// transaction is done again once a new one is open.
+struct ConnectionLost {
+  std::string message;
+};
+
+std::string trimmed(const char* s) {
+  std::string m = s ? s : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+bool is_iso_time(std::string_view s) {
+  static const TimeParser iso("iso8601", "UTC");
+  EventTime t;
+  return s.size() >= 10 && s[4] == '-' && iso.parse(s, &t);
+}
+
+bool is_integer_type(std::string_view declared) {
+  return declared == "bigint" || declared == "integer" || declared == "smallint" ||
+         declared == "BIGINT";
+}
+
+// COPY's text format: backslash, tab, newline and carriage return escaped.
+void append_copy_text(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+}  // namespace
+
+struct PgSink::Impl {
+  struct Column {
+    std::string name;
+    std::string declared;  // as PostgreSQL names it ("bigint", "text", ...)
+    db::ColKind kind = db::ColKind::kAny;
+  };
+
+  Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b) : opt(std::move(o)), ckpt(c), bad(b) {}
+  ~Impl() {
+    if (conn) PQfinish(conn);
+  }
+
+  std::string where() const { return server + " table " + opt.table; }
+
+  // ---- the connection ----
+
+  void connect() {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(opt.timeout_ms);
+    auto delay = std::chrono::milliseconds(100);
+    for (;;) {
+      conn = PQconnectdb(opt.url.c_str());
+      if (PQstatus(conn) == CONNECTION_OK) break;
+      const std::string msg = trimmed(PQerrorMessage(conn));
+      PQfinish(conn);
+      conn = nullptr;
+      // Retried only while the server does not answer (down, restarting);
+      // a refusal (password, database) is final.
+      const PGPing ping = PQping(opt.url.c_str());
+      const bool retry = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT;
+      if (!retry || std::chrono::steady_clock::now() + delay > deadline) {
+        throw io_error("cannot connect to PostgreSQL (" + redact_db_url(opt.url) + "): " + msg +
+                       (retry ? " (retried for --db-timeout; is the server running?)"
+                              : " (check the URL, and the credentials in it, the PG* "
+                                "variables or ~/.pgpass)"));
+      }
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    }
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
+    const char* host = PQhost(conn);
+    server = std::string("postgresql database ") + PQdb(conn) + " on " +
+             (host && *host == '/' ? std::string("socket ") + host
+              : host               ? host
+                                   : "?");
+  }
+
+  bool lost() const { return !conn || PQstatus(conn) == CONNECTION_BAD; }
+
+  // Runs `sql`; throws ConnectionLost, or `fail`'s error, on failure.
+  PGresult* run(const std::string& sql, const char* what, int n = 0,
+                const char* const* params = nullptr) {
+    PGresult* r = n == 0 ? PQexec(conn, sql.c_str())
+                         : PQexecParams(conn, sql.c_str(), n, nullptr, params, nullptr, nullptr, 0);
+    const ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN) return r;
+    check(r, what);
+    return r;  // not reached
+  }
+  void exec(const std::string& sql, const char* what, int n = 0,
+            const char* const* params = nullptr) {
+    PQclear(run(sql, what, n, params));
+  }
+
+  [[noreturn]] void check(PGresult* r, const std::string& what) {
+    const std::string msg = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string sqlstate = state ? state : "";
+    const std::string context = trimmed(r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : nullptr);
+    PQclear(r);
+    if (lost() || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+        sqlstate == "57P03") {
+      throw ConnectionLost{msg};
+    }
+    if (sqlstate == "42P10") {
+      std::string key_cols;
+      for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
+      throw usage_error(where() + ": --mode update upserts by (" + key_cols +
+                        "), but the table has no PRIMARY KEY or UNIQUE index on them; add one: "
+                        "CREATE UNIQUE INDEX ON " +
+                        db::ident(opt.table) + " (" + key_cols + ")");
+    }
+    // A COPY error names the row: "COPY t, line N, column c: ...".
+    std::string origin;
+    const std::size_t line_at = context.find(", line ");
+    if (line_at != std::string::npos) {
+      const std::size_t n = std::strtoull(context.c_str() + line_at + 7, nullptr, 10);
+      if (n >= 1 && n <= row_origin.size()) {
+        origin = sources[row_origin[n - 1].first] + ":" + std::to_string(row_origin[n - 1].second) +
+                 ": ";
+      }
+      const std::size_t col = context.find(", column ");
+      if (col != std::string::npos) origin += "column " + context.substr(col + 9) + ": ";
+    }
+    throw data_error(origin + where() + " refused the epoch (" + what +
+                     "; its transaction is rolled back): " + msg);
+  }
+
+  void reconnect(const std::string& why_lost) {
+    if (conn) PQfinish(conn);
+    conn = nullptr;
+    try {
+      connect();
+    } catch (const Error& e) {
+      throw io_error("lost the connection to " + where() + " (" + why_lost +
+                     ") and could not connect again within --db-timeout: " + e.what());
+    }
+  }
+
+  // ---- open ----
+
+  void open(const SinkHeader& header) {
+    connect();
+    header_columns = header.columns;
+    keys = !opt.key.empty() ? opt.key : header.keys;
+    if (header.stream) time_field = header.stream->time_field;
+    if (opt.mode == SinkMode::kUpdate && keys.empty()) {
+      throw usage_error(
+          "--db with --mode update upserts rows by their key, and the stream header names none: "
+          "give the key columns, e.g. --key window_start,window_end,user_id");
+    }
+    for (;;) {
+      try {
+        read_table();
+        if (!opt.pipeline.empty()) {
+          exec(
+              "CREATE TABLE IF NOT EXISTS sx_commits (pipeline TEXT NOT NULL, tbl TEXT NOT NULL, "
+              "epoch BIGINT NOT NULL, checkpoint_id TEXT NOT NULL, committed_at TIMESTAMPTZ NOT "
+              "NULL, PRIMARY KEY (pipeline, tbl))",
+              "creating the commit table sx_commits");
+          read_db_epoch();
+        }
+        break;
+      } catch (const ConnectionLost& e) {
+        reconnect(e.message);
+      }
+    }
+    committed = ckpt ? ckpt->last_committed() : -1;
+    if (ckpt) checkpoint_id = db::checkpoint_identity(*ckpt);
+    if (!opt.pipeline.empty()) {
+      db::check_commits(where(),
+                        "sx_commits row (pipeline '" + opt.pipeline + "', tbl '" + opt.table + "')",
+                        db_epoch, db_checkpoint_id, committed, checkpoint_id);
+    }
+  }
+
+  void read_db_epoch() {
+    const char* params[] = {opt.pipeline.c_str(), opt.table.c_str()};
+    PGresult* r =
+        run("SELECT epoch, checkpoint_id FROM sx_commits WHERE pipeline = $1 AND tbl = $2",
+            "reading the commit table sx_commits", 2, params);
+    if (PQntuples(r) == 1) {
+      db_epoch = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
+      db_checkpoint_id = PQgetvalue(r, 0, 1);
+    }
+    PQclear(r);
+  }
+
+  void read_table() {
+    const char* params[] = {opt.table.c_str()};
+    PGresult* r =
+        run("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            "reading the table's columns", 1, params);
+    std::vector<Column> found;
+    for (int i = 0; i < PQntuples(r); ++i) {
+      const std::string type = PQgetvalue(r, i, 1);
+      found.push_back({PQgetvalue(r, i, 0), type, db::kind_of_declared(type)});
+    }
+    PQclear(r);
+    table_exists = !found.empty();
+    if (!table_exists) return;
+    columns = std::move(found);
+    for (const std::string& k : keys) {
+      if (column_index(k) < 0) {
+        throw usage_error(
+            where() + " has no column " + k +
+            " for the key (--key or the stream header's keys); its columns: " + column_list());
+      }
+    }
+    for (const std::string& c : header_columns) {
+      if (column_index(c) < 0) {
+        throw usage_error(where() + " has no column " + c +
+                          ", which the stream's rows have: " + "add it (ALTER TABLE " +
+                          db::ident(opt.table) + " ADD COLUMN " + db::ident(c) +
+                          " ...), or write to a new table; its columns: " + column_list());
+      }
+    }
+  }
+
+  std::string column_list() const {
+    std::string s;
+    for (const Column& c : columns) s += (s.empty() ? "" : ", ") + c.name;
+    return s;
+  }
+
+  int column_index(std::string_view name) const {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  // ---- records ----
+
+  // The columns of a table to create, from its first row.
+  void plan_table() {
+    std::vector<std::string> names = header_columns;
+    for (const auto& [k, v] : fields) {
+      (void)v;
+      if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
+    }
+    for (const std::string& n : names) {
+      const JsonValue* v = nullptr;
+      for (const auto& f : fields) {
+        if (f.first == n) v = &f.second;
+      }
+      std::string declared = "TEXT";
+      if (v) {
+        switch (v->type) {
+          case JsonType::kInt:
+            declared = "BIGINT";
+            break;
+          case JsonType::kUint:
+            declared = "NUMERIC";
+            break;
+          case JsonType::kDouble:
+            declared = "DOUBLE PRECISION";
+            break;
+          case JsonType::kBool:
+            declared = "BOOLEAN";
+            break;
+          case JsonType::kObject:
+          case JsonType::kArray:
+            declared = "JSONB";
+            break;
+          case JsonType::kString: {
+            const bool time_col = n == "window_start" || n == "window_end" || n == time_field;
+            declared = time_col && is_iso_time(v->text) ? "TIMESTAMPTZ" : "TEXT";
+            break;
+          }
+          default:
+            break;
+        }
+      }
+      columns.push_back({n, declared, db::kind_of_declared(declared)});
+    }
+    for (const std::string& k : keys) {
+      if (column_index(k) < 0) {
+        throw usage_error(where() + ": the key column " + k +
+                          " is not a field of the rows (their fields: " + column_list() +
+                          "); check --key");
+      }
+    }
+  }
+
+  void write(const Line& line, const std::string& source) {
+    if (skip_epoch) return;
+    fields.clear();
+    const bool ok = reader.open(line.text, &why) &&
+                    reader.for_each_field(
+                        [this](std::string_view k, const JsonValue& v) {
+                          for (auto& f : fields) {
+                            if (f.first == k) {  // a repeated key: the last value wins
+                              f.second = v;
+                              return;
+                            }
+                          }
+                          fields.emplace_back(std::string(k), v);
+                        },
+                        &why);
+    if (!ok) {
+      bad.handle(reader.open_failure(), source, line.number, why, line.text);
+      return;
+    }
+    if (columns.empty()) plan_table();
+    slot.assign(columns.size(), nullptr);
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      const auto& [k, v] = fields[f];
+      const int i =
+          f < columns.size() && columns[f].name == k ? static_cast<int>(f) : column_index(k);
+      if (i < 0) {
+        bad.handle(BadKind::kBadValue, source, line.number,
+                   "field \"" + k + "\" has no column in " + where() + " (add it: ALTER TABLE " +
+                       db::ident(opt.table) + " ADD COLUMN " + db::ident(k) +
+                       " ..., or drop the field with sx-map --drop " + k + ")",
+                   line.text);
+        return;
+      }
+      const Column& c = columns[static_cast<std::size_t>(i)];
+      const bool fits = db::accepts(c.kind, v.type) &&
+                        !(v.type == JsonType::kDouble && is_integer_type(c.declared));
+      if (!fits) {
+        bad.handle(BadKind::kBadValue, source, line.number,
+                   "field \"" + k + "\" is " +
+                       (v.type == JsonType::kDouble ? std::string("a non-integer number")
+                                                    : json_type_name(v.type)) +
+                       " but column " + k + " of " + where() + " is " + c.declared,
+                   line.text);
+        return;
+      }
+      slot[static_cast<std::size_t>(i)] = &v;
+    }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) rows += '\t';
+      const JsonValue* v = slot[i];
+      if (!v || v->type == JsonType::kNull || v->type == JsonType::kMissing) {
+        rows += "\\N";
+      } else if (v->type == JsonType::kBool) {
+        rows += v->boolean ? 't' : 'f';
+      } else {
+        append_copy_text(rows, v->text);
+      }
+    }
+    if (opt.mode == SinkMode::kUpdate) rows += '\t' + std::to_string(row_origin.size());
+    rows += '\n';
+    if (sources.empty() || sources.back() != source) sources.push_back(source);
+    row_origin.emplace_back(static_cast<std::uint32_t>(sources.size() - 1), line.number);
+  }
+
+  // ---- commits ----
+
+  std::string column_names() const {
+    std::string s;
+    for (const Column& c : columns) s += (s.empty() ? "" : ", ") + db::ident(c.name);
+    return s;
+  }
+
+  void copy_rows(const std::string& target) {
+    PQclear(run("COPY " + target + " FROM STDIN", "starting the COPY"));
+    if (PQputCopyData(conn, rows.data(), static_cast<int>(rows.size())) != 1 ||
+        PQputCopyEnd(conn, nullptr) != 1) {
+      throw ConnectionLost{trimmed(PQerrorMessage(conn))};
+    }
+    PGresult* r = PQgetResult(conn);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) check(r, "copying the epoch's rows");
+    PQclear(r);
+    while ((r = PQgetResult(conn)) != nullptr) PQclear(r);
+  }
+
+  // One transaction: the table (created when new), the rows, sx_commits.
+  void write_transaction(std::int64_t id, bool record) {
+    exec("BEGIN", "beginning the epoch's transaction");
+    const std::string table = db::ident(opt.table);
+    if (!table_exists && !columns.empty()) {
+      std::string sql = "CREATE TABLE IF NOT EXISTS " + table + " (";
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        sql += (i ? ", " : "") + db::ident(columns[i].name) + " " + columns[i].declared;
+      }
+      if (!keys.empty()) {
+        std::string key_cols;
+        for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
+        sql += ", PRIMARY KEY (" + key_cols + ")";
+      }
+      exec(sql + ")", "creating the table");
+    }
+    if (!rows.empty()) {
+      const std::string cols = column_names();
+      if (opt.mode == SinkMode::kComplete) exec("DELETE FROM " + table, "emptying the table");
+      if (opt.mode != SinkMode::kUpdate) {
+        copy_rows(table + " (" + cols + ")");
+      } else {
+        // Into a temporary table, then upserted: the last row of a key wins.
+        exec("CREATE TEMP TABLE IF NOT EXISTS sx_stage AS SELECT " + cols + " FROM " + table +
+                 " WITH NO DATA",
+             "creating the staging table");
+        exec("ALTER TABLE sx_stage ADD COLUMN IF NOT EXISTS sx_seq BIGINT",
+             "creating the staging table");
+        exec("TRUNCATE sx_stage", "emptying the staging table");
+        copy_rows("sx_stage (" + cols + ", sx_seq)");
+        std::string key_cols, set;
+        for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
+        for (const Column& c : columns) {
+          if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) continue;
+          set += (set.empty() ? "" : ", ") + db::ident(c.name) + " = excluded." + db::ident(c.name);
+        }
+        exec("INSERT INTO " + table + " (" + cols + ") SELECT DISTINCT ON (" + key_cols + ") " +
+                 cols + " FROM sx_stage ORDER BY " + key_cols + ", sx_seq DESC ON CONFLICT (" +
+                 key_cols + ") DO " + (set.empty() ? "NOTHING" : "UPDATE SET " + set),
+             "upserting the epoch's rows");
+      }
+    }
+    if (record) {
+      const std::string epoch = std::to_string(id);
+      const char* params[] = {opt.pipeline.c_str(), opt.table.c_str(), epoch.c_str(),
+                              checkpoint_id.c_str()};
+      exec(
+          "INSERT INTO sx_commits (pipeline, tbl, epoch, checkpoint_id, committed_at) VALUES ($1, "
+          "$2, $3, $4, now()) ON CONFLICT (pipeline, tbl) DO UPDATE SET epoch = excluded.epoch, "
+          "checkpoint_id = excluded.checkpoint_id, committed_at = excluded.committed_at",
+          "recording the epoch in sx_commits", 4, params);
+    }
+    fault_point("db-before-commit");
+    exec("COMMIT", "committing the epoch");
+    if (!columns.empty()) table_exists = true;
+  }
+
+  // The transaction, done again on a new connection after a lost one,
+  // unless its COMMIT had landed (sx_commits has the epoch).
+  void write_epoch(std::int64_t id, bool record) {
+    for (;;) {
+      try {
+        write_transaction(id, record);
+        return;
+      } catch (const ConnectionLost& e) {
+        reconnect(e.message);
+        if (record) {
+          read_db_epoch();
+          if (db_epoch >= id && db_checkpoint_id == checkpoint_id) return;
+        }
+        const std::vector<Column> planned = columns;
+        read_table();
+        if (!table_exists) columns = planned;
+      } catch (...) {
+        if (!lost()) PQclear(PQexec(conn, "ROLLBACK"));
+        throw;
+      }
+    }
+  }
+
+  void commit(std::int64_t id) {
+    if (ckpt) ckpt->check_follows(id, committed);
+    const bool record = !opt.pipeline.empty();
+    if (!(record && id <= db_epoch)) {  // else a replay: the table has this epoch
+      write_epoch(id, record);
+      if (record) db_epoch = std::max(db_epoch, id);
+    }
+    clear();
+    fault_point("db-after-commit");
+    if (ckpt) {
+      ckpt->commit(id, "postgresql\n" + opt.table + "\n");
+      committed = id;
+    }
+  }
+
+  void clear() {
+    rows.clear();
+    row_origin.clear();
+    sources.clear();
+  }
+
+  DbSinkOptions opt;
+  CheckpointDir* ckpt;
+  BadInputPolicy& bad;
+  PGconn* conn = nullptr;
+  std::string server = "postgresql";
+  std::vector<std::string> header_columns, keys;
+  std::string time_field;
+  std::vector<Column> columns;  // the table's, or those planned from the first row
+  bool table_exists = false;
+  std::int64_t db_epoch = -1, committed = -1;
+  std::string checkpoint_id, db_checkpoint_id;
+  bool skip_epoch = false;
+  // The epoch's rows as COPY text, and where each came from (for messages).
+  std::string rows;
+  std::vector<std::string> sources;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> row_origin;  // (sources index, line)
+  RecordReader reader;
+  std::string why;
+  std::vector<std::pair<std::string, JsonValue>> fields;
+  std::vector<const JsonValue*> slot;
+};
+
+PgSink::PgSink(DbSinkOptions options, CheckpointDir* ckpt, BadInputPolicy& bad)
+    : impl_(std::make_unique<Impl>(std::move(options), ckpt, bad)) {}
+PgSink::~PgSink() = default;
+
+void PgSink::open(const SinkHeader& header) { impl_->open(header); }
+std::int64_t PgSink::last_committed() const { return impl_->committed; }
+void PgSink::begin_epoch(std::int64_t id) {
+  impl_->skip_epoch = !impl_->opt.pipeline.empty() && id <= impl_->db_epoch;
+}
+void PgSink::write(const Line& line, const std::string& source) { impl_->write(line, source); }
+void PgSink::commit_epoch(std::int64_t id) { impl_->commit(id); }
+void PgSink::abort_epoch() { impl_->clear(); }
+void PgSink::finish() {
+  // Records after the last epoch record (plain NDJSON): a last batch,
+  // committed without an epoch.
+  if (!impl_->rows.empty()) impl_->write_epoch(-1, false);
+  impl_->clear();
+}
+
+}  // namespace sx
