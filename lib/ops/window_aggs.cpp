@@ -258,7 +258,7 @@ WindowGroup parse_window_group(std::string_view text) {
   return g;
 }
 
-void value_to_json(const expr::Value& v, JsonValue* out, std::string* buf) {
+void value_to_json(const expr::Value& v, JsonValue* out, std::string* buf, bool text) {
   *out = JsonValue{};
   switch (v.type) {
     case expr::Type::kNull:
@@ -273,6 +273,7 @@ void value_to_json(const expr::Value& v, JsonValue* out, std::string* buf) {
       out->type = JsonType::kInt;
       out->i = v.i;
       out->d = static_cast<double>(v.i);
+      if (!text) return;
       buf->resize(24);
       const auto r = std::to_chars(buf->data(), buf->data() + buf->size(), v.i);
       buf->resize(static_cast<std::size_t>(r.ptr - buf->data()));
@@ -286,6 +287,7 @@ void value_to_json(const expr::Value& v, JsonValue* out, std::string* buf) {
       }
       out->type = JsonType::kDouble;
       out->d = v.d;
+      if (!text) return;
       buf->clear();
       expr::append_json(*buf, v);
       out->text = *buf;

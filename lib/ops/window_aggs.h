@@ -58,7 +58,9 @@ std::vector<std::string> split_list(std::string_view text);
 // `v` as a JsonValue, for an aggregate or a group key: numbers with their
 // JSON text in *buf, timestamps as their ISO-8601 UTC text (a string), a
 // NaN or infinity as null. Views point into `v` (its record or Scratch) and
-// *buf, valid until either changes.
-void value_to_json(const expr::Value& v, JsonValue* out, std::string* buf);
+// *buf, valid until either changes. Without `text` a number has no text (for
+// sum and avg, which read i or d: formatting a double per record costs more
+// than the rest of the expression).
+void value_to_json(const expr::Value& v, JsonValue* out, std::string* buf, bool text = true);
 
 }  // namespace sx

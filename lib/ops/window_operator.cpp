@@ -90,6 +90,7 @@ struct WindowOperator::Impl {
     expr::Scratch scratch;
     std::string buf;
     JsonValue v;
+    bool text = true;  // numbers need their text (not for sum and avg)
   };
   std::vector<Slot> slots;
   // Aggregates applied through the general path: an expression argument, or
@@ -227,7 +228,7 @@ struct WindowOperator::Impl {
       WindowGroup g = parse_window_group(b);
       if (g.expr) {
         by_slot.push_back(static_cast<int>(slots.size()));
-        slots.push_back(Slot{std::move(*g.expr), "--by '" + b + "'", {}, {}, {}});
+        slots.push_back(Slot{std::move(*g.expr), "--by '" + b + "'", {}, {}, {}, true});
         by_expr = true;
       } else {
         by_slot.push_back(-1);
@@ -249,13 +250,13 @@ struct WindowOperator::Impl {
           const std::string flag = "--agg '" + w.spec.text + "'";
           if (w.arg) {
             a.val_slot = static_cast<int>(slots.size());
-            slots.push_back(Slot{std::move(*w.arg), flag, {}, {}, {}});
+            slots.push_back(Slot{std::move(*w.arg), flag, {}, {}, {}, !a.numeric});
           } else {
             a.val_field = w.spec.field;
           }
           if (w.order) {
             a.ord_slot = static_cast<int>(slots.size());
-            slots.push_back(Slot{std::move(*w.order), flag, {}, {}, {}});
+            slots.push_back(Slot{std::move(*w.order), flag, {}, {}, {}, true});
           } else {
             a.ord_field = w.spec.order_field;
           }
@@ -677,7 +678,7 @@ struct WindowOperator::Impl {
   bool eval_slots(const std::string& source, const Line& line) {
     for (Slot& x : slots) {
       try {
-        value_to_json(x.e.eval(values.data(), x.scratch), &x.v, &x.buf);
+        value_to_json(x.e.eval(values.data(), x.scratch), &x.v, &x.buf, x.text);
       } catch (const Error& e) {
         if (e.kind() != Error::Kind::kData) throw;
         bad.handle(BadKind::kBadValue, source, line.number, x.flag + ": " + e.what(), line.text);
