@@ -51,7 +51,7 @@ bool plain_value(std::string_view s) {
 bool legacy_shape(std::string_view text) {
   text = trim(text);
   const std::size_t open = text.find('(');
-  if (open == std::string_view::npos) return text.find_first_of(" \t") == std::string_view::npos;
+  if (open == std::string_view::npos) return true;  // count, count as n
   const std::size_t close = text.rfind(')');
   if (close == std::string_view::npos || close < open) return true;  // the legacy message
   const std::string_view func = trim(text.substr(0, open));

@@ -53,6 +53,7 @@ TEST_CASE("issue 14: --agg in the legacy shape keeps the legacy meaning") {
   CHECK(a.spec.field.text() == "user-id");
   CHECK_FALSE(a.arg);
   CHECK(one("count").spec.kind == sx::AggKind::kCount);
+  CHECK(one("count as lines").spec.name == "lines");
   CHECK(one("count(*)").spec.kind == sx::AggKind::kCount);
 }
 
