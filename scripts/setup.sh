@@ -8,8 +8,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
-  zlib1g-dev libpcre2-dev
-  tzdata zstd jq man-db groff-base clang-format tmux
+  zlib1g-dev libpcre2-dev libsqlite3-dev
+  tzdata zstd jq man-db groff-base clang-format tmux sqlite3
   clang libclang-rt-dev
 )
 if [ "${1:-}" = "--bench" ]; then

@@ -9,6 +9,7 @@
 #include "base/duration.h"
 #include "base/error.h"
 #include "base/signals.h"
+#include "ops/top_n.h"
 #include "ops/window_aggs.h"
 #include "ops/window_checkpoint.h"
 #include "state/group_key.h"
@@ -175,6 +176,9 @@ struct WindowOperator::Impl {
   // --checkpoint.
   std::unique_ptr<StageCheckpoint> ckpt;
 
+  // --top N --order-by LIST (ops/top_n.h): rows go through it, window by window.
+  std::unique_ptr<TopN> top;
+
   Impl(const WindowOptions& o, Output& output, BadInputPolicy& b)
       : opt(o), out(output), bad(b), assigner(o.window), kind(o.window.kind) {
     const bool windowed = kind != WindowKind::kNone;
@@ -274,6 +278,10 @@ struct WindowOperator::Impl {
         }
       }
     }
+    check_top_n(opt, mode);
+    if (opt.top > 0)
+      top = std::make_unique<TopN>(opt.top, opt.order_by, columns,
+                                   [this](std::string_view r) { out.write_line(r); });
     for (std::size_t i = 0; i < by_slot.size(); ++i) {
       std::string p;
       append_json_string(p, names[(windowed ? 2 : 0) + i]);
@@ -450,6 +458,9 @@ struct WindowOperator::Impl {
     StreamInfo info;
     info.source = "sx-window";
     info.columns = columns;
+    // The columns that identify a row: the window bounds and the group keys.
+    info.keys.assign(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(
+                                                            (windowed() ? 2 : 0) + by_slot.size()));
     info.watermark_delay = in_info.watermark_delay;
     info.bounded = bounded;  // the results end when the input does
     if (by_time && in_info.time_field.find('.') == std::string::npos) {
@@ -778,6 +789,7 @@ struct WindowOperator::Impl {
 
   void write_row(const Micros* start, Micros end, std::string_view k,
                  const std::vector<AggState>& a) {
+    const std::string_view group = k;
     row.assign("{");
     if (start) {
       char buf[kMaxTimeText];
@@ -799,7 +811,10 @@ struct WindowOperator::Impl {
     }
     row.back() = '}';
     if (having && !passes_having()) return;
-    out.write_line(row);
+    if (top)
+      top->offer(start ? *start : 0, end, row, group);
+    else
+      out.write_line(row);
   }
 
   // --having: the expression, its fields checked against the output columns
@@ -811,12 +826,12 @@ struct WindowOperator::Impl {
       throw usage_error(std::string("--having: ") + e.what());
     }
     for (const FieldPath& f : having->fields()) {
-      const std::string& top = f.parts()[0];
-      if (std::find(names.begin(), names.end(), top) != names.end()) continue;
-      const std::string near = closest_name(top, names, 3);
+      const std::string& first = f.parts()[0];
+      if (std::find(names.begin(), names.end(), first) != names.end()) continue;
+      const std::string near = closest_name(first, names, 3);
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw usage_error("--having '" + opt.having + "': the result rows have no field \"" + top +
+      throw usage_error("--having '" + opt.having + "': the result rows have no field \"" + first +
                         "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
                         "; --having reads the output fields: " + list);
     }
@@ -850,11 +865,13 @@ struct WindowOperator::Impl {
       const Group& g = w.table.groups[i];
       write_row(&w.start, w.end, g.key, g.aggs);
     }
+    if (top) top->flush();
   }
 
   void emit_rows(std::vector<Row>& rows) {
     std::sort(rows.begin(), rows.end(), row_less);
     for (const Row& r : rows) write_row(windowed() ? &r.start : nullptr, r.end, r.key, *r.aggs);
+    if (top) top->flush();
   }
 
   // Update mode: the rows changed since the last epoch.

@@ -54,6 +54,10 @@ struct WindowOptions {
   // The flags the state depends on, as given (plan_window builds it); a
   // checkpoint made with another fingerprint is refused (usage_error).
   Fingerprint fingerprint;
+  // --top N --order-by LIST (ops/top_n.h): only the N first rows of each
+  // window, ranked by LIST, when the window is written; 0 / empty: all rows.
+  std::uint64_t top = 0;
+  std::string order_by;
 };
 
 // sx-window's flags that decide what its state means, as the user gave them

@@ -9,6 +9,7 @@ void SinkOperator::on_start(const StreamStart& start) {
   if (start.header != nullptr) {
     header.stream = start.header;
     header.columns = start.header->columns;
+    header.keys = start.header->keys;
   }
   sink_.open(header);
   next_ = sink_.last_committed() + 1;

@@ -1,13 +1,17 @@
 #include "sink/sink_run.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <memory>
 #include <utility>
 
+#include "base/duration.h"
 #include "base/error.h"
 #include "base/signals.h"
 #include "sink/dir_sink.h"
+#include "sink/sqlite_sink.h"
 #include "stream/checkpoint.h"
 #include "stream/run_lock.h"
 
@@ -45,6 +49,40 @@ DirSinkOptions dir_options(const SinkFlags& f, SinkFormat format) {
   return dir;
 }
 
+// DIR as an absolute path without symlinks (it exists: CheckpointDir made it).
+std::string real_dir(const std::string& dir) {
+  char buf[PATH_MAX];
+  return ::realpath(dir.c_str(), buf) ? std::string(buf) : dir;
+}
+
+// --db's options from the flags; usage_error for what does not go with it.
+DbSinkOptions db_options(const SinkFlags& f, SinkFormat format) {
+  if (!f.db.starts_with("sqlite:")) {
+    throw usage_error("--db: '" + f.db.substr(0, f.db.find(':')) +
+                      "...' is not a database URL sx-sink knows; write sqlite:PATH (a SQLite "
+                      "file, created when missing)");
+  }
+  DbSinkOptions db;
+  db.path = f.db.substr(7);
+  if (db.path.empty()) throw usage_error("--db sqlite: needs a file, as in --db sqlite:results.db");
+  if (f.table.empty()) {
+    throw usage_error("--db needs --table NAME: the table the rows go to (created when missing)");
+  }
+  db.table = f.table;
+  db.mode = parse_sink_mode(f.mode);
+  db.key = f.stream.live_key;
+  db.timeout_ms = parse_duration(f.db_timeout, /*allow_zero=*/true) / 1000;
+  if (!f.path.empty() || !f.output.empty() || format != SinkFormat::kNdjson ||
+      f.stream.keep_control || !f.stream.time_zone.empty() || f.stream.precision >= 0 ||
+      !f.partition_by.empty() || !f.compress.empty()) {
+    throw usage_error(
+        "--db writes rows into a table; it does not go with --path, --output, --format, "
+        "--keep-control, --time-zone, --precision, --partition-by or --compress");
+  }
+  if (!f.checkpoint.empty()) db.pipeline = real_dir(f.checkpoint) + "/" + f.name;
+  return db;
+}
+
 }  // namespace
 
 int run_sink(SinkFlags f) {
@@ -77,13 +115,24 @@ int run_sink(SinkFlags f) {
   RunLock lock(f.checkpoint, f.name, f.wait_lock, /*committer=*/true);
   std::unique_ptr<CheckpointDir> ckpt;
   if (!f.checkpoint.empty()) ckpt = std::make_unique<CheckpointDir>(f.checkpoint, f.name);
-  if (f.path.empty() &&
+  if (f.db.empty() && (!f.table.empty() || f.db_timeout_given)) {
+    throw usage_error("--table and --db-timeout go with --db URL (a database sink)");
+  }
+  if (f.path.empty() && f.db.empty() &&
       (f.mode_given || !f.partition_by.empty() || !f.compress.empty() || f.max_partitions_given)) {
     throw usage_error(
         "--mode, --partition-by, --max-partitions and --compress go with "
         "--path DIR (the directory sink)");
   }
   const StageInput in{f.inputs, f.max_line_bytes};
+  if (!f.db.empty()) {
+    DbSinkOptions db = db_options(f, f.stream.format);
+    Output none(1);
+    BadInputPolicy bad(f.on_error);
+    SqliteSinkOperator sink(std::move(db), ckpt.get(), bad, none);
+    run_stage(in, sink, none, bad);
+    return kExitOk;
+  }
   if (!f.path.empty()) {
     DirSinkOptions dir = dir_options(f, f.stream.format);
     lock.lock_directory(dir.path);

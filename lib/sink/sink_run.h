@@ -31,6 +31,11 @@ struct SinkFlags {
   std::size_t max_partitions = 10000;
   bool max_partitions_given = false;
   std::string compress;  // "" or "zstd"
+  // --db URL and the flags that go with it (sink/sqlite_sink.h).
+  std::string db;
+  std::string table;
+  std::string db_timeout = "30s";
+  bool db_timeout_given = false;
 };
 
 // Throws usage_error for flags that do not go together (naming them and

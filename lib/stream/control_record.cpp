@@ -63,6 +63,12 @@ std::optional<Control> parse_control(std::string_view line, std::string* why) {
         if (!col.get_string().get(s)) c.stream.columns.emplace_back(s);
       }
     }
+    dom::array keys;
+    if (!obj["keys"].get_array().get(keys)) {
+      for (auto key : keys) {
+        if (!key.get_string().get(s)) c.stream.keys.emplace_back(s);
+      }
+    }
     std::int64_t shift;
     if (!obj["time_shift_us"].get_int64().get(shift)) c.stream.time_shift = shift;
     if (!obj["watermark_delay"].get_string().get(s)) {
@@ -110,6 +116,14 @@ std::string make_stream_record(const StreamInfo& info) {
     for (std::size_t i = 0; i < info.columns.size(); ++i) {
       if (i > 0) s += ',';
       append_json_string(s, info.columns[i]);
+    }
+    s += "]";
+  }
+  if (!info.keys.empty()) {
+    s += ",\"keys\":[";
+    for (std::size_t i = 0; i < info.keys.size(); ++i) {
+      if (i > 0) s += ',';
+      append_json_string(s, info.keys[i]);
     }
     s += "]";
   }

@@ -35,6 +35,9 @@ struct StreamInfo {
   // The data records' keys, when a stage knows them (sx-window's results);
   // a table sink shows them for a batch without rows.
   std::vector<std::string> columns;
+  // Of those, the ones that identify a row (sx-window's window bounds and
+  // group keys): an update-mode sink upserts by them.
+  std::vector<std::string> keys;
 };
 
 enum class ControlType { kStream, kWatermark, kEpoch, kOther };

@@ -91,8 +91,9 @@ int main(int argc, char** argv) {
             ->allow_extra_args(false)
             ->type_name("FIELD");
         app.add_option("--key", f.stream.live_key,
-                       "live: the fields that identify a row, which a newer row with the same "
-                       "key replaces (default: the fields of the first row that are not numbers)")
+                       "live and --db: the fields that identify a row, which a newer row with "
+                       "the same key replaces (live's default: the fields of the first row that "
+                       "are not numbers; --db: the stream header's keys)")
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("FIELD");
@@ -108,10 +109,24 @@ int main(int argc, char** argv) {
                        "commits (exactly-once across restarts; needs --checkpoint)")
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
+        app.add_option("--db", f.db,
+                       "Write each epoch's rows into a database table in one transaction, "
+                       "exactly once with --checkpoint: sqlite:PATH (a SQLite file)")
+            ->check(sx::non_empty_check("a database URL"))
+            ->type_name("URL");
+        app.add_option("--table", f.table,
+                       "--db: the table the rows go to (created from the first row when missing)")
+            ->check(sx::non_empty_check("a table name"))
+            ->type_name("NAME");
+        app.add_option("--db-timeout", f.db_timeout,
+                       "--db: how long to wait for a database another process holds locked, "
+                       "then fail (exit 75)")
+            ->default_val("30s")
+            ->type_name("DURATION");
         app.add_option("--mode", f.mode,
-                       "--path: append (each epoch adds files), update (each epoch adds "
-                       "the rows that changed in it) or complete (each epoch's records "
-                       "replace the table in DIR/current atomically)")
+                       "--path and --db: append (each epoch adds its rows), update (each epoch "
+                       "upserts the rows that changed in it, by --key) or complete (each "
+                       "epoch's rows replace the table, atomically for readers)")
             ->default_val("append")
             ->type_name("MODE");
         app.add_option("--partition-by", f.partition_by,
@@ -134,6 +149,7 @@ int main(int argc, char** argv) {
       [&](const CLI::App& app) {
         f.mode_given = app.count("--mode") > 0;
         f.max_partitions_given = app.count("--max-partitions") > 0;
+        f.db_timeout_given = app.count("--db-timeout") > 0;
         f.on_error = input.on_error;
         f.max_line_bytes = input.max_line_bytes;
         return sx::run_sink(std::move(f));

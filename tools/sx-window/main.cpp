@@ -33,6 +33,7 @@ constexpr sx::ToolInfo kInfo{
     "\\\n"
     "    --having 'error_count > 100'\n"
     "  ... | sx-window --tumbling 5m --agg count --late late.ndjson\n"
+    "  ... | sx-window --tumbling 1h --by path --agg count --top 10 --order-by 'count DESC'\n"
     "  sx-read --time-field ts access.ndjson | sx-window --tumbling 5m --agg count\n"
     "  sx-read --checkpoint ck --trigger available-now --time-field ts --watermark 1m in/ \\\n"
     "    | sx-window --checkpoint ck --tumbling 1m --by k \\\n"
@@ -105,6 +106,18 @@ int main(int argc, char** argv) {
                        "event time plus DURATION")
             ->check(sx::non_empty_check("a duration such as 1h"))
             ->type_name("DURATION");
+        app.add_option("--top", opt.top,
+                       "Write only the N first rows of each window, ranked by --order-by, when "
+                       "the window is written (append: once, when it closes; complete: each "
+                       "epoch); not with --mode update or --session")
+            ->transform(sx::count_check(1))
+            ->type_name("N");
+        app.add_option("--order-by", opt.order_by,
+                       "How --top ranks a window's rows: 'EXPR [ASC|DESC] [NULLS FIRST|LAST], "
+                       "...' over the row's fields (ASC by default; nulls first for ASC, last "
+                       "for DESC; ties by the --by keys), e.g. 'count DESC'")
+            ->check(sx::non_empty_check("an ordering such as 'count DESC'"))
+            ->type_name("LIST");
         app.add_option("--late", opt.late_file,
                        "Append late records (not applied) to FILE with the reason")
             ->type_name("FILE");

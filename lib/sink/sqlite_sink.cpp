@@ -1,0 +1,556 @@
+#include "sink/sqlite_sink.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <random>
+#include <string_view>
+
+#include "base/error.h"
+#include "io/checkpoint_file.h"
+#include "io/json.h"
+
+namespace sx {
+
+namespace {
+
+// "name" with '"' doubled: an SQL identifier whatever its bytes.
+std::string ident(std::string_view name) {
+  std::string q = "\"";
+  for (const char c : name) {
+    q += c;
+    if (c == '"') q += '"';
+  }
+  q += '"';
+  return q;
+}
+
+std::string upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return u;
+}
+
+// What a column accepts, from its declared type (SQLite's affinity rules,
+// with BOOLEAN and JSON told apart).
+enum class ColKind { kAny, kNumber, kText, kBool, kJson };
+
+ColKind kind_of_declared(std::string_view declared) {
+  const std::string t = upper(declared);
+  if (t.empty()) return ColKind::kAny;
+  if (t == "BOOLEAN" || t == "BOOL") return ColKind::kBool;
+  if (t == "JSON" || t == "JSONB") return ColKind::kJson;
+  if (t.find("INT") != std::string::npos) return ColKind::kNumber;
+  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
+      t.find("TEXT") != std::string::npos) {
+    return ColKind::kText;
+  }
+  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos ||
+      t.find("DOUB") != std::string::npos || t.find("NUMERIC") != std::string::npos ||
+      t.find("DECIMAL") != std::string::npos) {
+    return ColKind::kNumber;
+  }
+  return ColKind::kAny;
+}
+
+// The declared type of a new column whose first value is `v`.
+const char* declared_for(const JsonValue& v) {
+  switch (v.type) {
+    case JsonType::kInt:
+    case JsonType::kUint:
+      return "INTEGER";
+    case JsonType::kDouble:
+      return "REAL";
+    case JsonType::kString:
+      return "TEXT";
+    case JsonType::kBool:
+      return "BOOLEAN";
+    case JsonType::kObject:
+    case JsonType::kArray:
+      return "JSON";
+    default:
+      return "";
+  }
+}
+
+bool accepts(ColKind k, JsonType t) {
+  if (t == JsonType::kNull || t == JsonType::kMissing) return true;
+  switch (k) {
+    case ColKind::kAny:
+      return true;
+    case ColKind::kNumber:
+      return t == JsonType::kInt || t == JsonType::kUint || t == JsonType::kDouble;
+    case ColKind::kText:
+      return t == JsonType::kString;
+    case ColKind::kBool:
+      return t == JsonType::kBool;
+    case ColKind::kJson:
+      return t == JsonType::kObject || t == JsonType::kArray;
+  }
+  return false;
+}
+
+const char* kind_name(ColKind k) {
+  switch (k) {
+    case ColKind::kAny:
+      return "any value";
+    case ColKind::kNumber:
+      return "numbers";
+    case ColKind::kText:
+      return "strings";
+    case ColKind::kBool:
+      return "booleans";
+    case ColKind::kJson:
+      return "objects and arrays";
+  }
+  return "";
+}
+
+std::string now_text() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  return format_time(EventTime{us});
+}
+
+}  // namespace
+
+struct SqliteSink::Impl {
+  struct Column {
+    std::string name;
+    ColKind kind = ColKind::kAny;
+  };
+
+  Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b) : opt(std::move(o)), ckpt(c), bad(b) {}
+
+  ~Impl() {
+    if (insert) sqlite3_finalize(insert);
+    if (db) sqlite3_close_v2(db);  // an open transaction is rolled back
+  }
+
+  std::string where() const { return "sqlite:" + opt.path + " table " + opt.table; }
+
+  [[noreturn]] void fail(const std::string& what, int rc) const {
+    std::string msg = where() + ": " + what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      msg += " (another process held the database for longer than --db-timeout " +
+             std::to_string(opt.timeout_ms / 1000) +
+             "s; wait for it to finish, or raise --db-timeout)";
+      throw locked_error(msg);
+    }
+    throw io_error(msg);
+  }
+
+  void exec(const std::string& sql, const char* what) {
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail(what, rc);
+  }
+
+  sqlite3_stmt* prepare(const std::string& sql, const char* what) {
+    sqlite3_stmt* st = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
+    if (rc != SQLITE_OK) fail(what, rc);
+    return st;
+  }
+
+  void open(const SinkHeader& header) {
+    const int rc =
+        sqlite3_open_v2(opt.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) {
+      const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      throw io_error("cannot open the database sqlite:" + opt.path + ": " + msg +
+                     " (check that its folder exists and is writable)");
+    }
+    sqlite3_busy_timeout(db, static_cast<int>(std::min<std::int64_t>(opt.timeout_ms, 1 << 30)));
+    // WAL: readers see the last committed epoch while one is written.
+    exec("PRAGMA journal_mode=WAL", "setting WAL mode");
+    exec("PRAGMA synchronous=FULL", "setting synchronous=FULL");
+    header_columns = header.columns;
+    keys = !opt.key.empty() ? opt.key : header.keys;
+    if (opt.mode == SinkMode::kUpdate && keys.empty()) {
+      throw usage_error(
+          "--db with --mode update upserts rows by their key, and the stream header names none: "
+          "give the key columns, e.g. --key window_start,window_end,user_id");
+    }
+    read_table();
+    if (!opt.pipeline.empty()) {
+      exec(
+          "CREATE TABLE IF NOT EXISTS sx_commits (pipeline TEXT NOT NULL, tbl TEXT NOT NULL, "
+          "epoch INTEGER NOT NULL, checkpoint_id TEXT NOT NULL, committed_at TEXT NOT NULL, "
+          "PRIMARY KEY (pipeline, tbl))",
+          "creating the commit table sx_commits");
+      sqlite3_stmt* st =
+          prepare("SELECT epoch, checkpoint_id FROM sx_commits WHERE pipeline = ?1 AND tbl = ?2",
+                  "reading the commit table sx_commits");
+      sqlite3_bind_text(st, 1, opt.pipeline.data(), static_cast<int>(opt.pipeline.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(st, 2, opt.table.data(), static_cast<int>(opt.table.size()), SQLITE_STATIC);
+      const int step = sqlite3_step(st);
+      if (step == SQLITE_ROW) {
+        db_epoch = sqlite3_column_int64(st, 0);
+        const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+        db_checkpoint_id = id ? id : "";
+      }
+      sqlite3_finalize(st);
+      if (step != SQLITE_ROW && step != SQLITE_DONE) fail("reading sx_commits", step);
+    }
+    committed = ckpt ? ckpt->last_committed() : -1;
+    if (ckpt) checkpoint_id = read_checkpoint_id();
+    if (!opt.pipeline.empty()) check_commits();
+  }
+
+  // The checkpoint's identity, made at its first run with --db: a table
+  // whose sx_commits row has another one was written through another
+  // checkpoint (or this one before sx-read --reset emptied it).
+  std::string read_checkpoint_id() const {
+    if (const auto part = ckpt->read_part("db-id")) return part->payload;
+    std::random_device rd;
+    std::string id;
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; ++i) id += kHex[rd() % 16];
+    ckpt->write_part("db-id", CheckpointMeta{ckpt->stage(), 0, {}}, id, 0);
+    return id;
+  }
+
+  // The database's newest epoch of this pipeline (db_epoch) against the
+  // checkpoint's (committed): equal, or one ahead (a crash after the
+  // database's commit, before the checkpoint's).
+  void check_commits() const {
+    const bool other = db_epoch >= 0 && db_checkpoint_id != checkpoint_id;
+    if (!other && (db_epoch == committed || db_epoch == committed + 1)) return;
+    const std::string row =
+        "sx_commits row (pipeline '" + opt.pipeline + "', tbl '" + opt.table + "')";
+    if (committed < 0 || other) {
+      throw usage_error(where() + " already holds epochs up to " + std::to_string(db_epoch) +
+                        " of this pipeline, written through another checkpoint (this one was "
+                        "reset, or is new): writing its epochs again would double them. Empty "
+                        "the table and delete its " +
+                        row + " to write it again, or give another --name");
+    }
+    if (db_epoch < committed) {
+      throw usage_error(where() + " holds epochs up to " + std::to_string(db_epoch) +
+                        " of this pipeline but the checkpoint committed up to " +
+                        std::to_string(committed) +
+                        ": the table lost epochs (restored or recreated?). Rebuild it from the "
+                        "start: sx-read --reset on the checkpoint, empty the table and delete "
+                        "its " +
+                        row);
+    }
+    throw usage_error(where() + " holds epochs up to " + std::to_string(db_epoch) +
+                      " of this pipeline, more than one past the checkpoint's " +
+                      std::to_string(committed) +
+                      " (the checkpoint was restored from an older copy?): the stages upstream "
+                      "would replay epochs the table has. Restore the matching checkpoint, or "
+                      "rebuild from the start (sx-read --reset, empty the table, delete its " +
+                      row + ")");
+  }
+
+  // The table's columns, when it exists.
+  void read_table() {
+    sqlite3_stmt* st = prepare("SELECT name, type FROM pragma_table_info(?1)", "reading the table");
+    sqlite3_bind_text(st, 1, opt.table.data(), static_cast<int>(opt.table.size()), SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const auto* n = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+      columns.push_back({n ? n : "", kind_of_declared(t ? t : "")});
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) fail("reading the table's columns", rc);
+    if (columns.empty()) return;
+    table_known = true;
+    for (const std::string& k : keys) {
+      if (column_index(k) < 0) {
+        throw usage_error(
+            where() + " has no column " + k +
+            " for the key (--key or the stream header's keys); its columns: " + column_list());
+      }
+    }
+    for (const std::string& c : header_columns) {
+      if (column_index(c) < 0) {
+        throw usage_error(where() + " has no column " + c + ", which the stream's rows have: " +
+                          "add it (ALTER TABLE " + ident(opt.table) + " ADD COLUMN " + ident(c) +
+                          " ...), or write to a new table; its columns: " + column_list());
+      }
+    }
+    prepare_insert();
+  }
+
+  std::string column_list() const {
+    std::string s;
+    for (const Column& c : columns) s += (s.empty() ? "" : ", ") + c.name;
+    return s;
+  }
+
+  int column_index(std::string_view name) const {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  void prepare_insert() {
+    std::string cols, params;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      cols += (i ? ", " : "") + ident(columns[i].name);
+      params += (i ? ", ?" : "?") + std::to_string(i + 1);
+    }
+    std::string sql = "INSERT INTO " + ident(opt.table) + " (" + cols + ") VALUES (" + params + ")";
+    if (opt.mode == SinkMode::kUpdate) {
+      std::string key_cols, set;
+      for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + ident(k);
+      for (const Column& c : columns) {
+        if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) continue;
+        set += (set.empty() ? "" : ", ") + ident(c.name) + " = excluded." + ident(c.name);
+      }
+      sql +=
+          " ON CONFLICT (" + key_cols + ") DO " + (set.empty() ? "NOTHING" : "UPDATE SET " + set);
+    }
+    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &insert, nullptr);
+    if (rc != SQLITE_OK) {
+      const std::string msg = sqlite3_errmsg(db);
+      if (opt.mode == SinkMode::kUpdate && msg.find("ON CONFLICT") != std::string::npos) {
+        std::string key_cols;
+        for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + ident(k);
+        throw usage_error(where() + ": --mode update upserts by (" + key_cols +
+                          "), but the table has no PRIMARY KEY or UNIQUE index on them; add one: "
+                          "CREATE UNIQUE INDEX ON " +
+                          ident(opt.table) + " (" + key_cols + ")");
+      }
+      fail("preparing the insert", rc);
+    }
+  }
+
+  // The table from the first row: the header's columns (then the row's other
+  // fields), types from the row's values, the key as primary key.
+  void create_table() {
+    std::vector<std::string> names = header_columns;
+    for (const auto& [k, v] : fields) {
+      (void)v;
+      if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
+    }
+    std::string sql = "CREATE TABLE " + ident(opt.table) + " (";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const JsonValue* v = field(names[i]);
+      const char* declared = v ? declared_for(*v) : "";
+      sql += (i ? ", " : "") + ident(names[i]) + (*declared ? " " : "") + declared;
+      columns.push_back({names[i], kind_of_declared(declared)});
+    }
+    if (!keys.empty()) {
+      std::string key_cols;
+      for (const std::string& k : keys) {
+        if (std::find(names.begin(), names.end(), k) == names.end()) {
+          throw usage_error(where() + ": the key column " + k +
+                            " is not a field of the rows (their fields: " +
+                            [&] {
+                              std::string s;
+                              for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+                              return s;
+                            }() +
+                            "); check --key");
+        }
+        key_cols += (key_cols.empty() ? "" : ", ") + ident(k);
+      }
+      sql += ", PRIMARY KEY (" + key_cols + ")";
+    }
+    sql += ")";
+    exec(sql, "creating the table");
+    table_known = true;
+    prepare_insert();
+  }
+
+  const JsonValue* field(std::string_view name) const {
+    for (const auto& [k, v] : fields) {
+      if (k == name) return &v;
+    }
+    return nullptr;
+  }
+
+  void begin_tx() {
+    if (in_tx) return;
+    exec("BEGIN IMMEDIATE", "beginning the epoch's transaction");
+    in_tx = true;
+  }
+
+  void rollback() {
+    if (!in_tx) return;
+    in_tx = false;
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  void write(const Line& line, const std::string& source) {
+    if (skip_epoch) return;
+    fields.clear();
+    const bool ok = reader.open(line.text, &why) &&
+                    reader.for_each_field(
+                        [this](std::string_view k, const JsonValue& v) {
+                          for (auto& f : fields) {
+                            if (f.first == k) {  // a repeated key: the last value wins
+                              f.second = v;
+                              return;
+                            }
+                          }
+                          fields.emplace_back(std::string(k), v);
+                        },
+                        &why);
+    if (!ok) {
+      bad.handle(reader.open_failure(), source, line.number, why, line.text);
+      return;
+    }
+    begin_tx();
+    if (!table_known) create_table();
+    if (opt.mode == SinkMode::kComplete && !cleared) {
+      exec("DELETE FROM " + ident(opt.table), "emptying the table (complete mode)");
+      cleared = true;
+    }
+    // Every field has a column, every value fits its column's kind.
+    for (const auto& [k, v] : fields) {
+      const int i = column_index(k);
+      if (i < 0) {
+        bad.handle(BadKind::kBadValue, source, line.number,
+                   "field \"" + k + "\" has no column in " + where() + " (add it: ALTER TABLE " +
+                       ident(opt.table) + " ADD COLUMN " + ident(k) +
+                       " ..., or drop the field with sx-map --drop " + k + ")",
+                   line.text);
+        return;
+      }
+      if (!accepts(columns[static_cast<std::size_t>(i)].kind, v.type)) {
+        bad.handle(BadKind::kBadValue, source, line.number,
+                   "field \"" + k + "\" is " + json_type_name(v.type) + " but column " + k +
+                       " of " + where() + " holds " +
+                       kind_name(columns[static_cast<std::size_t>(i)].kind),
+                   line.text);
+        return;
+      }
+    }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const JsonValue* v = field(columns[i].name);
+      bind(static_cast<int>(i + 1), v);
+    }
+    const int rc = sqlite3_step(insert);
+    sqlite3_reset(insert);
+    sqlite3_clear_bindings(insert);
+    if (rc != SQLITE_DONE) {
+      if (rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH || rc == SQLITE_TOOBIG) {
+        bad.handle(BadKind::kBadValue, source, line.number,
+                   where() + " refused the row: " + sqlite3_errmsg(db), line.text);
+        return;
+      }
+      fail("inserting " + source + ":" + std::to_string(line.number), rc);
+    }
+  }
+
+  void bind(int at, const JsonValue* v) {
+    if (!v) {
+      sqlite3_bind_null(insert, at);
+      return;
+    }
+    switch (v->type) {
+      case JsonType::kInt:
+        sqlite3_bind_int64(insert, at, v->i);
+        break;
+      case JsonType::kDouble:
+        sqlite3_bind_double(insert, at, v->d);
+        break;
+      case JsonType::kBool:
+        sqlite3_bind_int(insert, at, v->boolean ? 1 : 0);
+        break;
+      case JsonType::kUint:  // beyond int64: SQLite keeps the digits' nearest REAL
+      case JsonType::kString:
+      case JsonType::kObject:
+      case JsonType::kArray:
+        sqlite3_bind_text(insert, at, v->text.data(), static_cast<int>(v->text.size()),
+                          SQLITE_STATIC);
+        break;
+      default:
+        sqlite3_bind_null(insert, at);
+    }
+  }
+
+  void commit(std::int64_t id) {
+    if (ckpt) ckpt->check_follows(id, committed);
+    const bool replay = !opt.pipeline.empty() && id <= db_epoch;
+    if (replay) {
+      rollback();  // nothing was written (skip_epoch); the table has this epoch
+    } else {
+      if (!opt.pipeline.empty()) {
+        begin_tx();
+        sqlite3_stmt* st = prepare(
+            "INSERT INTO sx_commits (pipeline, tbl, epoch, checkpoint_id, committed_at) "
+            "VALUES (?1, ?2, ?3, ?5, ?4) ON CONFLICT (pipeline, tbl) DO UPDATE SET "
+            "epoch = excluded.epoch, checkpoint_id = excluded.checkpoint_id, "
+            "committed_at = excluded.committed_at",
+            "recording the epoch in sx_commits");
+        const std::string at = now_text();
+        sqlite3_bind_text(st, 1, opt.pipeline.data(), static_cast<int>(opt.pipeline.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, opt.table.data(), static_cast<int>(opt.table.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, id);
+        sqlite3_bind_text(st, 4, at.data(), static_cast<int>(at.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, checkpoint_id.data(), static_cast<int>(checkpoint_id.size()),
+                          SQLITE_STATIC);
+        const int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) fail("recording the epoch in sx_commits", rc);
+      }
+      if (in_tx) {
+        fault_point("db-before-commit");
+        const int rc = sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK) fail("committing epoch " + std::to_string(id), rc);
+        in_tx = false;
+      }
+      db_epoch = std::max(db_epoch, id);
+    }
+    fault_point("db-after-commit");
+    if (ckpt) {
+      ckpt->commit(id, "sqlite\n" + opt.table + "\n");
+      committed = id;
+    }
+  }
+
+  DbSinkOptions opt;
+  CheckpointDir* ckpt;
+  BadInputPolicy& bad;
+  sqlite3* db = nullptr;
+  sqlite3_stmt* insert = nullptr;
+  std::vector<std::string> header_columns, keys;
+  std::vector<Column> columns;
+  bool table_known = false;
+  std::int64_t db_epoch = -1;                   // the newest epoch in sx_commits for this pipeline
+  std::int64_t committed = -1;                  // the checkpoint's newest commit
+  std::string checkpoint_id, db_checkpoint_id;  // see read_checkpoint_id
+  bool in_tx = false;
+  bool skip_epoch = false;  // a replay of an epoch the table has
+  bool cleared = false;     // complete mode: this epoch emptied the table
+  RecordReader reader;
+  std::string why;
+  std::vector<std::pair<std::string, JsonValue>> fields;
+};
+
+SqliteSink::SqliteSink(DbSinkOptions options, CheckpointDir* ckpt, BadInputPolicy& bad)
+    : impl_(std::make_unique<Impl>(std::move(options), ckpt, bad)) {}
+SqliteSink::~SqliteSink() = default;
+
+void SqliteSink::open(const SinkHeader& header) { impl_->open(header); }
+std::int64_t SqliteSink::last_committed() const { return impl_->committed; }
+void SqliteSink::begin_epoch(std::int64_t id) {
+  impl_->skip_epoch = !impl_->opt.pipeline.empty() && id <= impl_->db_epoch;
+  impl_->cleared = false;
+}
+void SqliteSink::write(const Line& line, const std::string& source) { impl_->write(line, source); }
+void SqliteSink::commit_epoch(std::int64_t id) { impl_->commit(id); }
+void SqliteSink::abort_epoch() { impl_->rollback(); }
+void SqliteSink::finish() {
+  // Records after the last epoch record (plain NDJSON, or a stream that
+  // ended without one): a last batch, committed without an epoch.
+  if (impl_->in_tx) {
+    const int rc = sqlite3_exec(impl_->db, "COMMIT", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) impl_->fail("committing the last batch", rc);
+    impl_->in_tx = false;
+  }
+}
+
+}  // namespace sx
