@@ -5,10 +5,12 @@
 #include <cstring>
 
 #include "base/diag.h"
+#include "base/did_you_mean.h"
 #include "base/duration.h"
 #include "base/error.h"
 #include "base/signals.h"
 #include "ops/top_n.h"
+#include "ops/window_aggs.h"
 #include "ops/window_checkpoint.h"
 #include "state/group_key.h"
 #include "state/window_store.h"
@@ -62,7 +64,11 @@ struct WindowOperator::Impl {
   WindowAssigner assigner;
   const WindowKind kind;
   std::vector<AggSpec> aggs;
-  std::vector<FieldPath> by;
+  std::vector<FieldPath> by;  // the plain --by fields, in order
+  // Per --by entry: -1 for a plain field (the next of `by`), else its
+  // expression's slot.
+  std::vector<int> by_slot;
+  bool by_expr = false;                 // some --by entry is an expression
   std::vector<std::string> by_prefix;   // "\"user_id\":"
   std::vector<std::string> agg_prefix;  // "\"count\":"
   std::vector<std::string> columns;     // output keys, for the stream header
@@ -77,6 +83,38 @@ struct WindowOperator::Impl {
   };
   std::vector<FieldUse> num_fields, other_fields;
   std::vector<JsonValue> nums;
+  // Expressions evaluated once per record (aggregate arguments, --by keys),
+  // each with its own scratch so that their values live together.
+  struct Slot {
+    expr::Expr e;
+    std::string flag;  // "--agg 'sum(a * b)'", for messages
+    expr::Scratch scratch;
+    std::string buf;
+    JsonValue v;
+    bool text = true;  // numbers need their text (not for sum and avg)
+  };
+  std::vector<Slot> slots;
+  // Aggregates applied through the general path: an expression argument, or
+  // min_by/max_by (a value and an order). A field argument is read at
+  // values[..._at] (resolved by start()), an expression from slots[..._slot].
+  struct SlowAgg {
+    std::size_t agg;
+    int val_slot = -1, ord_slot = -1;
+    FieldPath val_field, ord_field;
+    std::size_t val_at = 0, ord_at = 0;
+    bool numeric = false;  // sum, avg: the value made a number first
+    bool by = false;       // min_by, max_by
+    JsonValue num;
+  };
+  std::vector<SlowAgg> slow_aggs;
+  // --having: a condition on each output row's fields.
+  std::optional<expr::Expr> having;
+  std::unique_ptr<FieldSet> having_fields;
+  std::vector<JsonValue> having_values;
+  RecordReader having_reader;
+  expr::Scratch having_scratch;
+  std::string having_line;
+  std::uint64_t having_dropped = 0;
 
   // Stream state.
   FieldUsage usage;  // fields named by flags that no record had
@@ -191,16 +229,44 @@ struct WindowOperator::Impl {
     std::vector<std::string> names;
     if (windowed) names = {"window_start", "window_end"};
     for (const auto& b : opt.by) {
-      GroupSpec g = parse_group_spec(b);
-      by.push_back(std::move(g.field));
+      WindowGroup g = parse_window_group(b);
+      if (g.expr) {
+        by_slot.push_back(static_cast<int>(slots.size()));
+        slots.push_back(Slot{std::move(*g.expr), "--by '" + b + "'", {}, {}, {}, true});
+        by_expr = true;
+      } else {
+        by_slot.push_back(-1);
+        by.push_back(std::move(g.field));
+      }
       names.push_back(std::move(g.name));
     }
     const std::vector<std::string> specs =
         opt.aggs.empty() ? std::vector<std::string>{"count"} : opt.aggs;
     for (const auto& s : specs) {
-      for (AggSpec& a : parse_aggs(s)) {
-        names.push_back(a.name);
-        aggs.push_back(std::move(a));
+      for (WindowAgg& w : parse_window_aggs(s)) {
+        names.push_back(w.spec.name);
+        const bool is_by = w.spec.kind == AggKind::kMinBy || w.spec.kind == AggKind::kMaxBy;
+        if (w.arg || w.order || is_by) {
+          SlowAgg a;
+          a.agg = aggs.size();
+          a.by = is_by;
+          a.numeric = w.spec.kind == AggKind::kSum || w.spec.kind == AggKind::kAvg;
+          const std::string flag = "--agg '" + w.spec.text + "'";
+          if (w.arg) {
+            a.val_slot = static_cast<int>(slots.size());
+            slots.push_back(Slot{std::move(*w.arg), flag, {}, {}, {}, !a.numeric});
+          } else {
+            a.val_field = w.spec.field;
+          }
+          if (w.order) {
+            a.ord_slot = static_cast<int>(slots.size());
+            slots.push_back(Slot{std::move(*w.order), flag, {}, {}, {}, true});
+          } else {
+            a.ord_field = w.spec.order_field;
+          }
+          slow_aggs.push_back(std::move(a));
+        }
+        aggs.push_back(std::move(w.spec));
       }
     }
     columns = names;
@@ -216,11 +282,12 @@ struct WindowOperator::Impl {
     if (opt.top > 0)
       top = std::make_unique<TopN>(opt.top, opt.order_by, columns,
                                    [this](std::string_view r) { out.write_line(r); });
-    for (std::size_t i = 0; i < by.size(); ++i) {
+    for (std::size_t i = 0; i < by_slot.size(); ++i) {
       std::string p;
       append_json_string(p, names[(windowed ? 2 : 0) + i]);
       by_prefix.push_back(p + ":");
     }
+    if (!opt.having.empty()) plan_having(names);
     for (const auto& a : aggs) {
       std::string p;
       append_json_string(p, a.name);
@@ -232,6 +299,9 @@ struct WindowOperator::Impl {
         count_aggs.push_back(i);
         continue;
       }
+      if (std::any_of(slow_aggs.begin(), slow_aggs.end(),
+                      [&](const SlowAgg& s) { return s.agg == i; }))
+        continue;
       auto& list = (a.kind == AggKind::kSum || a.kind == AggKind::kAvg) ? num_fields : other_fields;
       auto it = std::find_if(list.begin(), list.end(),
                              [&](const FieldUse& f) { return f.path.text() == a.field.text(); });
@@ -330,12 +400,34 @@ struct WindowOperator::Impl {
     for (const auto& f : num_fields) paths.push_back(f.path);
     other_at = paths.size();
     for (const auto& f : other_fields) paths.push_back(f.path);
+    // The fields read only by expressions and by the general aggregates.
+    const std::size_t extra_at = paths.size();
+    std::vector<std::string> extra_flags;
+    const auto add_path = [&](const FieldPath& f, const std::string& flag) {
+      for (std::size_t j = 0; j < paths.size(); ++j) {
+        if (paths[j].text() == f.text()) return j;
+      }
+      paths.push_back(f);
+      extra_flags.push_back(flag);
+      return paths.size() - 1;
+    };
+    for (const Slot& x : slots) {
+      for (const FieldPath& f : x.e.fields()) add_path(f, x.flag);
+    }
+    for (SlowAgg& a : slow_aggs) {
+      const std::string flag = "--agg '" + aggs[a.agg].text + "'";
+      if (a.val_slot < 0) a.val_at = add_path(a.val_field, flag);
+      if (a.by && a.ord_slot < 0) a.ord_at = add_path(a.ord_field, flag);
+    }
+    for (Slot& x : slots) x.e.bind(paths);
     fields = std::make_unique<FieldSet>(paths);
     // Field names no record has (misspelled?), in the order of `paths`.
     if (time) usage.add(opt.time.field_given ? "--time-field" : "the time field", time->path());
     for (std::size_t i = 0; i < by.size(); ++i) usage.add("--by", by[i]);
     for (const auto& f : num_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
     for (const auto& f : other_fields) usage.add("--agg '" + aggs[f.aggs[0]].text + "'", f.path);
+    for (std::size_t i = 0; i < extra_flags.size(); ++i)
+      usage.add(extra_flags[i], paths[extra_at + i]);
     values.resize(paths.size());
     // A bounded stream (sx(7), BOUNDED STREAMS) is a batch: its end closes
     // every window and row (Flink's bounded streams, Spark's batch
@@ -368,7 +460,7 @@ struct WindowOperator::Impl {
     info.columns = columns;
     // The columns that identify a row: the window bounds and the group keys.
     info.keys.assign(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(
-                                                            (windowed() ? 2 : 0) + by.size()));
+                                                            (windowed() ? 2 : 0) + by_slot.size()));
     info.watermark_delay = in_info.watermark_delay;
     info.bounded = bounded;  // the results end when the input does
     if (by_time && in_info.time_field.find('.') == std::string::npos) {
@@ -430,11 +522,15 @@ struct WindowOperator::Impl {
                  line.text);
       return;
     }
+    if (!slots.empty() && !eval_slots(source, line)) return;
+    for (SlowAgg& a : slow_aggs) {
+      if (a.numeric && !slow_number(a, source, line)) return;
+    }
     key.clear();
-    if (!by_instant_field) {
+    if (!by_instant_field && !by_expr) {
       for (std::size_t i = 0; i < by.size(); ++i) append_key_part(key, values[by_at + i], scratch);
     } else {
-      append_by_instant();
+      append_key_general();
     }
 
     targets.clear();
@@ -527,6 +623,7 @@ struct WindowOperator::Impl {
           for (AggState* s : targets) agg_update(aggs[a], s[a], v, seq);
         }
       }
+      for (const SlowAgg& a : slow_aggs) apply_slow(a);
     } catch (const Error& e) {
       throw data_error(source + ":" + std::to_string(line.number) + ": " + e.what());
     }
@@ -565,18 +662,80 @@ struct WindowOperator::Impl {
   }
 
   // The --by key parts when one names the event-time field (item 25): that
-  // part as its instant, the others as values.
-  void append_by_instant() {
-    for (std::size_t i = 0; i < by.size(); ++i) {
+  // part as its instant, the others as values; or when some are expressions:
+  // their values (null groups with null, as Spark).
+  void append_key_general() {
+    std::size_t p = 0;
+    for (const int slot : by_slot) {
+      if (slot >= 0) {
+        append_key_part(key, slots[static_cast<std::size_t>(slot)].v, scratch);
+        continue;
+      }
+      const std::size_t i = p++;
       EventTime kt;
       BadKind bad_kind;
       std::string unused;
-      if (by_instant[i] && by_instant_field->convert(values[by_at + i], &kt, &bad_kind, &unused)) {
+      if (by_instant_field && by_instant[i] &&
+          by_instant_field->convert(values[by_at + i], &kt, &bad_kind, &unused)) {
         group_key::append_time_part(key, kt.us);
       } else {
         append_key_part(key, values[by_at + i], scratch);
       }
     }
+  }
+
+  // Evaluates every expression of the record (aggregate arguments, --by
+  // keys). A type error is bad input (false), before any state changes.
+  bool eval_slots(const std::string& source, const Line& line) {
+    for (Slot& x : slots) {
+      try {
+        value_to_json(x.e.eval(values.data(), x.scratch), &x.v, &x.buf, x.text);
+      } catch (const Error& e) {
+        if (e.kind() != Error::Kind::kData) throw;
+        bad.handle(BadKind::kBadValue, source, line.number, x.flag + ": " + e.what(), line.text);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  const JsonValue& slow_value(const SlowAgg& a) const {
+    return a.val_slot >= 0 ? slots[static_cast<std::size_t>(a.val_slot)].v : values[a.val_at];
+  }
+
+  // sum/avg through the general path: the value as a number (a.num; kNull to
+  // skip), or bad input (false) as for a field.
+  bool slow_number(SlowAgg& a, const std::string& source, const Line& line) {
+    const JsonValue& v = slow_value(a);
+    a.num = JsonValue{};
+    a.num.type = JsonType::kNull;
+    if (v.type == JsonType::kMissing || v.type == JsonType::kNull) return true;
+    if (to_number(v, &a.num)) return true;
+    std::string shown;
+    if (v.type == JsonType::kString) append_json_string(shown, v.text.substr(0, 40));
+    bad.handle(BadKind::kBadValue, source, line.number,
+               "--agg '" + aggs[a.agg].text + "': the value is " +
+                   (v.type == JsonType::kString ? shown : json_type_name(v.type)) +
+                   ", not a number",
+               line.text);
+    return false;
+  }
+
+  void apply_slow(const SlowAgg& a) {
+    const AggSpec& spec = aggs[a.agg];
+    if (a.numeric) {
+      if (a.num.type == JsonType::kNull) return;  // sum and avg skip nulls
+      for (AggState* s : targets) agg_add_number(spec, s[a.agg], a.num);
+      return;
+    }
+    const JsonValue& v = slow_value(a);
+    if (a.by) {
+      const JsonValue& o =
+          a.ord_slot >= 0 ? slots[static_cast<std::size_t>(a.ord_slot)].v : values[a.ord_at];
+      for (AggState* s : targets) agg_update_by(spec, s[a.agg], v, o, seq);
+      return;
+    }
+    for (AggState* s : targets) agg_update(spec, s[a.agg], v, seq);
   }
 
   // True when a window of a record at `t` would end after the end of the
@@ -651,10 +810,54 @@ struct WindowOperator::Impl {
       row += ',';
     }
     row.back() = '}';
+    if (having && !passes_having()) return;
     if (top)
       top->offer(start ? *start : 0, end, row, group);
     else
       out.write_line(row);
+  }
+
+  // --having: the expression, its fields checked against the output columns
+  // (a usage error with "did you mean" for one no row has).
+  void plan_having(const std::vector<std::string>& names) {
+    try {
+      having = expr::Expr::parse(opt.having);
+    } catch (const Error& e) {
+      throw usage_error(std::string("--having: ") + e.what());
+    }
+    for (const FieldPath& f : having->fields()) {
+      const std::string& first = f.parts()[0];
+      if (std::find(names.begin(), names.end(), first) != names.end()) continue;
+      const std::string near = closest_name(first, names, 3);
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw usage_error("--having '" + opt.having + "': the result rows have no field \"" + first +
+                        "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
+                        "; --having reads the output fields: " + list);
+    }
+    having->bind(having->fields());
+    having_fields = std::make_unique<FieldSet>(having->fields());
+    having_values.resize(having->fields().size());
+  }
+
+  // The row just built passes --having (Spark's HAVING: only true passes);
+  // a row filtered out is counted.
+  bool passes_having() {
+    having_line.assign(row);
+    having_line.append(kLinePadding, ' ');
+    const std::string_view line(having_line.data(), row.size());
+    bool pass = false;
+    if (having_reader.read_fields(line, *having_fields, having_values.data(), &why)) {
+      try {
+        pass = expr::is_true(having->eval(having_values.data(), having_scratch));
+      } catch (const Error& e) {
+        if (e.kind() != Error::Kind::kData) throw;
+        throw data_error("--having '" + opt.having + "': " + e.what() + " (on the row " + row +
+                         ")");
+      }
+    }
+    if (!pass) ++having_dropped;
+    return pass;
   }
 
   void emit_window(const WindowState& w) {

@@ -28,6 +28,7 @@ struct WindowOptions {
   WindowSpec window;
   std::vector<std::string> by;              // group key paths
   std::vector<std::string> aggs;            // --agg specs; none: count
+  std::string having;                       // --having EXPR (empty: none)
   std::optional<OutputMode> mode;           // not given: default_mode(window.kind)
   Micros ttl = -1;                          // running aggregations: drop a key after this silence
   std::string late_file;                    // --late FILE

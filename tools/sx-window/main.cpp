@@ -2,6 +2,7 @@
 // (ops/window_plan.h) and a WindowOperator (ops/window_operator.h) out.
 #include "cli/cli.h"
 #include "cli/stage_tool.h"
+#include "ops/window_aggs.h"
 #include "ops/window_operator.h"
 
 namespace {
@@ -27,6 +28,10 @@ constexpr sx::ToolInfo kInfo{
     "  ... | sx-window --by user_id --agg 'sum(amount) as total' --ttl 1h --mode update\n"
     "  ... | sx-window --tumbling 1d --window-time-zone Europe/Paris \\\n"
     "    --agg 'count_if(event_type=purchase)'   # Paris days, written +01:00/+02:00\n"
+    "  ... | sx-window --tumbling 1m --by 'lower(host) as host' \\\n"
+    "    --agg 'sum(price * qty) as revenue' --agg 'count_if(level = \"error\") as error_count' "
+    "\\\n"
+    "    --having 'error_count > 100'\n"
     "  ... | sx-window --tumbling 5m --agg count --late late.ndjson\n"
     "  ... | sx-window --tumbling 1h --by path --agg count --top 10 --order-by 'count DESC'\n"
     "  sx-read --time-field ts access.ndjson | sx-window --tumbling 5m --agg count\n"
@@ -71,18 +76,26 @@ int main(int argc, char** argv) {
                        "offset, e.g. 2024-10-27T00:00:00+02:00 (default UTC)")
             ->type_name("ZONE");
         app.add_option("--by", opt.by,
-                       "Group key fields, comma-separated; dotted paths reach into objects; a "
-                       "missing field groups as null; 'FIELD as NAME' renames the column")
-            ->delimiter(',')
+                       "Group keys, comma-separated: fields (dotted paths reach into objects; a "
+                       "missing field groups as null) or expressions (sx-expr(7)), e.g. "
+                       "'lower(host) as host'; 'EXPR as NAME' names the column")
             ->allow_extra_args(false)
-            ->type_name("FIELDS");
+            ->type_name("KEYS");
         app.add_option("--agg", opt.aggs,
                        "Aggregate (repeatable): count, sum(F), avg(F), min(F), max(F), "
                        "count_distinct(F), first(F), last(F), collect_list(F), count_if(F OP V) "
-                       "with OP one of = != < <= > >=; '... as NAME' renames; several may be "
-                       "comma-separated. Default: count")
+                       "with OP one of = != < <= > >=; an argument may be an expression "
+                       "(sx-expr(7)): 'sum(price * qty) as revenue', 'count_if(status >= 500 AND "
+                       "method = \"GET\")', 'count(DISTINCT user_id)'; '... as NAME' renames; "
+                       "several may be comma-separated. Default: count")
             ->allow_extra_args(false)
             ->type_name("SPEC");
+        app.add_option("--having", opt.having,
+                       "Write only the result rows where EXPR is true, evaluated on the row's "
+                       "fields (window_start, window_end, the --by and --agg names), e.g. "
+                       "'error_count > 100' (Spark's HAVING)")
+            ->check(sx::non_empty_check("an expression such as 'error_count > 100'"))
+            ->type_name("EXPR");
         app.add_option("--mode", flags.mode,
                        "Output mode: append (windows, default; or --by the event-time field), "
                        "update (running default) or complete")
@@ -140,6 +153,13 @@ int main(int argc, char** argv) {
         sx::add_input_flags(app, stage.input);
       },
       [&](const CLI::App& app) {
+        // --by a,b and --by 'date_trunc("hour", ts) as hour': split at the
+        // commas outside parentheses and quotes, one entry each.
+        std::vector<std::string> by;
+        for (const auto& b : opt.by) {
+          for (auto& p : sx::split_list(b)) by.push_back(std::move(p));
+        }
+        opt.by = std::move(by);
         sx::plan_window(flags, &opt);
         sx::time_override(app, time, &opt.time);
         return sx::run_stage_tool(stage, opt.checkpoint, opt.name,
