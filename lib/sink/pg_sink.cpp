@@ -159,7 +159,11 @@ struct PgSink::Impl {
   }
 
   [[noreturn]] void check(PGresult* r, const std::string& what) {
-    const std::string msg = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    // One line: the primary message, and its detail.
+    std::string msg = trimmed(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
+    if (msg.empty()) msg = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    const std::string detail = trimmed(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : nullptr);
+    if (!detail.empty()) msg += " (" + detail + ")";
     const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     const std::string sqlstate = state ? state : "";
     const std::string context = trimmed(r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : nullptr);

@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
             ->type_name("DIR");
         app.add_option("--db", f.db,
                        "Write each epoch's rows into a database table in one transaction, "
-                       "exactly once with --checkpoint: sqlite:PATH (a SQLite file)")
+                       "exactly once with --checkpoint: sqlite:PATH (a SQLite file) or "
+                       "postgresql://[USER@]HOST[:PORT]/DB (libpq; PG* variables and ~/.pgpass)")
             ->check(sx::non_empty_check("a database URL"))
             ->type_name("URL");
         app.add_option("--table", f.table,
@@ -119,8 +120,8 @@ int main(int argc, char** argv) {
             ->check(sx::non_empty_check("a table name"))
             ->type_name("NAME");
         app.add_option("--db-timeout", f.db_timeout,
-                       "--db: how long to wait for a database another process holds locked, "
-                       "then fail (exit 75)")
+                       "--db: how long to wait for a database another process holds locked (then "
+                       "exit 75), or to connect again to a PostgreSQL server (then exit 1)")
             ->default_val("30s")
             ->type_name("DURATION");
         app.add_option("--mode", f.mode,
