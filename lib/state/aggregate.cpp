@@ -1324,7 +1324,7 @@ void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint6
       return;
     }
     case AggKind::kApproxCountDistinct: {
-      if (!s.sketch) {
+      if (!s.sketch || s.sketch->hll.words.empty()) {
         AggSketch& k = sketch_of(s, AggSketch::kHll);
         k.hll.init(Hll::precision_for(spec.rsd));
         s.value_bytes = k.hll.bytes();
@@ -1746,7 +1746,7 @@ void agg_result(const AggSpec& spec, const AggState& s, std::string& out) {
     }
     case AggKind::kMinBy:
     case AggKind::kMaxBy:
-      if (s.n == 0 || !s.sketch)
+      if (s.n == 0 || !s.sketch || s.sketch->by_value.empty())
         out += "null";
       else
         out += s.sketch->by_value;

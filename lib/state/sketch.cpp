@@ -144,6 +144,7 @@ void Hll::merge(const Hll& o) {
 }
 
 std::int64_t Hll::estimate() const {
+  if (words.empty()) return 0;
   const std::size_t m = std::size_t{1} << p;
   const double md = static_cast<double>(m);
   double z_inverse = 0, zeros = 0;

@@ -62,6 +62,7 @@ struct Quantiles {
   // values; sx buffers min(50000, max(128, accuracy / 4)).
   std::size_t head_cap() const;
   void insert(double x) {
+    if (head.capacity() == 0) head.reserve(head_cap());  // its bytes counted from the start
     head.push_back(x);
     if (head.size() >= head_cap()) flush();
   }
