@@ -816,6 +816,11 @@ AggSpec parse_agg(std::string_view text) {
   if (!found) {
     std::vector<std::string> names;
     for (const Func& f : kFuncs) names.emplace_back(f.name);
+    for (const char* n :
+         {"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "median",
+          "percentile", "percentile_approx", "approx_count_distinct", "min_by", "max_by"}) {
+      names.emplace_back(n);
+    }
     std::string lower(func);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string near = lower != func && std::find(names.begin(), names.end(), lower) != names.end()

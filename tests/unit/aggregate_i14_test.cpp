@@ -193,6 +193,10 @@ TEST_CASE("issue 14: the legacy --agg grammar takes calls with several arguments
   CHECK_NOTHROW(sx::parse_agg("approx_count_distinct(u, 0.39)"));
   CHECK_THROWS_AS(sx::parse_agg("approx_count_distinct(u, 0.4)"), sx::Error);
   CHECK_NOTHROW(sx::parse_agg("percentile_approx(v, 0.5, 2147483647)"));
+  CHECK_THROWS_WITH_AS(sx::parse_agg("MEDIAN(v)"), doctest::Contains("did you mean median?"),
+                       sx::Error);
+  CHECK_THROWS_WITH_AS(sx::parse_agg("stdev(v)"), doctest::Contains("did you mean stddev?"),
+                       sx::Error);
   // The old functions keep their grammar and messages.
   CHECK(sx::parse_agg("sum(value)").name == "sum_value");
   CHECK_THROWS_WITH_AS(sx::parse_agg("sum(f(x))"), doctest::Contains("nested parentheses"),
