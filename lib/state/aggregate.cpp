@@ -1563,6 +1563,15 @@ bool get_bool(PayloadReader& r, const char* what) {
 
 namespace {
 
+// A value a sketch keeps: never NaN or infinite (JSON has none; sorting one
+// would break the order).
+double get_finite(PayloadReader& r) {
+  const double x = r.get_f64();
+  if (!std::isfinite(x))
+    bad_saved("a value that is not a finite number at offset " + std::to_string(r.position() - 8));
+  return x;
+}
+
 void load_sketch(PayloadReader& r, AggState& s) {
   auto k = std::make_unique<AggSketch>();
   const std::uint8_t kind = r.get_u8();
@@ -1592,19 +1601,19 @@ void load_sketch(PayloadReader& r, AggState& s) {
       const std::size_t n = r.get_count(24);
       k->q.sampled.resize(n);
       for (Quantiles::Stat& st : k->q.sampled) {
-        st.value = r.get_f64();
+        st.value = get_finite(r);
         st.g = r.get_i64();
         st.delta = r.get_i64();
       }
       const std::size_t h = r.get_count(8);
       k->q.head.resize(h);
-      for (double& x : k->q.head) x = r.get_f64();
+      for (double& x : k->q.head) x = get_finite(r);
       break;
     }
     case AggSketch::kValues: {
       const std::size_t n = r.get_count(8);
       k->values.resize(n);
-      for (double& x : k->values) x = r.get_f64();
+      for (double& x : k->values) x = get_finite(r);
       break;
     }
     case AggSketch::kBy:

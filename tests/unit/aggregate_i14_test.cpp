@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <random>
@@ -532,4 +533,19 @@ TEST_CASE("issue 14: a malformed sketch in a checkpoint is a data error") {
   bytes[at + 1] = 7;  // no such kind
   sx::PayloadReader r2(bytes);
   CHECK(error_kind([&] { sx::agg_load(r2, x); }) == sx::Error::Kind::kData);
+}
+
+TEST_CASE("issue 14: a kept value that is not finite in a checkpoint is a data error") {
+  const sx::AggSpec a = sx::parse_agg("median(f)");
+  sx::AggState s;
+  sx::agg_update(a, s, dbl(2.5), 1);
+  sx::PayloadWriter w;
+  sx::agg_save(s, w);
+  std::string bytes = w.bytes();
+  // The last 8 bytes are the value 2.5; make them a NaN.
+  const double nan = std::nan("");
+  std::memcpy(&bytes[bytes.size() - 8], &nan, 8);
+  sx::PayloadReader r(bytes);
+  sx::AggState x;
+  CHECK(error_kind([&] { sx::agg_load(r, x); }) == sx::Error::Kind::kData);
 }
