@@ -463,6 +463,306 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
 
 }  // namespace
 
+namespace {
+
+[[noreturn]] void bad_call(std::string_view text, const std::string& why) {
+  throw usage_error("bad --agg '" + std::string(trim(text)) + "': " + why);
+}
+
+std::string format_number(double d) {
+  std::string out;
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  out.assign(buf, r.ptr);
+  return out;
+}
+
+// The issue-14 aggregates (Spark's functions of the same names). False when
+// `function` is none of them.
+bool make_new_agg(std::string_view function, const std::vector<AggArg>& args, bool star,
+                  std::string_view alias, std::string_view text, AggSpec& spec) {
+  struct Func {
+    const char* name;
+    AggKind kind;
+    const char* usage;
+  };
+  static constexpr Func kFuncs[] = {
+      {"stddev", AggKind::kStddevSamp, "stddev(value)"},
+      {"std", AggKind::kStddevSamp, "std(value)"},
+      {"stddev_samp", AggKind::kStddevSamp, "stddev_samp(value)"},
+      {"stddev_pop", AggKind::kStddevPop, "stddev_pop(value)"},
+      {"variance", AggKind::kVarSamp, "variance(value)"},
+      {"var_samp", AggKind::kVarSamp, "var_samp(value)"},
+      {"var_pop", AggKind::kVarPop, "var_pop(value)"},
+      {"median", AggKind::kMedian, "median(value)"},
+      {"percentile", AggKind::kPercentile, "percentile(value, 0.95)"},
+      {"percentile_approx", AggKind::kPercentileApprox,
+       "percentile_approx(value, 0.95) or percentile_approx(value, array(0.5, 0.95), 1000)"},
+      {"approx_percentile", AggKind::kPercentileApprox,
+       "approx_percentile(value, 0.95) or approx_percentile(value, array(0.5, 0.95), 1000)"},
+      {"approx_count_distinct", AggKind::kApproxCountDistinct,
+       "approx_count_distinct(user_id) or approx_count_distinct(user_id, 0.02)"},
+      {"min_by", AggKind::kMinBy, "min_by(user, value)"},
+      {"max_by", AggKind::kMaxBy, "max_by(user, value)"}};
+  const Func* f = nullptr;
+  for (const Func& x : kFuncs) {
+    if (function == x.name) f = &x;
+  }
+  if (!f) return false;
+  spec.kind = f->kind;
+  std::size_t min_args = 1, max_args = 1;
+  switch (f->kind) {
+    case AggKind::kPercentile:
+    case AggKind::kMinBy:
+    case AggKind::kMaxBy:
+      min_args = max_args = 2;
+      break;
+    case AggKind::kPercentileApprox:
+      min_args = 2, max_args = 3;
+      break;
+    case AggKind::kApproxCountDistinct:
+      max_args = 2;
+      break;
+    default:
+      break;
+  }
+  const std::string fn(function);
+  if (star || args.size() < min_args || args.size() > max_args) {
+    bad_call(
+        text,
+        fn + " takes " +
+            (min_args == max_args ? std::to_string(min_args)
+                                  : std::to_string(min_args) + " or " + std::to_string(max_args)) +
+            " argument" + (max_args > 1 ? "s" : "") + ", not " +
+            (star ? std::string("*") : std::to_string(args.size())) + "; write " + f->usage);
+  }
+  const AggArg& a = args[0];
+  if (a.kind == AggArg::Kind::kConstant) {
+    bad_call(text, fn +
+                       " needs a field or an expression as its first argument, not the "
+                       "constant '" +
+                       a.text + "'; write " + f->usage);
+  }
+  spec.arg_text = a.text;
+  if (a.kind == AggArg::Kind::kField)
+    spec.field = a.field;
+  else
+    spec.field_is_expr = true;
+  spec.name = !alias.empty() ? std::string(alias) : default_name(function, spec.arg_text);
+  const auto percentages = [&](const AggArg& p) {
+    if (p.kind != AggArg::Kind::kConstant || !(p.is_number || p.is_array)) {
+      bad_call(text, fn +
+                         "'s percentage must be a constant number in [0, 1] or an array of "
+                         "them, not '" +
+                         p.text + "'; write " + f->usage);
+    }
+    spec.percentages_array = p.is_array;
+    spec.percentages = p.is_array ? p.nums : std::vector<double>{p.num};
+    if (spec.percentages.empty()) bad_call(text, fn + "'s array of percentages is empty");
+    for (const double x : spec.percentages) {
+      if (!(x >= 0 && x <= 1)) {
+        bad_call(text, fn + "'s percentage " + format_number(x) +
+                           " is outside [0, 1] (write 0.95 for the 95th percentile)");
+      }
+    }
+  };
+  switch (f->kind) {
+    case AggKind::kMedian:
+      spec.percentages = {0.5};
+      break;
+    case AggKind::kPercentile:
+      percentages(args[1]);
+      break;
+    case AggKind::kPercentileApprox:
+      percentages(args[1]);
+      if (args.size() == 3) {
+        const AggArg& acc = args[2];
+        // Spark's ApproximatePercentile: 0 < accuracy <= Int.MaxValue.
+        if (acc.kind != AggArg::Kind::kConstant || !acc.is_number ||
+            acc.num != std::floor(acc.num) || acc.num <= 0 || acc.num > 2147483647.0) {
+          bad_call(text, fn +
+                             "'s accuracy must be a positive integer constant up to 2147483647, "
+                             "not '" +
+                             acc.text +
+                             "' (10000 by default; the relative error is "
+                             "1 / accuracy)");
+        }
+        spec.accuracy = static_cast<std::int64_t>(acc.num);
+      }
+      break;
+    case AggKind::kApproxCountDistinct:
+      if (args.size() == 2) {
+        const AggArg& r = args[1];
+        // Spark's HyperLogLogPlusPlus: p = ceil(2 log2(1.106 / rsd)) >= 4,
+        // that is rsd <= 0.39; sx also bounds p to 18 (rsd >= 0.0022).
+        const int p =
+            r.kind == AggArg::Kind::kConstant && r.is_number ? Hll::precision_for(r.num) : 0;
+        if (p < 4 || p > kMaxHllPrecision) {
+          bad_call(text, fn +
+                             "'s relative standard deviation must be a constant between "
+                             "0.0022 and 0.39, not '" +
+                             r.text + "' (0.05 by default)");
+        }
+        spec.rsd = r.num;
+      }
+      break;
+    case AggKind::kMinBy:
+    case AggKind::kMaxBy: {
+      const AggArg& o = args[1];
+      if (o.kind == AggArg::Kind::kConstant) {
+        bad_call(text, fn + " needs a field or an expression to order by, not the constant '" +
+                           o.text + "'; write " + f->usage);
+      }
+      spec.order_text = o.text;
+      if (o.kind == AggArg::Kind::kField)
+        spec.order_field = o.field;
+      else
+        spec.order_is_expr = true;
+      break;
+    }
+    default:
+      break;
+  }
+  return true;
+}
+
+// One argument of a legacy --agg call: a quoted string, a number, true,
+// false, null, array(n, ...) or a field path.
+AggArg legacy_arg(std::string_view text, std::string_view piece, std::string_view fn) {
+  AggArg a;
+  const std::string_view t = trim(piece);
+  a.text = std::string(t);
+  if (t.empty()) bad_call(text, "an empty argument of " + std::string(fn));
+  a.kind = AggArg::Kind::kConstant;
+  if (t.front() == '\'' || t.front() == '"') {
+    if (t.size() < 2 || t.back() != t.front() || t.find(t.front(), 1) != t.size() - 1)
+      bad_call(text, "unterminated or misplaced quote in '" + a.text + "'");
+    a.is_string = true;
+    a.str = std::string(t.substr(1, t.size() - 2));
+    return a;
+  }
+  if (t == "true" || t == "false") {
+    a.is_bool = true;
+    a.b = t == "true";
+    return a;
+  }
+  if (t == "null") return a;
+  {
+    double d;
+    const char* b = t.data();
+    const char* e = b + t.size();
+    if (*b == '+') ++b;
+    auto r = std::from_chars(b, e, d);
+    if (r.ec == std::errc() && r.ptr == e) {
+      a.is_number = true;
+      a.num = d;
+      return a;
+    }
+  }
+  std::string lower(t.substr(0, std::min<std::size_t>(t.size(), 6)));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "array(" || (lower.rfind("array", 0) == 0 && t.find('(') != std::string_view::npos &&
+                            trim(t.substr(5, t.find('(') - 5)).empty())) {
+    const std::size_t open = t.find('(');
+    if (t.back() != ')') bad_call(text, "'" + a.text + "' is not array(n, ...)");
+    const std::string_view inner = t.substr(open + 1, t.size() - open - 2);
+    a.is_array = true;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= inner.size(); ++i) {
+      if (i < inner.size() && inner[i] != ',') continue;
+      const std::string_view item = trim(inner.substr(from, i - from));
+      double d;
+      auto r = std::from_chars(item.data(), item.data() + item.size(), d);
+      if (item.empty() || r.ec != std::errc() || r.ptr != item.data() + item.size()) {
+        bad_call(text, "'" + std::string(item) + "' in " + a.text +
+                           " is not a number (an array holds numbers, as in array(0.5, 0.95))");
+      }
+      a.nums.push_back(d);
+      from = i + 1;
+    }
+    return a;
+  }
+  a.kind = AggArg::Kind::kField;
+  check_field(text, t, fn.data(), bad_agg_fn);
+  a.field = FieldPath::parse(t);
+  return a;
+}
+
+bool is_new_function(std::string_view f) {
+  static constexpr std::string_view kNames[] = {"stddev",
+                                                "std",
+                                                "stddev_samp",
+                                                "stddev_pop",
+                                                "variance",
+                                                "var_samp",
+                                                "var_pop",
+                                                "median",
+                                                "percentile",
+                                                "percentile_approx",
+                                                "approx_percentile",
+                                                "approx_count_distinct",
+                                                "min_by",
+                                                "max_by"};
+  for (const std::string_view n : kNames) {
+    if (f == n) return true;
+  }
+  return false;
+}
+
+// The legacy grammar for the issue-14 functions: FUNC(ARG, ARG...) [as NAME],
+// the arguments split at top-level commas.
+AggSpec parse_new_call(std::string_view text, std::string_view func, std::string_view rest) {
+  const std::string fn(func);
+  if (rest.empty() || rest.front() != '(') {
+    AggSpec dummy;
+    make_new_agg(func, {}, false, "", text, dummy);  // throws: the usage
+  }
+  std::vector<std::string_view> pieces;
+  int depth = 0;
+  char quote = 0;
+  std::size_t from = 1, close = std::string_view::npos;
+  for (std::size_t i = 1; i < rest.size() && close == std::string_view::npos; ++i) {
+    const char c = rest[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (depth == 0) {
+        pieces.push_back(rest.substr(from, i - from));
+        close = i;
+      } else {
+        --depth;
+      }
+    } else if (c == ',' && depth == 0) {
+      pieces.push_back(rest.substr(from, i - from));
+      from = i + 1;
+    }
+  }
+  if (close == std::string_view::npos) {
+    if (quote) bad_agg(text, "unterminated quote");
+    bad_agg(text, "unbalanced parentheses: no ')' closes '('");
+  }
+  const std::string_view after = rest.substr(close + 1);
+  if (find_unquoted(after, ")") != std::string_view::npos &&
+      find_unquoted(after, "(") == std::string_view::npos) {
+    bad_agg(text, "unbalanced parentheses: a ')' closes nothing");
+  }
+  const std::string alias = parse_alias(text, after, "')'", bad_agg_fn);
+  std::vector<AggArg> args;
+  if (!(pieces.size() == 1 && trim(pieces[0]).empty())) {
+    for (const std::string_view p : pieces) args.push_back(legacy_arg(text, p, func));
+  }
+  AggSpec spec;
+  spec.text = std::string(trim(text));
+  make_new_agg(func, args, false, alias, text, spec);
+  return spec;
+}
+
+}  // namespace
+
 AggSpec parse_agg(std::string_view text) {
   AggSpec spec;
   const std::string_view s = trim(text);
@@ -473,6 +773,7 @@ AggSpec parse_agg(std::string_view text) {
   const std::string_view func = s.substr(0, i);
   if (func.empty()) bad_agg(text, "expected a function name at '" + std::string(s) + "'");
   std::string_view rest = trim(s.substr(i));
+  if (is_new_function(func)) return parse_new_call(text, func, rest);
   std::string_view arg;
   bool parens = false;
   if (!rest.empty() && rest.front() == '(') {
@@ -515,6 +816,11 @@ AggSpec parse_agg(std::string_view text) {
   if (!found) {
     std::vector<std::string> names;
     for (const Func& f : kFuncs) names.emplace_back(f.name);
+    for (const char* n :
+         {"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "median",
+          "percentile", "percentile_approx", "approx_count_distinct", "min_by", "max_by"}) {
+      names.emplace_back(n);
+    }
     std::string lower(func);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string near = lower != func && std::find(names.begin(), names.end(), lower) != names.end()
@@ -550,9 +856,29 @@ AggSpec parse_agg(std::string_view text) {
 }
 
 const std::vector<std::string>& agg_function_names() {
-  static const std::vector<std::string> names = {"count", "count_if",     "sum",           "avg",
-                                                 "mean",  "min",          "max",           "first",
-                                                 "last",  "collect_list", "count_distinct"};
+  static const std::vector<std::string> names = {"count",
+                                                 "count_if",
+                                                 "sum",
+                                                 "avg",
+                                                 "mean",
+                                                 "min",
+                                                 "max",
+                                                 "first",
+                                                 "last",
+                                                 "collect_list",
+                                                 "count_distinct",
+                                                 "stddev",
+                                                 "stddev_samp",
+                                                 "stddev_pop",
+                                                 "variance",
+                                                 "var_samp",
+                                                 "var_pop",
+                                                 "median",
+                                                 "percentile",
+                                                 "percentile_approx",
+                                                 "approx_count_distinct",
+                                                 "min_by",
+                                                 "max_by"};
   return names;
 }
 
@@ -625,6 +951,7 @@ AggSpec make_agg(std::string_view function, const std::vector<AggArg>& args, boo
     name_or(f.kind == AggKind::kAvg ? "avg" : f.name);
     return spec;
   }
+  if (make_new_agg(function, args, star, alias, text, spec)) return spec;
   const std::string near = closest_name(function, agg_function_names(), 2);
   bad_agg(text, "unknown function '" + std::string(function) + "'" +
                     (near.empty() ? "" : " (did you mean " + near + "?)"));
@@ -839,6 +1166,78 @@ void agg_add_number_slow(const AggSpec& spec, AggState& s, const JsonValue& n) {
   add_double(s, n.type == JsonType::kInt ? static_cast<double>(n.i) : n.d);
 }
 
+namespace {
+
+// A value of F as a double for the statistical aggregates: numbers and
+// strings holding one (as sum/avg); anything else is an error.
+double stat_number(const AggSpec& spec, const JsonValue& v, bool* is_double) {
+  JsonValue n;
+  if (!to_number(v, &n)) not_numeric(spec, v);
+  if (n.type == JsonType::kInt) return static_cast<double>(n.i);
+  if (n.type == JsonType::kDouble) *is_double = true;
+  return n.d;  // kDouble, or kUint (an integer beyond int64: its nearest double)
+}
+
+AggSketch& sketch_of(AggState& s, AggSketch::Kind kind) {
+  if (!s.sketch) {
+    s.sketch = std::make_unique<AggSketch>();
+    s.sketch->kind = kind;
+  }
+  return *s.sketch;
+}
+
+std::uint64_t sketch_bytes(const AggSketch& k) {
+  switch (k.kind) {
+    case AggSketch::kHll:
+      return k.hll.bytes();
+    case AggSketch::kQuantiles:
+      return k.q.bytes();
+    case AggSketch::kValues:
+      return k.values.size() * sizeof(double);
+    case AggSketch::kBy:
+      return k.by_value.size();
+  }
+  return 0;
+}
+
+// Spark's HyperLogLogPlusPlus hashes a value with XxHash64Function, seed 42:
+// strings by their UTF-8 bytes, longs as 8 bytes, doubles by their bits
+// (-0.0 as 0.0), booleans as the int 1 or 0. sx hashes a double that holds
+// an integer as that integer (1.0 and 1 are one value, as count_distinct
+// counts them), an integer beyond int64 by its digits, a container by its
+// JSON text.
+std::uint64_t hll_hash(const JsonValue& v) {
+  constexpr std::uint64_t kSeed = 42;
+  switch (v.type) {
+    case JsonType::kInt:
+      return xxh64_long(v.i, kSeed);
+    case JsonType::kDouble: {
+      if (std::trunc(v.d) == v.d && std::fabs(v.d) < 9.2e18)
+        return xxh64_long(static_cast<std::int64_t>(v.d), kSeed);
+      std::int64_t bits;
+      std::memcpy(&bits, &v.d, sizeof bits);
+      return xxh64_long(bits, kSeed);
+    }
+    case JsonType::kBool: {
+      const std::uint32_t b = v.boolean ? 1 : 0;
+      return xxh64(&b, sizeof b, kSeed);
+    }
+    default:
+      return xxh64(v.text.data(), v.text.size(), kSeed);
+  }
+}
+
+// Welford's update (Spark's CentralMomentAgg): n, mean (num), M2 (dsum).
+void moment_add(AggState& s, double x) {
+  ++s.n;
+  const double delta = x - s.num;
+  const double delta_n = delta / static_cast<double>(s.n);
+  s.num += delta_n;
+  s.dsum += delta * (delta - delta_n);
+}
+
+}  // namespace
+
 void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint64_t seq) {
   switch (spec.kind) {
     case AggKind::kCount:
@@ -903,29 +1302,130 @@ void agg_update(const AggSpec& spec, AggState& s, const JsonValue& v, std::uint6
       s.value_bytes += s.text.size() - before;
       return;
     }
+    case AggKind::kStddevSamp:
+    case AggKind::kStddevPop:
+    case AggKind::kVarSamp:
+    case AggKind::kVarPop: {
+      bool d = false;
+      moment_add(s, stat_number(spec, v, &d));
+      return;
+    }
+    case AggKind::kPercentile:
+    case AggKind::kMedian: {
+      bool d = false;
+      const double x = stat_number(spec, v, &d);
+      sketch_of(s, AggSketch::kValues).values.push_back(x);
+      ++s.n;
+      s.value_bytes += sizeof(double);
+      return;
+    }
+    case AggKind::kPercentileApprox: {
+      const double x = stat_number(spec, v, &s.is_double);
+      AggSketch& k = sketch_of(s, AggSketch::kQuantiles);
+      if (s.n == 0) k.q.eps = 1.0 / static_cast<double>(spec.accuracy);
+      k.q.insert(x);
+      ++s.n;
+      s.value_bytes = k.q.bytes();
+      return;
+    }
+    case AggKind::kApproxCountDistinct: {
+      if (!s.sketch || s.sketch->hll.words.empty()) {
+        AggSketch& k = sketch_of(s, AggSketch::kHll);
+        k.hll.init(Hll::precision_for(spec.rsd));
+        s.value_bytes = k.hll.bytes();
+      }
+      s.sketch->hll.add_hash(hll_hash(v));
+      return;
+    }
     default:
       return;
   }
 }
 
-void agg_update_by(const AggSpec& spec, AggState&, const JsonValue&, const JsonValue&,
-                   std::uint64_t) {
-  throw data_error(spec.text + ": min_by and max_by are not built yet");
+// Spark's MaxBy / MinBy: a row whose ORDER is null is skipped; F may be
+// null; a tie keeps the row seen first.
+void agg_update_by(const AggSpec& spec, AggState& s, const JsonValue& v, const JsonValue& order,
+                   std::uint64_t seq) {
+  if (order.type == JsonType::kMissing || order.type == JsonType::kNull) return;
+  const OrderKey k = order_key(order);
+  AggSketch& sk = sketch_of(s, AggSketch::kBy);
+  bool take = s.n == 0;
+  if (!take) {
+    const int c = compare(k, order_key(s));
+    take = spec.kind == AggKind::kMinBy ? c < 0 : c > 0;
+  }
+  ++s.n;
+  if (!take) return;
+  keep_order_value(s, k, order.type);
+  s.seq = seq;
+  sk.by_value.clear();
+  append_value_json(v, sk.by_value);
+  s.value_bytes = s.text.size() + sk.by_value.size();
 }
 
 void agg_merge(const AggSpec& spec, AggState& into, AggState&& from) {
   switch (spec.kind) {
-    case AggKind::kPercentileApprox:
-    case AggKind::kPercentile:
-    case AggKind::kMedian:
-    case AggKind::kApproxCountDistinct:
     case AggKind::kStddevSamp:
     case AggKind::kStddevPop:
     case AggKind::kVarSamp:
-    case AggKind::kVarPop:
+    case AggKind::kVarPop: {
+      // Spark's CentralMomentAgg merge.
+      if (from.n == 0) return;
+      const double n1 = static_cast<double>(into.n), n2 = static_cast<double>(from.n);
+      const double n = n1 + n2;
+      const double delta = from.num - into.num;
+      const double delta_n = delta / n;
+      into.num += delta_n * n2;
+      into.dsum += from.dsum + delta * delta_n * n1 * n2;
+      into.n += from.n;
+      return;
+    }
+    case AggKind::kPercentile:
+    case AggKind::kMedian:
+      if (!from.sketch) return;
+      if (!into.sketch) {
+        into = std::move(from);
+        return;
+      }
+      into.sketch->values.insert(into.sketch->values.end(), from.sketch->values.begin(),
+                                 from.sketch->values.end());
+      into.n += from.n;
+      into.value_bytes += from.value_bytes;
+      return;
+    case AggKind::kPercentileApprox:
+      if (!from.sketch) return;
+      if (!into.sketch) {
+        into = std::move(from);
+        return;
+      }
+      into.sketch->q.merge(std::move(from.sketch->q));
+      into.n += from.n;
+      into.is_double = into.is_double || from.is_double;
+      into.value_bytes = into.sketch->q.bytes();
+      return;
+    case AggKind::kApproxCountDistinct:
+      if (!from.sketch) return;
+      if (!into.sketch) {
+        into = std::move(from);
+        return;
+      }
+      into.sketch->hll.merge(from.sketch->hll);
+      return;
     case AggKind::kMinBy:
-    case AggKind::kMaxBy:
-      return;  // issue 14: not built yet
+    case AggKind::kMaxBy: {
+      if (from.n == 0) return;
+      if (into.n == 0) {
+        into = std::move(from);
+        return;
+      }
+      const int c = compare(order_key(from), order_key(into));
+      const bool take = (spec.kind == AggKind::kMinBy ? c < 0 : c > 0) ||
+                        (c == 0 && from.seq < into.seq);  // a tie: the row seen first
+      const std::int64_t n = into.n + from.n;
+      if (take) into = std::move(from);
+      into.n = n;
+      return;
+    }
     case AggKind::kCount:
     case AggKind::kCountIf:
     case AggKind::kCountNonNull:
@@ -995,7 +1495,7 @@ void agg_save(const AggState& s, PayloadWriter& w) {
   w.put_i64(s.time);
   w.put_u8(s.is_time ? 1 : 0);
   w.put_string(s.text);
-  w.put_u8(s.distinct ? 1 : 0);
+  w.put_u8(s.distinct ? 1 : s.sketch ? 2 : 0);
   if (s.distinct) {
     std::vector<const std::string*> items;
     items.reserve(s.distinct->size());
@@ -1004,6 +1504,42 @@ void agg_save(const AggState& s, PayloadWriter& w) {
               [](const std::string* a, const std::string* b) { return *a < *b; });
     w.put_u64(items.size());
     for (const std::string* k : items) w.put_string(*k);
+  }
+  if (s.sketch && !s.distinct) {
+    // Flag 2 (in the distinct-set flag's place): u8 kind, then
+    //   kHll: u8 p, u64 words, u64 each
+    //   kQuantiles: f64 eps, i64 count, u64 samples, (f64 value, i64 g,
+    //     i64 delta) each, u64 head values, f64 each
+    //   kValues: u64 values, f64 each
+    //   kBy: string F
+    const AggSketch& k = *s.sketch;
+    w.put_u8(k.kind);
+    switch (k.kind) {
+      case AggSketch::kHll:
+        w.put_u8(static_cast<std::uint8_t>(k.hll.p));
+        w.put_u64(k.hll.words.size());
+        for (const std::uint64_t x : k.hll.words) w.put_u64(x);
+        break;
+      case AggSketch::kQuantiles:
+        w.put_f64(k.q.eps);
+        w.put_i64(k.q.count);
+        w.put_u64(k.q.sampled.size());
+        for (const Quantiles::Stat& st : k.q.sampled) {
+          w.put_f64(st.value);
+          w.put_i64(st.g);
+          w.put_i64(st.delta);
+        }
+        w.put_u64(k.q.head.size());
+        for (const double x : k.q.head) w.put_f64(x);
+        break;
+      case AggSketch::kValues:
+        w.put_u64(k.values.size());
+        for (const double x : k.values) w.put_f64(x);
+        break;
+      case AggSketch::kBy:
+        w.put_string(k.by_value);
+        break;
+    }
   }
 }
 
@@ -1021,6 +1557,75 @@ bool get_bool(PayloadReader& r, const char* what) {
     bad_saved(std::string(what) + " flag " + std::to_string(b) + " at offset " +
               std::to_string(r.position() - 1));
   return b == 1;
+}
+
+}  // namespace
+
+namespace {
+
+// A value a sketch keeps: never NaN or infinite (JSON has none; sorting one
+// would break the order).
+double get_finite(PayloadReader& r) {
+  const double x = r.get_f64();
+  if (!std::isfinite(x))
+    bad_saved("a value that is not a finite number at offset " + std::to_string(r.position() - 8));
+  return x;
+}
+
+void load_sketch(PayloadReader& r, AggState& s) {
+  auto k = std::make_unique<AggSketch>();
+  const std::uint8_t kind = r.get_u8();
+  switch (kind) {
+    case AggSketch::kHll: {
+      const int p = r.get_u8();
+      if (p < 4 || p > kMaxHllPrecision) {
+        bad_saved("an approx_count_distinct precision " + std::to_string(p) + " at offset " +
+                  std::to_string(r.position() - 1));
+      }
+      k->hll.init(p);
+      const std::size_t n = r.get_count(8);
+      if (n != k->hll.words.size()) {
+        bad_saved("an approx_count_distinct of " + std::to_string(n) + " words at offset " +
+                  std::to_string(r.position()));
+      }
+      for (std::uint64_t& x : k->hll.words) x = r.get_u64();
+      break;
+    }
+    case AggSketch::kQuantiles: {
+      k->q.eps = r.get_f64();
+      if (!(k->q.eps > 0 && k->q.eps <= 1)) {
+        bad_saved("a percentile_approx relative error at offset " +
+                  std::to_string(r.position() - 8));
+      }
+      k->q.count = r.get_i64();
+      const std::size_t n = r.get_count(24);
+      k->q.sampled.resize(n);
+      for (Quantiles::Stat& st : k->q.sampled) {
+        st.value = get_finite(r);
+        st.g = r.get_i64();
+        st.delta = r.get_i64();
+      }
+      const std::size_t h = r.get_count(8);
+      k->q.head.resize(h);
+      for (double& x : k->q.head) x = get_finite(r);
+      break;
+    }
+    case AggSketch::kValues: {
+      const std::size_t n = r.get_count(8);
+      k->values.resize(n);
+      for (double& x : k->values) x = get_finite(r);
+      break;
+    }
+    case AggSketch::kBy:
+      k->by_value.assign(r.get_string());
+      break;
+    default:
+      bad_saved("an aggregate's sketch kind " + std::to_string(kind) + " at offset " +
+                std::to_string(r.position() - 1));
+  }
+  k->kind = static_cast<AggSketch::Kind>(kind);
+  s.value_bytes += sketch_bytes(*k);
+  s.sketch = std::move(k);
 }
 
 }  // namespace
@@ -1052,7 +1657,14 @@ void agg_load(PayloadReader& r, AggState& s) {
   s.time = r.get_i64();
   s.is_time = get_bool(r, "an aggregate's is_time");
   s.text.assign(r.get_string());
-  if (get_bool(r, "an aggregate's distinct-set")) {
+  const std::uint8_t extra = r.get_u8();
+  if (extra > 2) {
+    bad_saved("an aggregate's distinct-set flag " + std::to_string(extra) + " at offset " +
+              std::to_string(r.position() - 1));
+  }
+  if (extra == 2) {
+    load_sketch(r, s);
+  } else if (extra == 1) {
     const std::size_t n = r.get_count(8);
     s.distinct = std::make_unique<std::unordered_set<std::string>>();
     s.distinct->reserve(n);
@@ -1079,17 +1691,79 @@ void append_double(std::string& out, double d) {
 
 void agg_result(const AggSpec& spec, const AggState& s, std::string& out) {
   switch (spec.kind) {
-    case AggKind::kPercentileApprox:
-    case AggKind::kPercentile:
-    case AggKind::kMedian:
-    case AggKind::kApproxCountDistinct:
     case AggKind::kStddevSamp:
     case AggKind::kStddevPop:
     case AggKind::kVarSamp:
-    case AggKind::kVarPop:
+    case AggKind::kVarPop: {
+      // Spark 3 (spark.sql.legacy.statisticalAggregate off): no value gives
+      // null, one value null for the sample statistics (a division by zero).
+      const bool samp = spec.kind == AggKind::kStddevSamp || spec.kind == AggKind::kVarSamp;
+      if (s.n == 0 || (samp && s.n == 1)) {
+        out += "null";
+        return;
+      }
+      double var = s.dsum / static_cast<double>(samp ? s.n - 1 : s.n);
+      if (var < 0) var = 0;  // rounding
+      append_double(out, spec.kind == AggKind::kStddevSamp || spec.kind == AggKind::kStddevPop
+                             ? std::sqrt(var)
+                             : var);
+      return;
+    }
+    case AggKind::kApproxCountDistinct: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, s.sketch ? s.sketch->hll.estimate() : 0);
+      out.append(buf, r.ptr);
+      return;
+    }
+    case AggKind::kPercentileApprox: {
+      if (s.n == 0 || !s.sketch) {
+        out += "null";
+        return;
+      }
+      Quantiles q = s.sketch->q;
+      q.flush();
+      if (spec.percentages_array) out += '[';
+      for (std::size_t i = 0; i < spec.percentages.size(); ++i) {
+        if (i > 0) out += ',';
+        const double x = q.query(spec.percentages[i]);
+        if (!s.is_double && std::fabs(x) < 9.2e18) {
+          char buf[24];
+          auto r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(x));
+          out.append(buf, r.ptr);
+        } else {
+          append_double(out, x);
+        }
+      }
+      if (spec.percentages_array) out += ']';
+      return;
+    }
+    case AggKind::kPercentile:
+    case AggKind::kMedian: {
+      if (!s.sketch || s.sketch->values.empty()) {
+        out += "null";
+        return;
+      }
+      // Spark's Percentile: the value at position p * (n - 1) of the sorted
+      // values, linearly interpolated between its two neighbours.
+      std::vector<double> v = s.sketch->values;
+      std::sort(v.begin(), v.end());
+      if (spec.percentages_array) out += '[';
+      for (std::size_t i = 0; i < spec.percentages.size(); ++i) {
+        if (i > 0) out += ',';
+        const double pos = spec.percentages[i] * static_cast<double>(v.size() - 1);
+        const double lo = std::floor(pos), hi = std::ceil(pos);
+        const double a = v[static_cast<std::size_t>(lo)], b = v[static_cast<std::size_t>(hi)];
+        append_double(out, hi == lo || a == b ? a : (hi - pos) * a + (pos - lo) * b);
+      }
+      if (spec.percentages_array) out += ']';
+      return;
+    }
     case AggKind::kMinBy:
     case AggKind::kMaxBy:
-      out += "null";  // issue 14: not built yet
+      if (s.n == 0 || !s.sketch || s.sketch->by_value.empty())
+        out += "null";
+      else
+        out += s.sketch->by_value;
       return;
     case AggKind::kCount:
     case AggKind::kCountIf:

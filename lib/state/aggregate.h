@@ -10,7 +10,18 @@
 //   count_distinct(F)            distinct non-null values of F (exact)
 //   first(F) last(F)             F of the first / last row in arrival order
 //   collect_list(F)              the non-null values of F, in arrival order
-//   ... as NAME                  renames the output field
+//   stddev(F) stddev_samp(F) stddev_pop(F) variance(F) var_samp(F) var_pop(F)
+//                                Spark's CentralMomentAgg (Welford); one value:
+//                                the sample ones are null, the population ones 0.0
+//   min_by(F, ORDER) max_by(F, ORDER)
+//                                F of the row with the least / greatest ORDER
+//                                (rows with a null ORDER skipped; ties: the first)
+//   approx_count_distinct(F [, rsd])  HyperLogLog++ (state/sketch.h)
+//   percentile_approx(F, p [, accuracy])  Greenwald-Khanna: one of the values;
+//                                p a number or array(p1, ...), accuracy 10000
+//   percentile(F, p) median(F)   exact, linearly interpolated at p * (n - 1)
+//   ... as NAME                  renames the output field; the default name is
+//                                FUNCTION_FIRSTARG (percentile_approx_value)
 //
 // Sums of integers stay exact: in 64 bits while they fit, in 128 bits beyond
 // (integers above 2^63 - 1 in the input included, JSON numbers or strings);
@@ -30,6 +41,7 @@
 #include "base/event_time.h"
 #include "io/checkpoint_file.h"
 #include "io/json.h"
+#include "state/sketch.h"
 
 namespace sx {
 
@@ -174,6 +186,17 @@ inline bool to_number(const JsonValue& v, JsonValue* n) {
 // whatever the operator.
 bool agg_matches(const AggSpec& spec, const JsonValue& v);
 
+// The state of the issue-14 aggregates that plain fields do not hold; one
+// per AggState, allocated at its first value.
+struct AggSketch {
+  enum Kind : std::uint8_t { kHll = 1, kQuantiles = 2, kValues = 3, kBy = 4 };
+  Kind kind = kHll;
+  Hll hll;                     // approx_count_distinct
+  Quantiles q;                 // percentile_approx
+  std::vector<double> values;  // percentile, median: every value
+  std::string by_value;        // min_by / max_by: the kept F, as JSON
+};
+
 // Running state of one aggregate for one group. Plain data, so that a group
 // keeps its aggregates in one vector.
 struct AggState {
@@ -190,16 +213,34 @@ struct AggState {
   bool is_time = false;
   std::string text;  // min/max/first/last: kept value (JSON); list: items
   std::unique_ptr<std::unordered_set<std::string>> distinct;
+  // stddev/variance: n, mean in `num`, the sum of squared deviations (M2) in
+  // dsum. min_by/max_by: the ORDER key in vtype/num/time/is_time/text, its
+  // row in seq, F in sketch->by_value. percentile_approx: is_double once a
+  // non-integer value was seen (else the result is an integer).
+  std::unique_ptr<AggSketch> sketch;
   // The bytes of the values this state keeps without bound (collect_list's
   // items, count_distinct's set, at kDistinctEntryBytes per entry plus the
-  // value), for --max-state-bytes. After agg_load: those of every kept text.
+  // value; the sketches of issue 14 and min_by's values too), for
+  // --max-state-bytes. After agg_load: those of every kept text and sketch.
   std::uint64_t value_bytes = 0;
 };
 // What one count_distinct entry costs besides its text (hash node, bucket).
 inline constexpr std::uint64_t kDistinctEntryBytes = 48;
 // True for the aggregates whose state grows with every value (value_bytes).
 inline bool agg_grows(const AggSpec& spec) {
-  return spec.kind == AggKind::kCollectList || spec.kind == AggKind::kCountDistinct;
+  switch (spec.kind) {
+    case AggKind::kCollectList:
+    case AggKind::kCountDistinct:
+    case AggKind::kPercentile:
+    case AggKind::kMedian:
+    case AggKind::kPercentileApprox:
+    case AggKind::kApproxCountDistinct:
+    case AggKind::kMinBy:
+    case AggKind::kMaxBy:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Applies value `v` of the record numbered `seq` (arrival order) to `s`.
@@ -232,7 +273,8 @@ void agg_merge(const AggSpec& spec, AggState& into, AggState&& from);
 void agg_result(const AggSpec& spec, const AggState& s, std::string& out);
 
 // Checkpoints (sx-window --checkpoint): writes every field of `s`, the
-// count_distinct set in sorted order, so that equal states give equal bytes.
+// count_distinct set in sorted order, so that equal states give equal bytes;
+// a sketch after them (its flag byte is 2 where the distinct set's is 1).
 void agg_save(const AggState& s, PayloadWriter& w);
 // Reads what agg_save wrote, replacing `s`. Throws data_error for a truncated
 // or malformed payload (nothing past its end is read).

@@ -167,7 +167,7 @@ TEST_CASE("issue 11 item 03: odd aggregate specs are usage errors naming them") 
                         Case{"sum(a) as", "'as' needs a name"},
                         Case{"sum(a) as x y", "is not a name"},
                         Case{"sum(a b=c)", "is not a field name"},
-                        Case{"median(x)", "unknown function 'median'"},
+                        Case{"geomean(x)", "unknown function 'geomean'"},
                         Case{"frist(x)", "did you mean first?"},
                         Case{"SUM(x)", "did you mean sum?"},
                         Case{"sum(a),,max(a)", "an empty aggregate between commas"},
