@@ -657,7 +657,8 @@ struct WindowOperator::Impl {
     throw data_error(source + ":" + std::to_string(line.number) + ": the state holds more than " +
                      format_bytes(opt.max_state_bytes) +
                      " (open windows x groups, sessions or keys, with the values that "
-                     "collect_list and count_distinct keep); raise --max-state-bytes, lower the "
+                     "collect_list, count_distinct, percentile and the sketches keep); raise "
+                     "--max-state-bytes, lower the "
                      "watermark delay, or add --ttl to a running aggregation");
   }
 

@@ -84,7 +84,10 @@ int main(int argc, char** argv) {
         app.add_option("--agg", opt.aggs,
                        "Aggregate (repeatable): count, sum(F), avg(F), min(F), max(F), "
                        "count_distinct(F), first(F), last(F), collect_list(F), count_if(F OP V) "
-                       "with OP one of = != < <= > >=; an argument may be an expression "
+                       "with OP one of = != < <= > >=, stddev(F), variance(F), median(F), "
+                       "percentile(F, P), percentile_approx(F, P [, ACCURACY]), "
+                       "approx_count_distinct(F [, RSD]), min_by(F, ORDER), max_by(F, ORDER) "
+                       "(sx-window(1), AGGREGATES); an argument may be an expression "
                        "(sx-expr(7)): 'sum(price * qty) as revenue', 'count_if(status >= 500 AND "
                        "method = \"GET\")', 'count(DISTINCT user_id)'; '... as NAME' renames; "
                        "several may be comma-separated. Default: count")
