@@ -113,24 +113,32 @@ struct PgSink::Impl {
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(opt.timeout_ms);
     auto delay = std::chrono::milliseconds(100);
+    bool answered_before = false;
     for (;;) {
       conn = PQconnectdb(opt.url.c_str());
       if (PQstatus(conn) == CONNECTION_OK) break;
       const std::string msg = trimmed(PQerrorMessage(conn));
       PQfinish(conn);
       conn = nullptr;
-      // Retried only while the server does not answer (down, restarting);
-      // a refusal (password, database) is final.
+      // Retried while the server does not answer or is not ready (down,
+      // starting, restarting); a refusal by a server that answers, twice in
+      // a row (it may have just become ready), is final: a password, a
+      // database name.
       const PGPing ping = PQping(opt.url.c_str());
-      const bool retry = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT;
+      const bool answers = ping == PQPING_OK;
+      const bool retry =
+          ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT || (answers && !answered_before);
+      answered_before = answers;
       if (!retry || std::chrono::steady_clock::now() + delay > deadline) {
         throw io_error("cannot connect to PostgreSQL (" + redact_db_url(opt.url) + "): " + msg +
-                       (retry ? " (retried for --db-timeout; is the server running?)"
-                              : " (check the URL, and the credentials in it, the PG* "
-                                "variables or ~/.pgpass)"));
+                       (!answers ? " (retried for --db-timeout; is the server running?)"
+                                 : " (check the URL, and the credentials in it, the PG* "
+                                   "variables or ~/.pgpass)"));
       }
-      std::this_thread::sleep_for(delay);
-      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+      if (!answers) {
+        std::this_thread::sleep_for(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+      }
     }
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);

@@ -14,23 +14,13 @@
 #    the table ends equal to the failure-free one.
 source "$(dirname "$0")/common.sh" "$1"
 source "$ROOT/tests/scenario/lib/db_crash.sh"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -1)
-[ -x "$pgbin/initdb" ] || fail "PostgreSQL's server (initdb, pg_ctl) is needed: scripts/setup.sh installs it"
 command -v psql > /dev/null || fail "psql is needed to read the tables"
 
-# The server: its files and socket in a directory the postgres user owns.
-pg=$(mktemp -d /tmp/sx-pg.XXXXXX)
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres "$pg"
-  as_pg=(runuser -u postgres --)
-fi
-chmod 755 "$pg"
-pg_ctl() { (cd "$pg" && "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/log" "$@" > /dev/null); }
-stop_server() { pg_ctl stop -m immediate 2> /dev/null || true; rm -rf "$pg"; }
-trap 'stop_server; cleanup' EXIT
-(cd "$pg" && "${as_pg[@]}" "$pgbin/initdb" -D "$pg/data" -A trust -U postgres > /dev/null)
-pg_ctl -o "-k $pg -c listen_addresses='' -c fsync=off" -w start
+# The server (tests/helpers/pg_server.sh), always stopped at the end.
+pg=$(mktemp -u /tmp/sx-pg.XXXXXX)
+server() { "$ROOT/tests/helpers/pg_server.sh" "$@" "$pg"; }
+trap 'server stop; cleanup' EXIT
+server start
 base="postgresql://postgres:s3cret@/postgres?host=$pg"
 q() { psql "$base" -XAtq -c "$1"; }
 url() { echo "postgresql://postgres:s3cret@/$1?host=$pg"; }
@@ -116,7 +106,7 @@ newest() { ls rs/ck/_commits 2> /dev/null | grep -v LOCK | sort -n | tail -1; }
 reached() { [ "$(newest)" -ge 20 ] 2> /dev/null; }
 wait_until 20 reached || fail "the run did not commit epoch 20: $(cat rs/err)"
 kill -0 "$job" 2> /dev/null || fail "the run ended before the restart (make it longer)"
-pg_ctl -m fast restart -o "-k $pg -c listen_addresses='' -c fsync=off" -w
+server restart
 wait "$job" || fail "the run did not survive the server's restart: $(cat rs/err)"
 got=$(psql "$(url restarted)" -XAtq -c "SELECT to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(window_end AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), event_type, count, total FROM w ORDER BY 1, 3")
 [ "$got" = "$(cat want.txt)" ] || fail "after the server's restart the table differs from the failure-free one"

@@ -22,11 +22,11 @@ run() {  # run DIR [VAR=VALUE...]: one attempt; its status
   local d=$1
   shift
   stage "$d/read.pid" env "$@" sx-read --checkpoint "$d/ck" --time-field timestamp \
-      --watermark 10m --trigger available-now --max-records-per-trigger 100 "$d/in/" 2> /dev/null \
+      --watermark 10m --trigger available-now --max-records-per-trigger 100 "$d/in/" 2>> "$d/err" \
     | stage "$d/window.pid" env "$@" sx-window --checkpoint "$d/ck" --tumbling 5m \
-      --by event_type --agg count --agg 'sum(value) as total' --mode update 2> /dev/null \
+      --by event_type --agg count --agg 'sum(value) as total' --mode update 2>> "$d/err" \
     | stage "$d/sink.pid" env "$@" sx-sink --checkpoint "$d/ck" --db "$($url_of "$d")" \
-      --table w --mode update 2> /dev/null
+      --table w --mode update 2>> "$d/err"
 }
 
 table() { $table_of "$1"; }
@@ -42,7 +42,7 @@ min_ms=100000
 for p in "${parts[@]}"; do
   cp "$p" "$prefix"ref/in/
   t0=$EPOCHREALTIME
-  run "$prefix"ref || fail "a failure-free run failed"
+  run "$prefix"ref || fail "a failure-free run failed: $(tail -3 "$prefix"ref/err)"
   ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
   [ "$ms" -ge "$min_ms" ] || min_ms=$ms
 done
@@ -92,7 +92,7 @@ for p in "${parts[@]}"; do
     wait "$job" || true
     [ $landed -eq 0 ] || break
   done
-  run "$prefix"crash || run "$prefix"crash || fail "the pipeline did not complete after the kills"
+  run "$prefix"crash || run "$prefix"crash || fail "the pipeline did not complete after the kills: $(tail -3 "$prefix"crash/err)"
 done
 [ "$kills" -ge 20 ] || fail "only $kills kills landed (at least 20 wanted)"
 table "$prefix"crash > got.txt
@@ -108,7 +108,7 @@ for p in "${parts[@]}"; do
   point=db-after-commit
   [ $((i % 2)) -eq 0 ] || point=db-before-commit
   if run "$prefix"fault SX_FAULT=$point; then fail "SX_FAULT=$point did not stop the pipeline"; fi
-  run "$prefix"fault || fail "the pipeline did not complete after SX_FAULT=$point"
+  run "$prefix"fault || fail "the pipeline did not complete after SX_FAULT=$point: $(tail -3 "$prefix"fault/err)"
 done
 table "$prefix"fault > got.txt
 cmp got.txt want.txt || fail "after the fault points the table differs from the failure-free one"
