@@ -434,8 +434,25 @@ Value eval_node(const Program& p, int at, const JsonValue* fields, Scratch& scra
     case Op::kLe:
     case Op::kGt:
     case Op::kGe: {
-      bool null;
-      const int c = compare_values(p, n, kid(0), kid(1), &null);
+      bool null = false;
+      int c;
+      // A field against a literal of the same kind (status >= 500,
+      // event_type = 'purchase'): compared as compare_values would, without
+      // making the field a Value.
+      const Node& left = p.nodes[static_cast<std::size_t>(n.kids[0])];
+      const Node& right = p.nodes[static_cast<std::size_t>(n.kids[1])];
+      const JsonValue* f = left.op == Op::kField ? &fields[left.field] : nullptr;
+      const Value* lit = right.op == Op::kLiteral ? &right.literal : nullptr;
+      if (f && lit && f->type == JsonType::kString && lit->type == Type::kString) {
+        const int d = f->text.compare(lit->s);
+        c = d < 0 ? -1 : d > 0 ? 1 : 0;
+      } else if (f && lit && f->type == JsonType::kInt && lit->is_integral()) {
+        c = cmp_int(f->i, lit->i);
+      } else if (f && lit && f->type == JsonType::kDouble && lit->is_numeric()) {
+        c = cmp_double(f->d, lit->type == Type::kDouble ? lit->d : static_cast<double>(lit->i));
+      } else {
+        c = compare_values(p, n, kid(0), kid(1), &null);
+      }
       if (null) return Value::null();
       switch (n.op) {
         case Op::kEq:

@@ -554,3 +554,43 @@ TEST_CASE("issue 14: several expressions read one array of values (bind), copies
   Expr other = Expr::parse("nope = 1");
   CHECK_THROWS_AS(other.bind(all), sx::Error);
 }
+
+TEST_CASE("a field compared with a literal (the fast path) agrees with the literal on the left") {
+  // FIELD OP LITERAL takes a shortcut for string/string, int/int and
+  // double/number; LITERAL OP' FIELD (the mirrored operator) does not.
+  const char* records[] = {R"({"x":"purchase"})",
+                           R"({"x":"a"})",
+                           R"({"x":""})",
+                           R"({"x":5})",
+                           R"({"x":-7})",
+                           R"({"x":2.5})",
+                           R"({"x":100.0})",
+                           R"({"x":null})",
+                           R"({})",
+                           R"({"x":"5"})",
+                           R"({"x":true})",
+                           R"({"x":1e300})",
+                           R"({"x":18446744073709551615})"};
+  const char* literals[] = {"'purchase'", "'a'", "''", "5", "-7", "2.5", "100", "1e300", "'5'"};
+  const std::pair<const char*, const char*> ops[] = {{"=", "="},   {"!=", "!="}, {"<", ">"},
+                                                     {"<=", ">="}, {">", "<"},   {">=", "<="}};
+  int checked = 0;
+  for (const char* r : records) {
+    for (const char* lit : literals) {
+      for (const auto& [op, mirror] : ops) {
+        const std::string fast = std::string("x ") + op + " " + lit;
+        const std::string slow = std::string(lit) + " " + mirror + " x";
+        CAPTURE(r);
+        CAPTURE(fast);
+        const std::string a = err(fast, r), b = err(slow, r);
+        if (a == "no error") {
+          CHECK(ev(fast, r) == ev(slow, r));
+        } else {
+          CHECK(b != "no error");
+        }
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked == 13 * 9 * 6);
+}
