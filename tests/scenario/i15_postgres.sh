@@ -11,7 +11,8 @@
 #  * the crash test of tests/scenario/lib/db_crash.sh (20+ kill -9 and the
 #    fault points around the commit);
 #  * the server restarted in the middle of a run: the sink connects again and
-#    the table ends equal to the failure-free one.
+#    the table ends equal to the failure-free one;
+#  * no server: retried for --db-timeout, then a clear error.
 source "$(dirname "$0")/common.sh" "$1"
 source "$ROOT/tests/scenario/lib/db_crash.sh"
 command -v psql > /dev/null || fail "psql is needed to read the tables"
@@ -110,4 +111,15 @@ server restart
 wait "$job" || fail "the run did not survive the server's restart: $(cat rs/err)"
 got=$(psql "$(url restarted)" -XAtq -c "SELECT to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(window_end AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), event_type, count, total FROM w ORDER BY 1, 3")
 [ "$got" = "$(cat want.txt)" ] || fail "after the server's restart the table differs from the failure-free one"
-echo "i15_postgres: ok (3 modes, refusals, $db_crash_kills kills and 32 fault points, a server restart; $db_crash_rows rows)"
+
+# ---- the server gone: bounded retries, then a clear error ----
+server stop
+t0=$EPOCHREALTIME
+if sx-sink --db "$(url postgres)" --table t --db-timeout 1s < a.ndjson 2> down.txt; then
+  fail "the sink wrote with no server"
+fi
+grep -qF '(retried for --db-timeout; is the server running?)' down.txt || fail "no server: $(cat down.txt)"
+if grep -qF s3cret down.txt; then fail "the password shows"; fi
+took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+[ "$took" -ge 700 ] && [ "$took" -lt 10000 ] || fail "retried for ${took}ms, not about --db-timeout 1s"
+echo "i15_postgres: ok (3 modes, refusals, $db_crash_kills kills and 32 fault points, a server restart, no server; $db_crash_rows rows)"
