@@ -185,6 +185,7 @@ struct TopN::Impl {
   std::vector<JsonValue> values;
   RecordReader reader;
   expr::Scratch scratch;
+  std::string padded;  // the row and kLinePadding spaces
   std::string why;
   std::vector<Entry> heap;  // at most n rows, the worst ranked on top
   Entry cand;               // the row being offered
@@ -208,7 +209,11 @@ struct TopN::Impl {
   }
 
   void evaluate(std::string_view row) {
-    if (!reader.read_fields(row, *fields, values.data(), &why))
+    // The reader reads up to kLinePadding bytes past the text (io/json.h).
+    padded.assign(row);
+    padded.append(kLinePadding, ' ');
+    if (!reader.read_fields(std::string_view(padded.data(), row.size()), *fields, values.data(),
+                            &why))
       throw data_error("--top: cannot read the row " + std::string(row) + ": " + why);
     cand.keys.resize(terms.size());
     for (std::size_t t = 0; t < terms.size(); ++t) {
