@@ -88,6 +88,105 @@ std::string now_text() {
   return format_time(EventTime{us});
 }
 
+int column_index(const std::vector<Column>& columns, std::string_view name) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string column_list(const std::vector<Column>& columns) {
+  std::string s;
+  for (const Column& c : columns) s += (s.empty() ? "" : ", ") + c.name;
+  return s;
+}
+
+void check_table(const std::vector<Column>& columns, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& header_columns, const std::string& where,
+                 const std::string& table) {
+  for (const std::string& k : keys) {
+    if (column_index(columns, k) < 0) {
+      throw usage_error(
+          where + " has no column " + k +
+          " for the key (--key or the stream header's keys); its columns: " + column_list(columns));
+    }
+  }
+  for (const std::string& c : header_columns) {
+    if (column_index(columns, c) < 0) {
+      throw usage_error(where + " has no column " + c + ", which the stream's rows have: " +
+                        "add it (ALTER TABLE " + ident(table) + " ADD COLUMN " + ident(c) +
+                        " ...), or write to a new table; its columns: " + column_list(columns));
+    }
+  }
+}
+
+bool RowReader::read(const Line& line, const std::string& source, BadInputPolicy& bad) {
+  fields_.clear();
+  const bool ok = reader_.open(line.text, &why_) &&
+                  reader_.for_each_field(
+                      [this](std::string_view k, const JsonValue& v) {
+                        for (auto& f : fields_) {
+                          if (f.first == k) {  // a repeated key: the last value wins
+                            f.second = v;
+                            return;
+                          }
+                        }
+                        fields_.emplace_back(std::string(k), v);
+                      },
+                      &why_);
+  if (!ok) bad.handle(reader_.open_failure(), source, line.number, why_, line.text);
+  return ok;
+}
+
+const JsonValue* RowReader::field(std::string_view name) const {
+  for (const auto& [k, v] : fields_) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool integer_type(std::string_view declared) {
+  const std::string t = upper(declared);
+  return t.find("INT") != std::string::npos;
+}
+
+}  // namespace
+
+bool RowReader::match(const std::vector<Column>& columns, const Line& line,
+                      const std::string& source, BadInputPolicy& bad, const std::string& where,
+                      const std::string& table, bool integers_only) {
+  slots_.assign(columns.size(), nullptr);
+  for (std::size_t f = 0; f < fields_.size(); ++f) {
+    const auto& [k, v] = fields_[f];
+    // The fields come in the columns' order, usually.
+    const int i =
+        f < columns.size() && columns[f].name == k ? static_cast<int>(f) : column_index(columns, k);
+    if (i < 0) {
+      bad.handle(BadKind::kBadValue, source, line.number,
+                 "field \"" + k + "\" has no column in " + where + " (add it: ALTER TABLE " +
+                     ident(table) + " ADD COLUMN " + ident(k) +
+                     " ..., or drop the field with sx-map --drop " + k + ")",
+                 line.text);
+      return false;
+    }
+    const Column& c = columns[static_cast<std::size_t>(i)];
+    const bool fraction = integers_only && v.type == JsonType::kDouble && integer_type(c.declared);
+    if (!accepts(c.kind, v.type) || fraction) {
+      bad.handle(BadKind::kBadValue, source, line.number,
+                 "field \"" + k + "\" is " +
+                     (fraction ? std::string("a number with a fraction") : json_type_name(v.type)) +
+                     " but column " + k + " of " + where + " is " + c.declared + " (it takes " +
+                     (fraction ? "integers" : kind_name(c.kind)) + ")",
+                 line.text);
+      return false;
+    }
+    slots_[static_cast<std::size_t>(i)] = &v;
+  }
+  return true;
+}
+
 std::string checkpoint_identity(CheckpointDir& ckpt) {
   if (const auto part = ckpt.read_part("db-id")) return part->payload;
   std::random_device rd;

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "io/json.h"
+#include "io/line_reader.h"
 #include "sink/sink_mode.h"
+#include "stream/bad_input.h"
 #include "stream/checkpoint.h"
 
 namespace sx {
@@ -40,6 +42,45 @@ enum class ColKind { kAny, kNumber, kText, kBool, kJson };
 ColKind kind_of_declared(std::string_view declared);
 bool accepts(ColKind k, JsonType t);
 const char* kind_name(ColKind k);  // "numbers", "strings", ...
+
+// A column of the table a sink writes: its name, its type as the database
+// names it ("INTEGER", "bigint", "timestamp with time zone"), what it takes.
+struct Column {
+  std::string name;
+  std::string declared;
+  ColKind kind = ColKind::kAny;
+};
+int column_index(const std::vector<Column>& columns, std::string_view name);  // -1: none
+std::string column_list(const std::vector<Column>& columns);                  // "a, b, c"
+// An existing table must have the key columns and the stream header's
+// columns: else a usage_error naming the one missing and what to do.
+void check_table(const std::vector<Column>& columns, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& header_columns, const std::string& where,
+                 const std::string& table);
+
+// One record as a table row: its top-level fields (the last of a repeated
+// key wins), then matched to the table's columns.
+class RowReader {
+ public:
+  // False, after `bad` handled it, when the record is not a JSON object.
+  bool read(const Line& line, const std::string& source, BadInputPolicy& bad);
+  const std::vector<std::pair<std::string, JsonValue>>& fields() const { return fields_; }
+  const JsonValue* field(std::string_view name) const;
+  // slots()[i] becomes the value for columns[i] (null: the record has none).
+  // False, after `bad` handled it, when a field has no column or a value is
+  // not of its column's kind (with integers_only, a number with a fraction
+  // does not go into an integer column either).
+  bool match(const std::vector<Column>& columns, const Line& line, const std::string& source,
+             BadInputPolicy& bad, const std::string& where, const std::string& table,
+             bool integers_only);
+  const std::vector<const JsonValue*>& slots() const { return slots_; }
+
+ private:
+  RecordReader reader_;
+  std::string why_;
+  std::vector<std::pair<std::string, JsonValue>> fields_;
+  std::vector<const JsonValue*> slots_;
+};
 
 // The current UTC time as RFC 3339 (committed_at).
 std::string now_text();

@@ -64,11 +64,6 @@ bool is_iso_time(std::string_view s) {
   return s.size() >= 10 && s[4] == '-' && iso.parse(s, &t);
 }
 
-bool is_integer_type(std::string_view declared) {
-  return declared == "bigint" || declared == "integer" || declared == "smallint" ||
-         declared == "BIGINT";
-}
-
 // COPY's text format: backslash, tab, newline and carriage return escaped.
 void append_copy_text(std::string& out, std::string_view s) {
   for (const char c : s) {
@@ -94,12 +89,6 @@ void append_copy_text(std::string& out, std::string_view s) {
 }  // namespace
 
 struct PgSink::Impl {
-  struct Column {
-    std::string name;
-    std::string declared;  // as PostgreSQL names it ("bigint", "text", ...)
-    db::ColKind kind = db::ColKind::kAny;
-  };
-
   Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b) : opt(std::move(o)), ckpt(c), bad(b) {}
   ~Impl() {
     if (conn) PQfinish(conn);
@@ -270,7 +259,7 @@ struct PgSink::Impl {
         run("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = "
             "current_schema() AND table_name = $1 ORDER BY ordinal_position",
             "reading the table's columns", 1, params);
-    std::vector<Column> found;
+    std::vector<db::Column> found;
     for (int i = 0; i < PQntuples(r); ++i) {
       const std::string type = PQgetvalue(r, i, 1);
       found.push_back({PQgetvalue(r, i, 0), type, db::kind_of_declared(type)});
@@ -279,34 +268,7 @@ struct PgSink::Impl {
     table_exists = !found.empty();
     if (!table_exists) return;
     columns = std::move(found);
-    for (const std::string& k : keys) {
-      if (column_index(k) < 0) {
-        throw usage_error(
-            where() + " has no column " + k +
-            " for the key (--key or the stream header's keys); its columns: " + column_list());
-      }
-    }
-    for (const std::string& c : header_columns) {
-      if (column_index(c) < 0) {
-        throw usage_error(where() + " has no column " + c +
-                          ", which the stream's rows have: " + "add it (ALTER TABLE " +
-                          db::ident(opt.table) + " ADD COLUMN " + db::ident(c) +
-                          " ...), or write to a new table; its columns: " + column_list());
-      }
-    }
-  }
-
-  std::string column_list() const {
-    std::string s;
-    for (const Column& c : columns) s += (s.empty() ? "" : ", ") + c.name;
-    return s;
-  }
-
-  int column_index(std::string_view name) const {
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (columns[i].name == name) return static_cast<int>(i);
-    }
-    return -1;
+    db::check_table(columns, keys, header_columns, where(), opt.table);
   }
 
   // ---- records ----
@@ -314,15 +276,12 @@ struct PgSink::Impl {
   // The columns of a table to create, from its first row.
   void plan_table() {
     std::vector<std::string> names = header_columns;
-    for (const auto& [k, v] : fields) {
+    for (const auto& [k, v] : row.fields()) {
       (void)v;
       if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
     }
     for (const std::string& n : names) {
-      const JsonValue* v = nullptr;
-      for (const auto& f : fields) {
-        if (f.first == n) v = &f.second;
-      }
+      const JsonValue* v = row.field(n);
       std::string declared = "TEXT";
       if (v) {
         switch (v->type) {
@@ -354,9 +313,9 @@ struct PgSink::Impl {
       columns.push_back({n, declared, db::kind_of_declared(declared)});
     }
     for (const std::string& k : keys) {
-      if (column_index(k) < 0) {
+      if (db::column_index(columns, k) < 0) {
         throw usage_error(where() + ": the key column " + k +
-                          " is not a field of the rows (their fields: " + column_list() +
+                          " is not a field of the rows (their fields: " + db::column_list(columns) +
                           "); check --key");
       }
     }
@@ -364,54 +323,14 @@ struct PgSink::Impl {
 
   void write(const Line& line, const std::string& source) {
     if (skip_epoch) return;
-    fields.clear();
-    const bool ok = reader.open(line.text, &why) &&
-                    reader.for_each_field(
-                        [this](std::string_view k, const JsonValue& v) {
-                          for (auto& f : fields) {
-                            if (f.first == k) {  // a repeated key: the last value wins
-                              f.second = v;
-                              return;
-                            }
-                          }
-                          fields.emplace_back(std::string(k), v);
-                        },
-                        &why);
-    if (!ok) {
-      bad.handle(reader.open_failure(), source, line.number, why, line.text);
-      return;
-    }
+    if (!row.read(line, source, bad)) return;
     if (columns.empty()) plan_table();
-    slot.assign(columns.size(), nullptr);
-    for (std::size_t f = 0; f < fields.size(); ++f) {
-      const auto& [k, v] = fields[f];
-      const int i =
-          f < columns.size() && columns[f].name == k ? static_cast<int>(f) : column_index(k);
-      if (i < 0) {
-        bad.handle(BadKind::kBadValue, source, line.number,
-                   "field \"" + k + "\" has no column in " + where() + " (add it: ALTER TABLE " +
-                       db::ident(opt.table) + " ADD COLUMN " + db::ident(k) +
-                       " ..., or drop the field with sx-map --drop " + k + ")",
-                   line.text);
-        return;
-      }
-      const Column& c = columns[static_cast<std::size_t>(i)];
-      const bool fits = db::accepts(c.kind, v.type) &&
-                        !(v.type == JsonType::kDouble && is_integer_type(c.declared));
-      if (!fits) {
-        bad.handle(BadKind::kBadValue, source, line.number,
-                   "field \"" + k + "\" is " +
-                       (v.type == JsonType::kDouble ? std::string("a non-integer number")
-                                                    : json_type_name(v.type)) +
-                       " but column " + k + " of " + where() + " is " + c.declared,
-                   line.text);
-        return;
-      }
-      slot[static_cast<std::size_t>(i)] = &v;
+    if (!row.match(columns, line, source, bad, where(), opt.table, /*integers_only=*/true)) {
+      return;
     }
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i > 0) rows += '\t';
-      const JsonValue* v = slot[i];
+      const JsonValue* v = row.slots()[i];
       if (!v || v->type == JsonType::kNull || v->type == JsonType::kMissing) {
         rows += "\\N";
       } else if (v->type == JsonType::kBool) {
@@ -430,7 +349,7 @@ struct PgSink::Impl {
 
   std::string column_names() const {
     std::string s;
-    for (const Column& c : columns) s += (s.empty() ? "" : ", ") + db::ident(c.name);
+    for (const db::Column& c : columns) s += (s.empty() ? "" : ", ") + db::ident(c.name);
     return s;
   }
 
@@ -478,7 +397,7 @@ struct PgSink::Impl {
         copy_rows("sx_stage (" + cols + ", sx_seq)");
         std::string key_cols, set;
         for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
-        for (const Column& c : columns) {
+        for (const db::Column& c : columns) {
           if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) continue;
           set += (set.empty() ? "" : ", ") + db::ident(c.name) + " = excluded." + db::ident(c.name);
         }
@@ -516,7 +435,7 @@ struct PgSink::Impl {
           read_db_epoch();
           if (db_epoch >= id && db_checkpoint_id == checkpoint_id) return;
         }
-        const std::vector<Column> planned = columns;
+        const std::vector<db::Column> planned = columns;
         read_table();
         if (!table_exists) columns = planned;
       } catch (...) {
@@ -554,7 +473,7 @@ struct PgSink::Impl {
   std::string server = "postgresql";
   std::vector<std::string> header_columns, keys;
   std::string time_field;
-  std::vector<Column> columns;  // the table's, or those planned from the first row
+  std::vector<db::Column> columns;  // the table's, or those planned from the first row
   bool table_exists = false;
   std::int64_t db_epoch = -1, committed = -1;
   std::string checkpoint_id, db_checkpoint_id;
@@ -563,10 +482,7 @@ struct PgSink::Impl {
   std::string rows;
   std::vector<std::string> sources;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> row_origin;  // (sources index, line)
-  RecordReader reader;
-  std::string why;
-  std::vector<std::pair<std::string, JsonValue>> fields;
-  std::vector<const JsonValue*> slot;
+  db::RowReader row;
 };
 
 PgSink::PgSink(DbSinkOptions options, CheckpointDir* ckpt, BadInputPolicy& bad)

@@ -39,11 +39,6 @@ const char* declared_for(const JsonValue& v) {
 }  // namespace
 
 struct SqliteSink::Impl {
-  struct Column {
-    std::string name;
-    db::ColKind kind = db::ColKind::kAny;
-  };
-
   Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b) : opt(std::move(o)), ckpt(c), bad(b) {}
 
   ~Impl() {
@@ -135,41 +130,14 @@ struct SqliteSink::Impl {
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       const auto* n = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
       const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-      columns.push_back({n ? n : "", db::kind_of_declared(t ? t : "")});
+      columns.push_back({n ? n : "", t ? t : "", db::kind_of_declared(t ? t : "")});
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) fail("reading the table's columns", rc);
     if (columns.empty()) return;
     table_known = true;
-    for (const std::string& k : keys) {
-      if (column_index(k) < 0) {
-        throw usage_error(
-            where() + " has no column " + k +
-            " for the key (--key or the stream header's keys); its columns: " + column_list());
-      }
-    }
-    for (const std::string& c : header_columns) {
-      if (column_index(c) < 0) {
-        throw usage_error(where() + " has no column " + c +
-                          ", which the stream's rows have: " + "add it (ALTER TABLE " +
-                          db::ident(opt.table) + " ADD COLUMN " + db::ident(c) +
-                          " ...), or write to a new table; its columns: " + column_list());
-      }
-    }
+    db::check_table(columns, keys, header_columns, where(), opt.table);
     prepare_insert();
-  }
-
-  std::string column_list() const {
-    std::string s;
-    for (const Column& c : columns) s += (s.empty() ? "" : ", ") + c.name;
-    return s;
-  }
-
-  int column_index(std::string_view name) const {
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (columns[i].name == name) return static_cast<int>(i);
-    }
-    return -1;
   }
 
   void prepare_insert() {
@@ -183,7 +151,7 @@ struct SqliteSink::Impl {
     if (opt.mode == SinkMode::kUpdate) {
       std::string key_cols, set;
       for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
-      for (const Column& c : columns) {
+      for (const db::Column& c : columns) {
         if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) continue;
         set += (set.empty() ? "" : ", ") + db::ident(c.name) + " = excluded." + db::ident(c.name);
       }
@@ -209,16 +177,16 @@ struct SqliteSink::Impl {
   // fields), types from the row's values, the key as primary key.
   void create_table() {
     std::vector<std::string> names = header_columns;
-    for (const auto& [k, v] : fields) {
+    for (const auto& [k, v] : row.fields()) {
       (void)v;
       if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
     }
     std::string sql = "CREATE TABLE " + db::ident(opt.table) + " (";
     for (std::size_t i = 0; i < names.size(); ++i) {
-      const JsonValue* v = field(names[i]);
+      const JsonValue* v = row.field(names[i]);
       const char* declared = v ? declared_for(*v) : "";
       sql += (i ? ", " : "") + db::ident(names[i]) + (*declared ? " " : "") + declared;
-      columns.push_back({names[i], db::kind_of_declared(declared)});
+      columns.push_back({names[i], declared, db::kind_of_declared(declared)});
     }
     if (!keys.empty()) {
       std::string key_cols;
@@ -243,13 +211,6 @@ struct SqliteSink::Impl {
     prepare_insert();
   }
 
-  const JsonValue* field(std::string_view name) const {
-    for (const auto& [k, v] : fields) {
-      if (k == name) return &v;
-    }
-    return nullptr;
-  }
-
   void begin_tx() {
     if (in_tx) return;
     exec("BEGIN IMMEDIATE", "beginning the epoch's transaction");
@@ -264,55 +225,17 @@ struct SqliteSink::Impl {
 
   void write(const Line& line, const std::string& source) {
     if (skip_epoch) return;
-    fields.clear();
-    const bool ok = reader.open(line.text, &why) &&
-                    reader.for_each_field(
-                        [this](std::string_view k, const JsonValue& v) {
-                          for (auto& f : fields) {
-                            if (f.first == k) {  // a repeated key: the last value wins
-                              f.second = v;
-                              return;
-                            }
-                          }
-                          fields.emplace_back(std::string(k), v);
-                        },
-                        &why);
-    if (!ok) {
-      bad.handle(reader.open_failure(), source, line.number, why, line.text);
-      return;
-    }
+    if (!row.read(line, source, bad)) return;
     begin_tx();
     if (!table_known) create_table();
     if (opt.mode == SinkMode::kComplete && !cleared) {
       exec("DELETE FROM " + db::ident(opt.table), "emptying the table (complete mode)");
       cleared = true;
     }
-    // Every field has a column, every value fits its column's kind; the
-    // column of each field, in slot[] (the same order as the columns, usually).
-    slot.assign(columns.size(), nullptr);
-    for (std::size_t f = 0; f < fields.size(); ++f) {
-      const auto& [k, v] = fields[f];
-      const int i =
-          f < columns.size() && columns[f].name == k ? static_cast<int>(f) : column_index(k);
-      if (i < 0) {
-        bad.handle(BadKind::kBadValue, source, line.number,
-                   "field \"" + k + "\" has no column in " + where() + " (add it: ALTER TABLE " +
-                       db::ident(opt.table) + " ADD COLUMN " + db::ident(k) +
-                       " ..., or drop the field with sx-map --drop " + k + ")",
-                   line.text);
-        return;
-      }
-      if (!db::accepts(columns[static_cast<std::size_t>(i)].kind, v.type)) {
-        bad.handle(BadKind::kBadValue, source, line.number,
-                   "field \"" + k + "\" is " + json_type_name(v.type) + " but column " + k +
-                       " of " + where() + " holds " +
-                       db::kind_name(columns[static_cast<std::size_t>(i)].kind),
-                   line.text);
-        return;
-      }
-      slot[static_cast<std::size_t>(i)] = &v;
+    if (!row.match(columns, line, source, bad, where(), opt.table, /*integers_only=*/false)) {
+      return;
     }
-    for (std::size_t i = 0; i < columns.size(); ++i) bind(static_cast<int>(i + 1), slot[i]);
+    for (std::size_t i = 0; i < columns.size(); ++i) bind(static_cast<int>(i + 1), row.slots()[i]);
     const int rc = sqlite3_step(insert);
     sqlite3_reset(insert);  // every parameter is bound again for the next row
     if (rc != SQLITE_DONE) {
@@ -400,7 +323,7 @@ struct SqliteSink::Impl {
   sqlite3* db = nullptr;
   sqlite3_stmt* insert = nullptr;
   std::vector<std::string> header_columns, keys;
-  std::vector<Column> columns;
+  std::vector<db::Column> columns;
   bool table_known = false;
   std::int64_t db_epoch = -1;                   // the newest epoch in sx_commits for this pipeline
   std::int64_t committed = -1;                  // the checkpoint's newest commit
@@ -408,10 +331,7 @@ struct SqliteSink::Impl {
   bool in_tx = false;
   bool skip_epoch = false;  // a replay of an epoch the table has
   bool cleared = false;     // complete mode: this epoch emptied the table
-  RecordReader reader;
-  std::string why;
-  std::vector<std::pair<std::string, JsonValue>> fields;
-  std::vector<const JsonValue*> slot;  // per column: its value in `fields`, or null
+  db::RowReader row;
 };
 
 SqliteSink::SqliteSink(DbSinkOptions options, CheckpointDir* ckpt, BadInputPolicy& bad)
