@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "expr/json_value.h"
+#include "ops/map.h"
 
 namespace sx {
 
@@ -177,33 +178,7 @@ WindowAgg parse_one(const std::string& text) {
 
 }  // namespace
 
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> parts;
-  int depth = 0;
-  char quote = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote != 0) {
-      if (c == '\\' && quote != '`' && i + 1 < text.size()) {
-        ++i;
-      } else if (c == quote) {
-        quote = 0;
-      }
-    } else if (c == '\'' || c == '"' || c == '`') {
-      quote = c;
-    } else if (c == '(' || c == '[') {
-      ++depth;
-    } else if ((c == ')' || c == ']') && depth > 0) {
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      parts.emplace_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  parts.emplace_back(text.substr(start));
-  return parts;
-}
+std::vector<std::string> split_list(std::string_view text) { return split_top_level(text); }
 
 std::vector<WindowAgg> parse_window_aggs(std::string_view text) {
   std::vector<WindowAgg> out;

@@ -52,7 +52,8 @@ struct WindowGroup {
 WindowGroup parse_window_group(std::string_view text);
 
 // Splits a flag's value at commas outside parentheses, brackets and quotes
-// ("a, lower(b) as c" -> "a", " lower(b) as c"); pieces are not trimmed.
+// ("a, lower(b) as c" -> "a", "lower(b) as c"); pieces are trimmed (split_top_level,
+// ops/map.h).
 std::vector<std::string> split_list(std::string_view text);
 
 // `v` as a JsonValue, for an aggregate or a group key: numbers with their

@@ -763,6 +763,28 @@ AggSpec parse_new_call(std::string_view text, std::string_view func, std::string
 
 }  // namespace
 
+namespace {
+
+// The one-value aggregates of the legacy grammar, which make_agg also builds
+// (count's other forms first).
+struct AggFunc {
+  const char* name;
+  AggKind kind;
+};
+constexpr AggFunc kLegacyFuncs[] = {{"count", AggKind::kCount},
+                                    {"count_if", AggKind::kCountIf},
+                                    {"sum", AggKind::kSum},
+                                    {"avg", AggKind::kAvg},
+                                    {"mean", AggKind::kAvg},
+                                    {"min", AggKind::kMin},
+                                    {"max", AggKind::kMax},
+                                    {"count_distinct", AggKind::kCountDistinct},
+                                    {"first", AggKind::kFirst},
+                                    {"last", AggKind::kLast},
+                                    {"collect_list", AggKind::kCollectList}};
+
+}  // namespace
+
 AggSpec parse_agg(std::string_view text) {
   AggSpec spec;
   const std::string_view s = trim(text);
@@ -794,28 +816,13 @@ AggSpec parse_agg(std::string_view text) {
       bad_agg(text, "unbalanced parentheses: a ')' closes nothing");
     }
   }
-  struct Func {
-    const char* name;
-    AggKind kind;
-  };
-  static constexpr Func kFuncs[] = {{"count", AggKind::kCount},
-                                    {"count_if", AggKind::kCountIf},
-                                    {"sum", AggKind::kSum},
-                                    {"avg", AggKind::kAvg},
-                                    {"mean", AggKind::kAvg},
-                                    {"min", AggKind::kMin},
-                                    {"max", AggKind::kMax},
-                                    {"count_distinct", AggKind::kCountDistinct},
-                                    {"first", AggKind::kFirst},
-                                    {"last", AggKind::kLast},
-                                    {"collect_list", AggKind::kCollectList}};
-  const Func* found = nullptr;
-  for (const Func& f : kFuncs) {
+  const AggFunc* found = nullptr;
+  for (const AggFunc& f : kLegacyFuncs) {
     if (func == f.name) found = &f;
   }
   if (!found) {
     std::vector<std::string> names;
-    for (const Func& f : kFuncs) names.emplace_back(f.name);
+    for (const AggFunc& f : kLegacyFuncs) names.emplace_back(f.name);
     for (const char* n :
          {"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "median",
           "percentile", "percentile_approx", "approx_count_distinct", "min_by", "max_by"}) {
@@ -925,22 +932,8 @@ AggSpec make_agg(std::string_view function, const std::vector<AggArg>& args, boo
     return spec;
   }
   if (distinct) bad_agg(text, "DISTINCT goes only with count, as in count(DISTINCT user_id)");
-  struct Func {
-    const char* name;
-    AggKind kind;
-  };
-  static constexpr Func kFuncs[] = {{"count_if", AggKind::kCountIf},
-                                    {"sum", AggKind::kSum},
-                                    {"avg", AggKind::kAvg},
-                                    {"mean", AggKind::kAvg},
-                                    {"min", AggKind::kMin},
-                                    {"max", AggKind::kMax},
-                                    {"count_distinct", AggKind::kCountDistinct},
-                                    {"first", AggKind::kFirst},
-                                    {"last", AggKind::kLast},
-                                    {"collect_list", AggKind::kCollectList}};
-  for (const Func& f : kFuncs) {
-    if (function != f.name) continue;
+  for (const AggFunc& f : kLegacyFuncs) {
+    if (f.kind == AggKind::kCount || function != f.name) continue;
     spec.kind = f.kind;
     one_value((std::string(f.name) + "(value)").c_str());
     if (f.kind == AggKind::kCountIf) {
