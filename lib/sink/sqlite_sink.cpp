@@ -82,7 +82,7 @@ struct SqliteSink::Impl {
     }
     sqlite3_busy_timeout(db, static_cast<int>(std::min<std::int64_t>(opt.timeout_ms, 1 << 30)));
     // WAL: readers see the last committed epoch while one is written.
-    exec("PRAGMA journal_mode=WAL", "setting WAL mode");
+    exec("PRAGMA journal_mode=WAL", "opening the database (WAL mode)");
     exec("PRAGMA synchronous=FULL", "setting synchronous=FULL");
     header_columns = header.columns;
     keys = !opt.key.empty() ? opt.key : header.keys;

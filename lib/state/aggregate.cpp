@@ -23,8 +23,8 @@ std::string_view trim(std::string_view s) {
 [[noreturn]] void bad_agg(std::string_view text, const std::string& why) {
   throw usage_error("bad --agg '" + std::string(text) + "': " + why +
                     " (write count, sum(F), avg(F), min(F), max(F), count_distinct(F), first(F), "
-                    "last(F), collect_list(F) or count_if(F=VALUE), optionally followed by "
-                    "'as NAME')");
+                    "last(F), collect_list(F), count_if(F=VALUE) or another aggregate of "
+                    "sx-window(1), AGGREGATES, optionally followed by 'as NAME')");
 }
 
 std::string default_name(std::string_view func, std::string_view arg) {
