@@ -1,5 +1,6 @@
 #include "sink/db_common.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <random>
@@ -120,6 +121,17 @@ void check_table(const std::vector<Column>& columns, const std::vector<std::stri
   }
 }
 
+void check_keys_in(const std::vector<std::string>& names, const std::vector<std::string>& keys,
+                   const std::string& where) {
+  for (const std::string& k : keys) {
+    if (std::find(names.begin(), names.end(), k) != names.end()) continue;
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw usage_error(where + ": the key column " + k +
+                      " is not a field of the rows (their fields: " + list + "); check --key");
+  }
+}
+
 bool RowReader::read(const Line& line, const std::string& source, BadInputPolicy& bad) {
   fields_.clear();
   const bool ok = reader_.open(line.text, &why_) &&
@@ -145,15 +157,6 @@ const JsonValue* RowReader::field(std::string_view name) const {
   return nullptr;
 }
 
-namespace {
-
-bool integer_type(std::string_view declared) {
-  const std::string t = upper(declared);
-  return t.find("INT") != std::string::npos;
-}
-
-}  // namespace
-
 bool RowReader::match(const std::vector<Column>& columns, const Line& line,
                       const std::string& source, BadInputPolicy& bad, const std::string& where,
                       const std::string& table, bool integers_only) {
@@ -172,7 +175,7 @@ bool RowReader::match(const std::vector<Column>& columns, const Line& line,
       return false;
     }
     const Column& c = columns[static_cast<std::size_t>(i)];
-    const bool fraction = integers_only && v.type == JsonType::kDouble && integer_type(c.declared);
+    const bool fraction = integers_only && v.type == JsonType::kDouble && c.integer;
     if (!accepts(c.kind, v.type) || fraction) {
       bad.handle(BadKind::kBadValue, source, line.number,
                  "field \"" + k + "\" is " +
@@ -187,6 +190,10 @@ bool RowReader::match(const std::vector<Column>& columns, const Line& line,
   return true;
 }
 
+namespace {
+
+// The checkpoint's identity for the commit table: made at the first run with
+// --db (the part db-id of the sink's folder), gone with sx-read --reset.
 std::string checkpoint_identity(CheckpointDir& ckpt) {
   if (const auto part = ckpt.read_part("db-id")) return part->payload;
   std::random_device rd;
@@ -197,6 +204,11 @@ std::string checkpoint_identity(CheckpointDir& ckpt) {
   return id;
 }
 
+// The table's newest epoch of this pipeline (db_epoch, -1: none, written
+// through the checkpoint identity db_id) against the checkpoint's newest
+// commit (committed, identity ckpt_id): equal, or one ahead (a crash after
+// the database's commit, before the checkpoint's). Anything else throws a
+// usage_error that says how to rebuild.
 void check_commits(const std::string& where, const std::string& row, std::int64_t db_epoch,
                    const std::string& db_id, std::int64_t committed, const std::string& ckpt_id) {
   const bool other = db_epoch >= 0 && db_id != ckpt_id;
@@ -224,6 +236,50 @@ void check_commits(const std::string& where, const std::string& row, std::int64_
                     "would replay epochs the table has. Restore the matching checkpoint, or "
                     "rebuild from the start (sx-read --reset, empty the table, delete its " +
                     row + ")");
+}
+
+}  // namespace
+
+void EpochLedger::settle(const std::string& where) {
+  committed_ = ckpt_ ? ckpt_->last_committed() : -1;
+  if (ckpt_) ckpt_id_ = checkpoint_identity(*ckpt_);
+  if (recording()) {
+    check_commits(where,
+                  "sx_commits row (pipeline '" + opt_.pipeline + "', tbl '" + opt_.table + "')",
+                  db_epoch_, db_id_, committed_, ckpt_id_);
+  }
+}
+
+void EpochLedger::checkpoint_commit(std::int64_t id, const char* kind) {
+  if (!ckpt_) return;
+  ckpt_->commit(id, std::string(kind) + "\n" + opt_.table + "\n");
+  committed_ = id;
+}
+
+Column make_column(std::string name, std::string declared) {
+  const ColKind kind = kind_of_declared(declared);
+  const bool integer = upper(declared).find("INT") != std::string::npos;
+  return {std::move(name), std::move(declared), kind, integer};
+}
+
+std::vector<std::string> key_columns(const DbSinkOptions& opt, const SinkHeader& header) {
+  std::vector<std::string> keys = !opt.key.empty() ? opt.key : header.keys;
+  if (opt.mode == SinkMode::kUpdate && keys.empty()) {
+    throw usage_error(
+        "--db with --mode update upserts rows by their key, and the stream header names none: "
+        "give the key columns, e.g. --key window_start,window_end,user_id");
+  }
+  return keys;
+}
+
+std::vector<std::string> RowReader::new_table_names(
+    const std::vector<std::string>& header_columns) const {
+  std::vector<std::string> names = header_columns;
+  for (const auto& [k, v] : fields_) {
+    (void)v;
+    if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
+  }
+  return names;
 }
 
 }  // namespace sx::db

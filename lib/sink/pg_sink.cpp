@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/time_parser.h"
 #include "io/checkpoint_file.h"
+#include "io/csv_writer.h"
 #include "io/json.h"
 
 namespace sx {
@@ -64,32 +65,11 @@ bool is_iso_time(std::string_view s) {
   return s.size() >= 10 && s[4] == '-' && iso.parse(s, &t);
 }
 
-// COPY's text format: backslash, tab, newline and carriage return escaped.
-void append_copy_text(std::string& out, std::string_view s) {
-  for (const char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
 }  // namespace
 
 struct PgSink::Impl {
-  Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b) : opt(std::move(o)), ckpt(c), bad(b) {}
+  Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b)
+      : opt(std::move(o)), bad(b), ledger(opt, c) {}
   ~Impl() {
     if (conn) PQfinish(conn);
   }
@@ -209,17 +189,12 @@ struct PgSink::Impl {
   void open(const SinkHeader& header) {
     connect();
     header_columns = header.columns;
-    keys = !opt.key.empty() ? opt.key : header.keys;
+    keys = db::key_columns(opt, header);
     if (header.stream) time_field = header.stream->time_field;
-    if (opt.mode == SinkMode::kUpdate && keys.empty()) {
-      throw usage_error(
-          "--db with --mode update upserts rows by their key, and the stream header names none: "
-          "give the key columns, e.g. --key window_start,window_end,user_id");
-    }
     for (;;) {
       try {
         read_table();
-        if (!opt.pipeline.empty()) {
+        if (ledger.recording()) {
           exec(
               "CREATE TABLE IF NOT EXISTS sx_commits (pipeline TEXT NOT NULL, tbl TEXT NOT NULL, "
               "epoch BIGINT NOT NULL, checkpoint_id TEXT NOT NULL, committed_at TIMESTAMPTZ NOT "
@@ -232,13 +207,7 @@ struct PgSink::Impl {
         reconnect(e.message);
       }
     }
-    committed = ckpt ? ckpt->last_committed() : -1;
-    if (ckpt) checkpoint_id = db::checkpoint_identity(*ckpt);
-    if (!opt.pipeline.empty()) {
-      db::check_commits(where(),
-                        "sx_commits row (pipeline '" + opt.pipeline + "', tbl '" + opt.table + "')",
-                        db_epoch, db_checkpoint_id, committed, checkpoint_id);
-    }
+    ledger.settle(where());
   }
 
   void read_db_epoch() {
@@ -246,10 +215,8 @@ struct PgSink::Impl {
     PGresult* r =
         run("SELECT epoch, checkpoint_id FROM sx_commits WHERE pipeline = $1 AND tbl = $2",
             "reading the commit table sx_commits", 2, params);
-    if (PQntuples(r) == 1) {
-      db_epoch = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
-      db_checkpoint_id = PQgetvalue(r, 0, 1);
-    }
+    if (PQntuples(r) == 1)
+      ledger.found(std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10), PQgetvalue(r, 0, 1));
     PQclear(r);
   }
 
@@ -261,8 +228,7 @@ struct PgSink::Impl {
             "reading the table's columns", 1, params);
     std::vector<db::Column> found;
     for (int i = 0; i < PQntuples(r); ++i) {
-      const std::string type = PQgetvalue(r, i, 1);
-      found.push_back({PQgetvalue(r, i, 0), type, db::kind_of_declared(type)});
+      found.push_back(db::make_column(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1)));
     }
     PQclear(r);
     table_exists = !found.empty();
@@ -275,11 +241,8 @@ struct PgSink::Impl {
 
   // The columns of a table to create, from its first row.
   void plan_table() {
-    std::vector<std::string> names = header_columns;
-    for (const auto& [k, v] : row.fields()) {
-      (void)v;
-      if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
-    }
+    const std::vector<std::string> names = row.new_table_names(header_columns);
+    db::check_keys_in(names, keys, where());
     for (const std::string& n : names) {
       const JsonValue* v = row.field(n);
       std::string declared = "TEXT";
@@ -310,14 +273,7 @@ struct PgSink::Impl {
             break;
         }
       }
-      columns.push_back({n, declared, db::kind_of_declared(declared)});
-    }
-    for (const std::string& k : keys) {
-      if (db::column_index(columns, k) < 0) {
-        throw usage_error(where() + ": the key column " + k +
-                          " is not a field of the rows (their fields: " + db::column_list(columns) +
-                          "); check --key");
-      }
+      columns.push_back(db::make_column(n, declared));
     }
   }
 
@@ -336,7 +292,7 @@ struct PgSink::Impl {
       } else if (v->type == JsonType::kBool) {
         rows += v->boolean ? 't' : 'f';
       } else {
-        append_copy_text(rows, v->text);
+        CsvWriter::append_tsv_escaped(rows, v->text);  // COPY's text format
       }
     }
     if (opt.mode == SinkMode::kUpdate) rows += '\t' + std::to_string(row_origin.size());
@@ -410,7 +366,7 @@ struct PgSink::Impl {
     if (record) {
       const std::string epoch = std::to_string(id);
       const char* params[] = {opt.pipeline.c_str(), opt.table.c_str(), epoch.c_str(),
-                              checkpoint_id.c_str()};
+                              ledger.checkpoint_id().c_str()};
       exec(
           "INSERT INTO sx_commits (pipeline, tbl, epoch, checkpoint_id, committed_at) VALUES ($1, "
           "$2, $3, $4, now()) ON CONFLICT (pipeline, tbl) DO UPDATE SET epoch = excluded.epoch, "
@@ -433,7 +389,7 @@ struct PgSink::Impl {
         reconnect(e.message);
         if (record) {
           read_db_epoch();
-          if (db_epoch >= id && db_checkpoint_id == checkpoint_id) return;
+          if (ledger.holds(id)) return;
         }
         const std::vector<db::Column> planned = columns;
         read_table();
@@ -446,18 +402,14 @@ struct PgSink::Impl {
   }
 
   void commit(std::int64_t id) {
-    if (ckpt) ckpt->check_follows(id, committed);
-    const bool record = !opt.pipeline.empty();
-    if (!(record && id <= db_epoch)) {  // else a replay: the table has this epoch
-      write_epoch(id, record);
-      if (record) db_epoch = std::max(db_epoch, id);
+    ledger.check_follows(id);
+    if (!ledger.holds(id)) {  // else a replay: the table has this epoch
+      write_epoch(id, ledger.recording());
+      ledger.table_committed(id);
     }
     clear();
     fault_point("db-after-commit");
-    if (ckpt) {
-      ckpt->commit(id, "postgresql\n" + opt.table + "\n");
-      committed = id;
-    }
+    ledger.checkpoint_commit(id, "postgresql");
   }
 
   void clear() {
@@ -467,7 +419,6 @@ struct PgSink::Impl {
   }
 
   DbSinkOptions opt;
-  CheckpointDir* ckpt;
   BadInputPolicy& bad;
   PGconn* conn = nullptr;
   std::string server = "postgresql";
@@ -475,8 +426,7 @@ struct PgSink::Impl {
   std::string time_field;
   std::vector<db::Column> columns;  // the table's, or those planned from the first row
   bool table_exists = false;
-  std::int64_t db_epoch = -1, committed = -1;
-  std::string checkpoint_id, db_checkpoint_id;
+  db::EpochLedger ledger;
   bool skip_epoch = false;
   // The epoch's rows as COPY text, and where each came from (for messages).
   std::string rows;
@@ -490,10 +440,8 @@ PgSink::PgSink(DbSinkOptions options, CheckpointDir* ckpt, BadInputPolicy& bad)
 PgSink::~PgSink() = default;
 
 void PgSink::open(const SinkHeader& header) { impl_->open(header); }
-std::int64_t PgSink::last_committed() const { return impl_->committed; }
-void PgSink::begin_epoch(std::int64_t id) {
-  impl_->skip_epoch = !impl_->opt.pipeline.empty() && id <= impl_->db_epoch;
-}
+std::int64_t PgSink::last_committed() const { return impl_->ledger.committed(); }
+void PgSink::begin_epoch(std::int64_t id) { impl_->skip_epoch = impl_->ledger.holds(id); }
 void PgSink::write(const Line& line, const std::string& source) { impl_->write(line, source); }
 void PgSink::commit_epoch(std::int64_t id) { impl_->commit(id); }
 void PgSink::abort_epoch() { impl_->clear(); }

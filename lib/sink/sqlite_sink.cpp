@@ -39,7 +39,8 @@ const char* declared_for(const JsonValue& v) {
 }  // namespace
 
 struct SqliteSink::Impl {
-  Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b) : opt(std::move(o)), ckpt(c), bad(b) {}
+  Impl(DbSinkOptions o, CheckpointDir* c, BadInputPolicy& b)
+      : opt(std::move(o)), bad(b), ledger(opt, c) {}
 
   ~Impl() {
     if (insert) sqlite3_finalize(insert);
@@ -85,12 +86,7 @@ struct SqliteSink::Impl {
     exec("PRAGMA journal_mode=WAL", "opening the database (WAL mode)");
     exec("PRAGMA synchronous=FULL", "setting synchronous=FULL");
     header_columns = header.columns;
-    keys = !opt.key.empty() ? opt.key : header.keys;
-    if (opt.mode == SinkMode::kUpdate && keys.empty()) {
-      throw usage_error(
-          "--db with --mode update upserts rows by their key, and the stream header names none: "
-          "give the key columns, e.g. --key window_start,window_end,user_id");
-    }
+    keys = db::key_columns(opt, header);
     read_table();
     if (!opt.pipeline.empty()) {
       exec(
@@ -106,20 +102,13 @@ struct SqliteSink::Impl {
       sqlite3_bind_text(st, 2, opt.table.data(), static_cast<int>(opt.table.size()), SQLITE_STATIC);
       const int step = sqlite3_step(st);
       if (step == SQLITE_ROW) {
-        db_epoch = sqlite3_column_int64(st, 0);
         const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-        db_checkpoint_id = id ? id : "";
+        ledger.found(sqlite3_column_int64(st, 0), id ? id : "");
       }
       sqlite3_finalize(st);
       if (step != SQLITE_ROW && step != SQLITE_DONE) fail("reading sx_commits", step);
     }
-    committed = ckpt ? ckpt->last_committed() : -1;
-    if (ckpt) checkpoint_id = db::checkpoint_identity(*ckpt);
-    if (!opt.pipeline.empty()) {
-      db::check_commits(where(),
-                        "sx_commits row (pipeline '" + opt.pipeline + "', tbl '" + opt.table + "')",
-                        db_epoch, db_checkpoint_id, committed, checkpoint_id);
-    }
+    ledger.settle(where());
   }
 
   // The table's columns, when it exists.
@@ -130,7 +119,7 @@ struct SqliteSink::Impl {
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       const auto* n = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
       const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-      columns.push_back({n ? n : "", t ? t : "", db::kind_of_declared(t ? t : "")});
+      columns.push_back(db::make_column(n ? n : "", t ? t : ""));
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) fail("reading the table's columns", rc);
@@ -176,33 +165,18 @@ struct SqliteSink::Impl {
   // The table from the first row: the header's columns (then the row's other
   // fields), types from the row's values, the key as primary key.
   void create_table() {
-    std::vector<std::string> names = header_columns;
-    for (const auto& [k, v] : row.fields()) {
-      (void)v;
-      if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
-    }
+    const std::vector<std::string> names = row.new_table_names(header_columns);
+    db::check_keys_in(names, keys, where());
     std::string sql = "CREATE TABLE " + db::ident(opt.table) + " (";
     for (std::size_t i = 0; i < names.size(); ++i) {
       const JsonValue* v = row.field(names[i]);
       const char* declared = v ? declared_for(*v) : "";
       sql += (i ? ", " : "") + db::ident(names[i]) + (*declared ? " " : "") + declared;
-      columns.push_back({names[i], declared, db::kind_of_declared(declared)});
+      columns.push_back(db::make_column(names[i], declared));
     }
     if (!keys.empty()) {
       std::string key_cols;
-      for (const std::string& k : keys) {
-        if (std::find(names.begin(), names.end(), k) == names.end()) {
-          throw usage_error(where() + ": the key column " + k +
-                            " is not a field of the rows (their fields: " +
-                            [&] {
-                              std::string s;
-                              for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-                              return s;
-                            }() +
-                            "); check --key");
-        }
-        key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
-      }
+      for (const std::string& k : keys) key_cols += (key_cols.empty() ? "" : ", ") + db::ident(k);
       sql += ", PRIMARY KEY (" + key_cols + ")";
     }
     sql += ")";
@@ -276,12 +250,11 @@ struct SqliteSink::Impl {
   }
 
   void commit(std::int64_t id) {
-    if (ckpt) ckpt->check_follows(id, committed);
-    const bool replay = !opt.pipeline.empty() && id <= db_epoch;
-    if (replay) {
+    ledger.check_follows(id);
+    if (ledger.holds(id)) {
       rollback();  // nothing was written (skip_epoch); the table has this epoch
     } else {
-      if (!opt.pipeline.empty()) {
+      if (ledger.recording()) {
         begin_tx();
         sqlite3_stmt* st = prepare(
             "INSERT INTO sx_commits (pipeline, tbl, epoch, checkpoint_id, committed_at) "
@@ -296,8 +269,8 @@ struct SqliteSink::Impl {
                           SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, id);
         sqlite3_bind_text(st, 4, at.data(), static_cast<int>(at.size()), SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, checkpoint_id.data(), static_cast<int>(checkpoint_id.size()),
-                          SQLITE_STATIC);
+        const std::string& ckpt_id = ledger.checkpoint_id();
+        sqlite3_bind_text(st, 5, ckpt_id.data(), static_cast<int>(ckpt_id.size()), SQLITE_STATIC);
         const int rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) fail("recording the epoch in sx_commits", rc);
@@ -308,26 +281,20 @@ struct SqliteSink::Impl {
         if (rc != SQLITE_OK) fail("committing epoch " + std::to_string(id), rc);
         in_tx = false;
       }
-      db_epoch = std::max(db_epoch, id);
+      ledger.table_committed(id);
     }
     fault_point("db-after-commit");
-    if (ckpt) {
-      ckpt->commit(id, "sqlite\n" + opt.table + "\n");
-      committed = id;
-    }
+    ledger.checkpoint_commit(id, "sqlite");
   }
 
   DbSinkOptions opt;
-  CheckpointDir* ckpt;
   BadInputPolicy& bad;
   sqlite3* db = nullptr;
   sqlite3_stmt* insert = nullptr;
   std::vector<std::string> header_columns, keys;
   std::vector<db::Column> columns;
   bool table_known = false;
-  std::int64_t db_epoch = -1;                   // the newest epoch in sx_commits for this pipeline
-  std::int64_t committed = -1;                  // the checkpoint's newest commit
-  std::string checkpoint_id, db_checkpoint_id;  // see db::checkpoint_identity
+  db::EpochLedger ledger;
   bool in_tx = false;
   bool skip_epoch = false;  // a replay of an epoch the table has
   bool cleared = false;     // complete mode: this epoch emptied the table
@@ -339,9 +306,9 @@ SqliteSink::SqliteSink(DbSinkOptions options, CheckpointDir* ckpt, BadInputPolic
 SqliteSink::~SqliteSink() = default;
 
 void SqliteSink::open(const SinkHeader& header) { impl_->open(header); }
-std::int64_t SqliteSink::last_committed() const { return impl_->committed; }
+std::int64_t SqliteSink::last_committed() const { return impl_->ledger.committed(); }
 void SqliteSink::begin_epoch(std::int64_t id) {
-  impl_->skip_epoch = !impl_->opt.pipeline.empty() && id <= impl_->db_epoch;
+  impl_->skip_epoch = impl_->ledger.holds(id);
   impl_->cleared = false;
 }
 void SqliteSink::write(const Line& line, const std::string& source) { impl_->write(line, source); }
