@@ -5,20 +5,13 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "ops/map.h"
 #include "state/group_key.h"
 
 namespace sx {
 
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Removes the last word of `s` when it is `word` (any case) preceded by
 // white space.
@@ -30,8 +23,8 @@ bool strip_word(std::string_view& s, std::string_view word) {
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     if (lower != word[i]) return false;
   }
-  if (!is_space(s[s.size() - word.size() - 1])) return false;
-  s = trim(s.substr(0, s.size() - word.size()));
+  if (!is_blank(s[s.size() - word.size() - 1])) return false;
+  s = trim_blanks(s.substr(0, s.size() - word.size()));
   return true;
 }
 
@@ -110,7 +103,7 @@ int compare_values(const SortValue& a, const SortValue& b) {
 std::vector<OrderTerm> parse_order_by(std::string_view text) {
   std::vector<OrderTerm> terms;
   for (const std::string& item : split_top_level(text)) {
-    std::string_view t = trim(item);
+    std::string_view t = trim_blanks(item);
     bool nulls_given = false, nulls_first = false;
     if (strip_word(t, "first")) {
       if (!strip_word(t, "nulls"))

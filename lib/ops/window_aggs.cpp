@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "expr/json_value.h"
 #include "ops/map.h"
 
@@ -12,22 +13,14 @@ namespace sx {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 // A field name as the legacy grammar reads it and the expression language
 // would not: no white space, no operator character but '-' (not first), no
 // parenthesis, bracket, quote or comma.
 bool plain_name(std::string_view s) {
-  s = trim(s);
+  s = trim_blanks(s);
   if (s.empty() || s[0] == '-') return false;
   for (const char c : s) {
-    if (is_space(c) || std::strchr("()[]'\"`*/+%<>=!|&^~,", c) != nullptr) return false;
+    if (is_blank(c) || std::strchr("()[]'\"`*/+%<>=!|&^~,", c) != nullptr) return false;
   }
   return true;
 }
@@ -35,13 +28,13 @@ bool plain_name(std::string_view s) {
 // count_if's legacy value: one quoted string, or one word (a number, a time
 // such as 2024-01-01T00:00:00+01:00, a bare word compared as a string).
 bool plain_value(std::string_view s) {
-  s = trim(s);
+  s = trim_blanks(s);
   if (s.empty()) return true;  // the legacy parser's message
   if ((s[0] == '\'' || s[0] == '"') && s.size() >= 2 && s.back() == s[0]) {
     return s.substr(1, s.size() - 2).find(s[0]) == std::string_view::npos;
   }
   for (const char c : s) {
-    if (is_space(c) || std::strchr("()[]'\"`*/%<>=!|&^~,", c) != nullptr) return false;
+    if (is_blank(c) || std::strchr("()[]'\"`*/%<>=!|&^~,", c) != nullptr) return false;
   }
   return true;
 }
@@ -50,12 +43,12 @@ bool plain_value(std::string_view s) {
 // FUNC(ARG) [tail] with ARG a plain field, or for count_if a plain field, an
 // operator and a plain value.
 bool legacy_shape(std::string_view text) {
-  text = trim(text);
+  text = trim_blanks(text);
   const std::size_t open = text.find('(');
   if (open == std::string_view::npos) return true;  // count, count as n
   const std::size_t close = text.rfind(')');
   if (close == std::string_view::npos || close < open) return true;  // the legacy message
-  const std::string_view func = trim(text.substr(0, open));
+  const std::string_view func = trim_blanks(text.substr(0, open));
   const std::string_view args = text.substr(open + 1, close - open - 1);
   if (func.size() == 8 && (func == "count_if" || func == "COUNT_IF")) {
     const std::size_t op = args.find_first_of("=!<>");
@@ -70,7 +63,7 @@ bool legacy_shape(std::string_view text) {
 // One argument of a parsed call, classified for make_agg.
 AggArg classify(const expr::Expr& e, const std::string& spec_text) {
   AggArg a;
-  a.text = std::string(trim(e.text()));
+  a.text = std::string(trim_blanks(e.text()));
   if (e.is_field()) {
     a.kind = AggArg::Kind::kField;
     a.field = e.fields()[0];
@@ -184,28 +177,28 @@ std::vector<WindowAgg> parse_window_aggs(std::string_view text) {
   std::vector<WindowAgg> out;
   const std::vector<std::string> parts = split_list(text);
   if (parts.size() == 1) {
-    out.push_back(parse_one(std::string(trim(text))));
+    out.push_back(parse_one(std::string(trim_blanks(text))));
     return out;
   }
   for (const std::string& p : parts) {
-    if (trim(p).empty()) {
+    if (trim_blanks(p).empty()) {
       // The legacy parser's message for an empty item.
       (void)parse_aggs(text);
       throw usage_error("bad --agg '" + std::string(text) + "': an empty aggregate between commas");
     }
-    out.push_back(parse_one(std::string(trim(p))));
+    out.push_back(parse_one(std::string(trim_blanks(p))));
   }
   return out;
 }
 
 WindowGroup parse_window_group(std::string_view text) {
   WindowGroup g;
-  const std::string_view t = trim(text);
+  const std::string_view t = trim_blanks(text);
   // The legacy form: a plain field path, optionally "as NAME".
   std::string_view head = t;
   for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
-    if (is_space(t[i]) && (t[i + 1] == 'a' || t[i + 1] == 'A') &&
-        (t[i + 2] == 's' || t[i + 2] == 'S') && is_space(t[i + 3])) {
+    if (is_blank(t[i]) && (t[i + 1] == 'a' || t[i + 1] == 'A') &&
+        (t[i + 2] == 's' || t[i + 2] == 'S') && is_blank(t[i + 3])) {
       head = t.substr(0, i);
       break;
     }

@@ -8,17 +8,12 @@
 
 #include "base/did_you_mean.h"
 #include "base/error.h"
+#include "base/text.h"
 #include "base/time_parser.h"
 
 namespace sx {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 [[noreturn]] void bad_agg(std::string_view text, const std::string& why) {
   throw usage_error("bad --agg '" + std::string(text) + "': " + why +
@@ -333,7 +328,7 @@ void bad_by_fn(std::string_view text, const std::string& why) { bad_by(text, why
 // `bad` for anything else.
 std::string parse_alias(std::string_view text, std::string_view rest, std::string_view after,
                         void (*bad)(std::string_view, const std::string&)) {
-  rest = trim(rest);
+  rest = trim_blanks(rest);
   if (rest.empty()) return {};
   const bool as = rest.size() >= 2 && (rest.substr(0, 2) == "as" || rest.substr(0, 2) == "AS") &&
                   (rest.size() == 2 || is_space(rest[2]));
@@ -342,7 +337,7 @@ std::string parse_alias(std::string_view text, std::string_view rest, std::strin
                   " (to name the result write '... as NAME'; give several aggregates as separate "
                   "--agg flags or separated by commas)");
   }
-  const std::string_view name = trim(rest.substr(2));
+  const std::string_view name = trim_blanks(rest.substr(2));
   if (name.empty()) bad(text, "'as' needs a name");
   for (const char c : name) {
     if (!is_word_char(c) && c != '.' && c != '-' && c != '@' &&
@@ -381,7 +376,7 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
             "count_if needs FIELD OP VALUE with OP one of = != < <= > >=, as in "
             "count_if(status>=500)");
   }
-  const std::string_view field = trim(arg.substr(0, at));
+  const std::string_view field = trim_blanks(arg.substr(0, at));
   if (field.empty()) bad_agg(text, "count_if needs a field before the operator");
   check_field(text, field, "count_if", bad_agg_fn);
   std::size_t end = at;
@@ -407,7 +402,7 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
     bad_agg(text, "unknown operator '" + std::string(op) + "'" + hint +
                       "; count_if compares with = != < <= > >=");
   }
-  std::string_view value = trim(arg.substr(end));
+  std::string_view value = trim_blanks(arg.substr(end));
   if (value.empty()) bad_agg(text, "count_if needs a value after '" + std::string(op) + "'");
   if (value.front() == '\'' || value.front() == '"') {
     const char q = value.front();
@@ -466,7 +461,7 @@ void parse_condition(std::string_view text, std::string_view arg, AggSpec& spec)
 namespace {
 
 [[noreturn]] void bad_call(std::string_view text, const std::string& why) {
-  throw usage_error("bad --agg '" + std::string(trim(text)) + "': " + why);
+  throw usage_error("bad --agg '" + std::string(trim_blanks(text)) + "': " + why);
 }
 
 std::string format_number(double d) {
@@ -630,7 +625,7 @@ bool make_new_agg(std::string_view function, const std::vector<AggArg>& args, bo
 // false, null, array(n, ...) or a field path.
 AggArg legacy_arg(std::string_view text, std::string_view piece, std::string_view fn) {
   AggArg a;
-  const std::string_view t = trim(piece);
+  const std::string_view t = trim_blanks(piece);
   a.text = std::string(t);
   if (t.empty()) bad_call(text, "an empty argument of " + std::string(fn));
   a.kind = AggArg::Kind::kConstant;
@@ -662,7 +657,7 @@ AggArg legacy_arg(std::string_view text, std::string_view piece, std::string_vie
   std::string lower(t.substr(0, std::min<std::size_t>(t.size(), 6)));
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower == "array(" || (lower.rfind("array", 0) == 0 && t.find('(') != std::string_view::npos &&
-                            trim(t.substr(5, t.find('(') - 5)).empty())) {
+                            trim_blanks(t.substr(5, t.find('(') - 5)).empty())) {
     const std::size_t open = t.find('(');
     if (t.back() != ')') bad_call(text, "'" + a.text + "' is not array(n, ...)");
     const std::string_view inner = t.substr(open + 1, t.size() - open - 2);
@@ -670,7 +665,7 @@ AggArg legacy_arg(std::string_view text, std::string_view piece, std::string_vie
     std::size_t from = 0;
     for (std::size_t i = 0; i <= inner.size(); ++i) {
       if (i < inner.size() && inner[i] != ',') continue;
-      const std::string_view item = trim(inner.substr(from, i - from));
+      const std::string_view item = trim_blanks(inner.substr(from, i - from));
       double d;
       auto r = std::from_chars(item.data(), item.data() + item.size(), d);
       if (item.empty() || r.ec != std::errc() || r.ptr != item.data() + item.size()) {
@@ -752,11 +747,11 @@ AggSpec parse_new_call(std::string_view text, std::string_view func, std::string
   }
   const std::string alias = parse_alias(text, after, "')'", bad_agg_fn);
   std::vector<AggArg> args;
-  if (!(pieces.size() == 1 && trim(pieces[0]).empty())) {
+  if (!(pieces.size() == 1 && trim_blanks(pieces[0]).empty())) {
     for (const std::string_view p : pieces) args.push_back(legacy_arg(text, p, func));
   }
   AggSpec spec;
-  spec.text = std::string(trim(text));
+  spec.text = std::string(trim_blanks(text));
   make_new_agg(func, args, false, alias, text, spec);
   return spec;
 }
@@ -787,14 +782,14 @@ constexpr AggFunc kLegacyFuncs[] = {{"count", AggKind::kCount},
 
 AggSpec parse_agg(std::string_view text) {
   AggSpec spec;
-  const std::string_view s = trim(text);
+  const std::string_view s = trim_blanks(text);
   spec.text = std::string(s);
   if (s.empty()) bad_agg(text, "empty spec");
   std::size_t i = 0;
   while (i < s.size() && is_word_char(s[i])) ++i;
   const std::string_view func = s.substr(0, i);
   if (func.empty()) bad_agg(text, "expected a function name at '" + std::string(s) + "'");
-  std::string_view rest = trim(s.substr(i));
+  std::string_view rest = trim_blanks(s.substr(i));
   if (is_new_function(func)) return parse_new_call(text, func, rest);
   std::string_view arg;
   bool parens = false;
@@ -809,7 +804,7 @@ AggSpec parse_agg(std::string_view text) {
       bad_agg(text,
               "nested parentheses: a function takes one field (sx has no expressions here yet)");
     }
-    arg = trim(rest.substr(1, close));
+    arg = trim_blanks(rest.substr(1, close));
     rest = rest.substr(close + 2);
     if (find_unquoted(rest, ")") != std::string_view::npos &&
         find_unquoted(rest, "(") == std::string_view::npos) {
@@ -851,7 +846,7 @@ AggSpec parse_agg(std::string_view text) {
   std::string_view field = arg;
   if (spec.kind == AggKind::kCountIf) {
     parse_condition(text, arg, spec);
-    field = trim(arg.substr(0, find_unquoted(arg, "=!<>")));
+    field = trim_blanks(arg.substr(0, find_unquoted(arg, "=!<>")));
     spec.field = FieldPath::parse(field);
     if (!alias.empty()) spec.name = alias;
     return spec;
@@ -892,7 +887,7 @@ const std::vector<std::string>& agg_function_names() {
 AggSpec make_agg(std::string_view function, const std::vector<AggArg>& args, bool star,
                  bool distinct, std::string_view alias, std::string_view text) {
   AggSpec spec;
-  spec.text = std::string(trim(text));
+  spec.text = std::string(trim_blanks(text));
   const auto one_value = [&](const char* example) -> const AggArg& {
     if (args.size() != 1 || star) {
       bad_agg(text, std::string(function) + " takes one argument, as in " + example);
@@ -974,7 +969,7 @@ std::vector<AggSpec> parse_aggs(std::string_view text) {
   parts.push_back(text.substr(from));
   std::vector<AggSpec> out;
   for (const auto part : parts) {
-    if (trim(part).empty()) bad_agg(text, "an empty aggregate between commas");
+    if (trim_blanks(part).empty()) bad_agg(text, "an empty aggregate between commas");
     out.push_back(parse_agg(part));
   }
   return out;
@@ -982,14 +977,14 @@ std::vector<AggSpec> parse_aggs(std::string_view text) {
 
 GroupSpec parse_group_spec(std::string_view text) {
   GroupSpec g;
-  std::string_view s = trim(text);
+  std::string_view s = trim_blanks(text);
   if (s.empty()) bad_by(text, "an empty field name");
   std::string_view field = s;
   std::string alias;
   for (std::size_t i = 0; i + 3 < s.size(); ++i) {
     if (is_space(s[i]) && (s.substr(i + 1, 2) == "as" || s.substr(i + 1, 2) == "AS") &&
         (i + 3 == s.size() || is_space(s[i + 3]))) {
-      field = trim(s.substr(0, i));
+      field = trim_blanks(s.substr(0, i));
       alias = parse_alias(text, s.substr(i + 1), "the field", bad_by_fn);
       break;
     }
@@ -1055,7 +1050,7 @@ int compare_numbers(const JsonValue& a, const JsonValue& b) {
 // Spark's cast of a string to boolean: true/t/yes/y/1, false/f/no/n/0 (any
 // case, trimmed); anything else is null.
 bool string_to_bool(std::string_view s, bool* out) {
-  s = trim(s);
+  s = trim_blanks(s);
   std::string l(s);
   for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (l == "true" || l == "t" || l == "yes" || l == "y" || l == "1") return *out = true, true;
