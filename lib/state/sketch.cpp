@@ -212,6 +212,16 @@ void Quantiles::flush() {
     const double x = head[hi];
     while (si < sampled.size() && sampled[si].value <= x) out.push_back(sampled[si++]);
     ++current;
+    // A value equal to the sample before it joins that sample (g + 1): GK's
+    // merge of the new sample into its equal successor, allowed while
+    // g + delta stays under 2 eps n. Many equal values (status codes, whole
+    // milliseconds) then keep one sample each instead of one per band.
+    if (!out.empty() && out.back().value == x &&
+        static_cast<double>(out.back().g + out.back().delta + 1) <
+            2 * eps * static_cast<double>(current)) {
+      ++out.back().g;
+      continue;
+    }
     // The rank uncertainty of x is its successor's, g + delta - 1 (the
     // successor's rank bounds x's from above, and g + delta <= 2 eps n holds
     // for it); x beyond every old sample has an exact rank, delta 0. Spark

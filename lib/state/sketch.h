@@ -8,8 +8,11 @@
 //             raw estimate is used).
 //   Quantiles percentile_approx: Greenwald-Khanna summaries as Spark's
 //             QuantileSummaries (relative error 1/accuracy), with a smaller
-//             head buffer and a compression after every flush, so that a
-//             group keeps a few KB (see Quantiles::head_cap).
+//             head buffer, a compression after every flush, and GK's own
+//             bound for a new value's rank (its successor's g + delta - 1;
+//             an equal neighbour absorbs it) where Spark takes 2 eps n, so
+//             that a group keeps about 3 KB at accuracy 100 (see
+//             Quantiles::head_cap and flush).
 //   xxh64     the 64-bit xxHash (Spark's XXH64 gives the same values).
 #pragma once
 
