@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/event_time.h"
@@ -16,6 +17,24 @@
 #include "stream/control_record.h"
 
 namespace sx {
+
+// sx-read --kafka (the Kafka source, kafka_source.h).
+struct KafkaOptions {
+  std::string brokers;                 // --kafka HOST:PORT,... (empty: not Kafka)
+  std::vector<std::string> subscribe;  // --subscribe T1,T2
+  std::string pattern;                 // --subscribe-pattern REGEX
+  std::string assign;                  // --assign JSON
+  std::string starting = "latest";     // --starting-offsets
+  bool ending_latest = false;          // --ending-offsets latest
+  std::uint64_t max_offsets = 0;       // --max-offsets-per-trigger (0: none)
+  bool fail_on_data_loss = true;       // --fail-on-data-loss
+  std::vector<std::pair<std::string, std::string>> options;  // --kafka-option KEY=VALUE
+  std::string metadata;                                      // --kafka-metadata FIELD (empty: none)
+  std::string value_format = "json";       // --value-format json|avro (json: --format applies)
+  std::string avro_schema;                 // --avro-schema FILE
+  std::string schema_registry;             // --schema-registry URL
+  Micros timeout = 60 * kMicrosPerSecond;  // --kafka-timeout
+};
 
 struct SourceOptions {
   std::vector<std::string> inputs;  // files, directories, "-" (stdin); empty = stdin
@@ -48,6 +67,7 @@ struct SourceOptions {
   // input then ends an epoch when it has been open for kDefaultLiveEpoch
   // (or was quiet for idle_epoch).
   Micros interval = 0;
+  KafkaOptions kafka;
 };
 
 inline constexpr std::uint64_t kDefaultStdinRecords = 100000;

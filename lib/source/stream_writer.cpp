@@ -52,6 +52,48 @@ void StreamWriter::write_header(bool bounded) {
   if (wm != EventTime::none()) out_.write_line(make_watermark_record(wm));
 }
 
+void StreamWriter::add_message(std::string_view text, std::string_view extra, std::uint64_t number,
+                               const std::string& source) {
+  Line line;
+  line.text = text;
+  line.number = number;
+  extra_ = extra;
+  on_line(line, source);
+  extra_ = {};
+}
+
+// The record `text` (a JSON object, or not: then it stays as it is, and is
+// refused as such) with extra_'s members before its closing brace.
+std::string_view StreamWriter::append_extra(std::string_view text) {
+  std::size_t end = text.size();
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  if (end == 0 || text[end - 1] != '}') return text;
+  std::size_t before = end - 1;
+  while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t')) --before;
+  const bool empty = before > 0 && text[before - 1] == '{';
+  with_extra_.assign(text.data(), end - 1);
+  if (!empty) with_extra_.push_back(',');
+  with_extra_.append(extra_).push_back('}');
+  const std::size_t n = with_extra_.size();
+  with_extra_.append(kLinePadding, ' ');
+  return std::string_view(with_extra_.data(), n);
+}
+
+bool StreamWriter::start_messages() {
+  if (!format_) return true;
+  if (format_->needs_header()) return false;
+  InputStart start;
+  start.modified_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  format_->start_input(start);
+  return true;
+}
+
+void StreamWriter::idle() {
+  if (has_time_ && !epochs_.open() && epochs_.no_data_epoch_owed()) no_data_epoch();
+}
+
 void StreamWriter::end_epoch() {
   if (!epochs_.open()) return;
   // Not inside a record held by --format (a quoted CSV field over lines):
@@ -148,9 +190,10 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   }
   std::string_view text = line.text;
   if (format_ && !convert(line, source, &text)) return;
+  if (!extra_.empty()) text = append_extra(text);
   JsonValue time_value;
   bool scanned = false;
-  if (format_ && (!has_time_ || time_key_)) {
+  if (format_ && extra_.empty() && (!has_time_ || time_key_)) {
     // A record an input format made: valid JSON by construction, flat, each
     // key once. Only its time field is read, by a lookup of its key.
     if (has_time_) {

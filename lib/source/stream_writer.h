@@ -46,8 +46,23 @@ class StreamWriter {
   // the line is handled (an epoch that ends there saves it); a reader
   // without one is a whole regular file, whose lines may go on by splice.
   void drain(LineReader& reader, std::uint64_t* offset = nullptr);
+  // One record that is not a line of a file (a Kafka message): `text` is
+  // its value, followed by kLinePadding readable bytes, read as the
+  // --format says; `extra` (may be empty): object members appended to the
+  // record made of it (--kafka-metadata). `number` and `source` name it in
+  // messages (SOURCE:NUMBER).
+  void add_message(std::string_view text, std::string_view extra, std::uint64_t number,
+                   const std::string& source);
+  // Before the first add_message: the --format's input starts (now, for a
+  // syslog year). False when the format needs a header line (csv, tsv),
+  // which a stream of messages does not have.
+  bool start_messages();
   // Ends the open epoch, if any.
   void end_epoch();
+  // Live input with nothing new: the no-data epoch owed, if the watermark
+  // moved past the one in force during the newest epoch (Spark's no-data
+  // batch), so that what it closed downstream is committed now.
+  void idle();
   // The input's end: the last epoch, then per --trigger the final
   // watermark and epoch (continuous) or the no-data epoch owed.
   void finish();
@@ -77,6 +92,7 @@ class StreamWriter {
   bool extract_time(const JsonValue& value, const Line& line, std::string_view text,
                     const std::string& source, EventTime* t);
   void no_data_epoch();
+  std::string_view append_extra(std::string_view text);
   void fail_if_all_bad();
 
   const SourceOptions& opt_;
@@ -95,6 +111,8 @@ class StreamWriter {
   std::string text_;                       // the converted record, kLinePadding bytes after it
   const std::string* time_key_ = nullptr;  // --format: a top-level time field's key
   std::string time_scratch_;               // its value, when unescaped
+  std::string_view extra_;                 // add_message: members to append
+  std::string with_extra_;                 // the record with them
   std::uint64_t reader_id_ = 0;            // the input format_ is reading (LineReader::id)
   std::uint64_t held_line_ = 0;            // the first line of a record held by format_
   std::string held_text_;                  // its lines so far (for a dead-letter file)

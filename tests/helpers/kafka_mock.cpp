@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
     } else if (cmd == "down" || cmd == "up") {
       int id = 0;
       in >> id;
-      e = cmd == "down" ? rd_kafka_mock_broker_set_down(mc, id) : rd_kafka_mock_broker_set_up(mc, id);
+      e = cmd == "down" ? rd_kafka_mock_broker_set_down(mc, id)
+                        : rd_kafka_mock_broker_set_up(mc, id);
     } else if (cmd == "rtt") {
       int id = 0, ms = 0;
       in >> id >> ms;

@@ -14,7 +14,8 @@ namespace {
 
 constexpr sx::ToolInfo kInfo{
     "sx-read",
-    "sx-read [FILE|DIR ...] -- turn NDJSON files, directories or stdin into an sx event stream.\n\n"
+    "sx-read [FILE|DIR ...] -- turn NDJSON files, directories or stdin into an sx event stream.\n"
+    "sx-read --kafka BROKERS --subscribe TOPICS -- the same from Kafka topics (man sx-read).\n\n"
     "Every line must be one JSON object, unless --format says how to read it (CSV, logfmt,\n"
     "Apache/nginx, syslog, a regex). sx-read validates it, reads its event time from\n"
     "--time-field, and forwards it byte for byte (other formats: the JSON object made of it).\n"
@@ -36,6 +37,8 @@ constexpr sx::ToolInfo kInfo{
     "    | sx-sink --checkpoint ck --path out/      # from cron: each run adds what is new\n"
     "  sx-read --follow --checkpoint ck --trigger interval=10s --time-field ts app.log in/ \\\n"
     "    | sx-sink --checkpoint ck --path out/      # live; a restart goes on where it was\n"
+    "  sx-read --kafka localhost:9092 --subscribe events --checkpoint ck --time-field ts \\\n"
+    "    | sx-sink --checkpoint ck --path out/      # Kafka; offsets in the checkpoint\n"
     "Protocol, epochs and watermarks: man sx; this tool: man sx-read."};
 
 }  // namespace
@@ -49,6 +52,8 @@ int main(int argc, char** argv) {
   std::string trigger = "continuous";
   bool no_line = false;
   bool wait_lock = false;
+  std::string subscribe, ending, data_loss = "true", kafka_timeout;
+  std::vector<std::string> kafka_options;
   return sx::tool_main(
       kInfo, argc, argv,
       [&](CLI::App& app) {
@@ -110,6 +115,59 @@ int main(int argc, char** argv) {
                      "terminal and the inputs are files)");
         app.add_flag("--no-progress-line", no_line, "Never show the progress line");
         sx::add_input_flags(app, input);
+        // Kafka (lib/source/kafka_source.h); sx-read(1), KAFKA.
+        app.add_option("--kafka", opt.kafka.brokers,
+                       "Read Kafka topics from these brokers (HOST:PORT,...) instead of files")
+            ->check(sx::non_empty_check("brokers such as localhost:9092"))
+            ->type_name("BROKERS")
+            ->group("Kafka");
+        app.add_option("--subscribe", subscribe, "--kafka: the topics to read (T1,T2)")
+            ->type_name("TOPICS")
+            ->group("Kafka");
+        app.add_option("--subscribe-pattern", opt.kafka.pattern,
+                       "--kafka: read every topic whose whole name matches REGEX (new ones too)")
+            ->type_name("REGEX")
+            ->group("Kafka");
+        app.add_option("--assign", opt.kafka.assign,
+                       "--kafka: read these partitions, as Spark's JSON: {\"t\":[0,1]}")
+            ->type_name("JSON")
+            ->group("Kafka");
+        app.add_option("--starting-offsets", opt.kafka.starting,
+                       "--kafka, first run: earliest, latest (default) or Spark's JSON "
+                       "{\"t\":{\"0\":23,\"1\":-2}} (-2 earliest, -1 latest)")
+            ->type_name("OFFSETS")
+            ->group("Kafka");
+        app.add_option("--ending-offsets", ending,
+                       "--kafka: latest: read up to the offsets latest at start, then end the "
+                       "stream (a bounded stream, its final watermark closes every window)")
+            ->type_name("latest")
+            ->group("Kafka");
+        app.add_option("--max-offsets-per-trigger", opt.kafka.max_offsets,
+                       "--kafka: offsets per epoch at most, shared by the partitions in "
+                       "proportion to what each has to read")
+            ->type_name("N")
+            ->transform(sx::count_check(1))
+            ->group("Kafka");
+        app.add_option("--fail-on-data-loss", data_loss,
+                       "--kafka: true (default): offsets gone before they were read (retention, "
+                       "a deleted topic) are an error; false: a warning, and they are skipped")
+            ->type_name("true|false")
+            ->group("Kafka");
+        app.add_option("--kafka-option", kafka_options,
+                       "--kafka: a librdkafka setting, e.g. security.protocol=SASL_SSL "
+                       "(repeatable)")
+            ->type_name("KEY=VALUE")
+            ->group("Kafka");
+        app.add_option("--kafka-metadata", opt.kafka.metadata,
+                       "--kafka: add the message's topic, partition, offset, timestamp, "
+                       "timestampType, key and headers to each record as object FIELD")
+            ->type_name("FIELD")
+            ->group("Kafka");
+        app.add_option("--kafka-timeout", kafka_timeout,
+                       "--kafka: how long brokers may be unreachable before sx-read gives up "
+                       "(default 60s)")
+            ->type_name("DURATION")
+            ->group("Kafka");
       },
       [&](const CLI::App& app) {
         opt.stream.time_field = time.time_field;
@@ -146,6 +204,44 @@ int main(int argc, char** argv) {
                                 "' is not a trigger (use continuous, available-now, once or "
                                 "interval=DURATION)");
         }
+        if (opt.kafka.brokers.empty()) {
+          for (const char* flag :
+               {"--subscribe", "--subscribe-pattern", "--assign", "--starting-offsets",
+                "--ending-offsets", "--max-offsets-per-trigger", "--fail-on-data-loss",
+                "--kafka-option", "--kafka-metadata", "--kafka-timeout"}) {
+            if (app.get_option(flag)->count() > 0) {
+              throw sx::usage_error(std::string(flag) + " is for --kafka BROKERS");
+            }
+          }
+        }
+        for (std::size_t at = 0; !subscribe.empty() && at <= subscribe.size();) {
+          const std::size_t comma = std::min(subscribe.find(',', at), subscribe.size());
+          if (comma > at) opt.kafka.subscribe.push_back(subscribe.substr(at, comma - at));
+          at = comma + 1;
+        }
+        if (!ending.empty() && ending != "latest") {
+          throw sx::usage_error("--ending-offsets: '" + ending +
+                                "' is not latest (the one ending sx-read knows)");
+        }
+        opt.kafka.ending_latest = ending == "latest";
+        if (data_loss != "true" && data_loss != "false") {
+          throw sx::usage_error("--fail-on-data-loss takes true or false, not '" + data_loss + "'");
+        }
+        opt.kafka.fail_on_data_loss = data_loss == "true";
+        for (const auto& kv : kafka_options) {
+          const auto eq = kv.find('=');
+          if (eq == std::string::npos || eq == 0) {
+            throw sx::usage_error(
+                "--kafka-option takes KEY=VALUE, e.g. security.protocol=SSL, "
+                "not '" +
+                kv + "'");
+          }
+          opt.kafka.options.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        }
+        if (!kafka_timeout.empty()) {
+          opt.kafka.timeout = sx::flag_duration("--kafka-timeout", kafka_timeout);
+        }
+        if (!opt.kafka.brokers.empty()) opt.progress_line = false;
         opt.on_error = input.on_error;
         opt.max_line_bytes = input.max_line_bytes;
         opt.format_options.max_record_bytes = input.max_line_bytes;

@@ -20,10 +20,12 @@ kafka_start() {
   export KAFKA
 }
 
+kafka_answered() { [ "$(wc -l < "$WORK/.kafka.out")" -ge "$KAFKA_ANSWERS" ]; }
+
 kafka_cmd() {
   echo "$*" >&"$KAFKA_FD"
   KAFKA_ANSWERS=$((KAFKA_ANSWERS + 1))
-  wait_until 10 test "$(wc -l < "$WORK/.kafka.out")" -ge "$KAFKA_ANSWERS" || fail "kafka_cmd $*: no answer"
+  wait_until 10 kafka_answered || fail "kafka_cmd $*: no answer"
   local got
   got=$(sed -n "${KAFKA_ANSWERS}p" "$WORK/.kafka.out")
   [ "$got" = ok ] || fail "kafka_cmd $*: $got"
