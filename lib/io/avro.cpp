@@ -614,6 +614,12 @@ std::string AvroSchema::top_type() const { return kind_article(impl_->root->kind
 namespace {
 
 constexpr int kMaxDepth = 1000;
+
+// "1 byte", "3 bytes".
+template <typename N>
+std::string count_of(N n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
 // The most items an array of a type that takes no bytes may have (its count
 // is not bounded by the bytes that are left).
 constexpr std::int64_t kMaxZeroWidthItems = 1 << 20;
@@ -761,11 +767,11 @@ class AvroWalk {
                   " at byte " + std::to_string(at() + 1) + ")");
     }
     if (static_cast<std::uint64_t>(*n) > left()) {
-      const std::int64_t want = *n;
+      const std::size_t have = left();  // after the length
       p_ = start;
-      return fail(std::string("the value ends early (") + what + " of " + std::to_string(want) +
-                  " bytes at byte " + std::to_string(at() + 1) + ", " +
-                  std::to_string(size() - at()) + " bytes left)");
+      return fail(std::string("the value ends early (") + what + " of " + count_of(*n, "byte") +
+                  " at byte " + std::to_string(at() + 1) + ", " + count_of(have, "byte") +
+                  " left)");
     }
     return true;
   }
@@ -901,10 +907,10 @@ bool AvroWalk::blocks(const Node* n, int depth) {
     // Each item takes a byte at least, unless its type takes none.
     if (map || !n->items->zero_width) {
       if (static_cast<std::uint64_t>(count) > left()) {
+        const std::size_t have = left();
         p_ = start;
-        return fail("the value ends early (a block of " + std::to_string(count) +
-                    " items at byte " + std::to_string(at() + 1) + ", " + std::to_string(left()) +
-                    " bytes left)");
+        return fail("the value ends early (a block of " + count_of(count, "item") + " at byte " +
+                    std::to_string(at() + 1) + ", " + count_of(have, "byte") + " left)");
       }
     } else if (count > kMaxZeroWidthItems - total) {
       p_ = start;
@@ -1108,9 +1114,9 @@ bool AvroReader::to_json(const AvroSchema& schema, std::string_view bytes, std::
     return false;
   }
   if (w.left() != 0) {
-    *why = std::to_string(w.left()) + (w.left() == 1 ? " byte" : " bytes") +
-           " left over after the value (it ends at byte " + std::to_string(w.at()) + " of " +
-           std::to_string(w.size()) + "): not written with this schema?";
+    *why = count_of(w.left(), "byte") + " left over after the value (it ends at byte " +
+           std::to_string(w.at()) + " of " + std::to_string(w.size()) +
+           "): not written with this schema?";
     return false;
   }
   return true;
@@ -1141,7 +1147,7 @@ class RegistryDecoder : public AvroDecoder {
   bool decode(std::string_view value, std::string* out, std::string* why) override {
     out->clear();
     if (value.size() < 5) {
-      *why = std::to_string(value.size()) + (value.size() == 1 ? " byte" : " bytes") +
+      *why = count_of(value.size(), "byte") +
              ": too short for Confluent's wire format (a magic byte 0 and a 4-byte schema id "
              "before the Avro data)";
       return false;
