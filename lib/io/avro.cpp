@@ -532,6 +532,12 @@ class Compiler {
   // A decimal whose precision and scale are valid (precision >= 1, 0 <=
   // scale <= precision); else the logical type is ignored, as the
   // specification says.
+  // The logical types read as Spark's SchemaConverters.toSqlType and
+  // AvroDeserializer do (timestamp-* as TimestampType, local-timestamp-* as
+  // TimestampNTZType, date, decimal(precision, scale)); time-millis/micros,
+  // which Spark leaves as numbers, as a time of day (issue 16). Unions keep
+  // Avro's JSON mapping ({"TYPE": value}) where Spark would flatten
+  // ["null", T] to a nullable T: the issue asks for Avro's mapping.
   static void decimal(const AvroJson& j, Node* n) {
     auto number = [&](const char* key, std::int64_t dflt) {
       const AvroJson* v = j.get(key);
@@ -544,7 +550,12 @@ class Compiler {
     };
     const std::int64_t precision = number("precision", -1);
     const std::int64_t scale = number("scale", 0);
-    if (precision >= 1 && scale >= 0 && scale <= precision && precision <= 10000) {
+    // On a fixed of n bytes, at most the digits of 2^(8n-1)-1 (Avro Java's
+    // Decimal.validate; Spark then reads the fixed as binary).
+    const bool fits = n->kind != AvroKind::kFixed ||
+                      precision <= static_cast<std::int64_t>(std::floor(
+                                       static_cast<double>(8 * n->size - 1) * std::log10(2.0)));
+    if (precision >= 1 && scale >= 0 && scale <= precision && precision <= 10000 && fits) {
       n->logical = AvroLogical::kDecimal;
       n->scale = static_cast<int>(scale);
     }

@@ -192,6 +192,10 @@ TEST_CASE("issue 16: avro decimal in a fixed, beyond 64 bits, exact") {
                  R"("scale":4})"));
   CHECK(decode(s2, std::string("\x00\x07", 2)) == R"({"x":0.0007})");
   CHECK(decode(s2, std::string("\x27\x0f", 2)) == R"({"x":0.9999})");  // 9999
+  // A precision beyond what the fixed holds (2 bytes: 4 digits): not a decimal.
+  const std::string s3 = record(
+      field("x", R"({"type":"fixed","name":"D","size":2,"logicalType":"decimal","precision":5})"));
+  CHECK(decode(s3, std::string("\x27\x0f", 2)) == R"({"x":"'\u000f"})");
 }
 
 TEST_CASE("issue 16: avro logical types that do not apply are ignored, as the spec says") {
