@@ -415,7 +415,8 @@ class Compiler {
     if (name.find('.') != std::string::npos || ns.empty()) return name;
     return ns + "." + name;
   }
-  const Node* reference(const std::string& name, const std::string& ns) {
+  // A new node for a primitive type name, or null.
+  Node* primitive(const std::string& name) {
     for (const auto& p : kPrimitives) {
       if (name == p.name) {
         Node* n = make(p.kind);
@@ -423,6 +424,10 @@ class Compiler {
         return n;
       }
     }
+    return nullptr;
+  }
+  const Node* reference(const std::string& name, const std::string& ns) {
+    if (Node* n = primitive(name)) return n;
     auto it = impl_.named.find(full_name(name, ns));
     if (it == impl_.named.end()) it = impl_.named.find(name);
     if (it == impl_.named.end()) return fail("unknown type \"" + name + "\"");
@@ -506,9 +511,9 @@ class Compiler {
       return n->items ? n : nullptr;
     }
     // A primitive, maybe with a logical type.
-    const Node* prim = reference(t, ns);
-    if (!prim || !logical || logical->type != AvroJson::Type::kString) return prim;
-    Node* n = const_cast<Node*>(prim);  // a fresh node: primitives are made per use
+    Node* n = primitive(t);
+    if (!n) return reference(t, ns);  // {"type": "com.x.Named"}
+    if (!logical || logical->type != AvroJson::Type::kString) return n;
     const std::string& lt = logical->text;
     // A logical type on the wrong underlying type, or unknown, is ignored (the
     // specification: "implementations should ignore the logical type").
@@ -526,7 +531,6 @@ class Compiler {
     } else if (n->kind == AvroKind::kBytes) {
       if (lt == "decimal") decimal(j, n);
     }
-    if (n->kind == AvroKind::kNull) n->zero_width = true;
     return n;
   }
   // A decimal whose precision and scale are valid (precision >= 1, 0 <=
