@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -628,6 +629,9 @@ std::string AvroSchema::top_type() const { return kind_article(impl_->root->kind
 
 namespace {
 
+// Avro's floats are little-endian IEEE 754, copied as they are.
+static_assert(std::endian::native == std::endian::little, "Avro floats are read by memcpy");
+
 constexpr int kMaxDepth = 1000;
 
 // "1 byte", "3 bytes".
@@ -1019,7 +1023,7 @@ bool AvroWalk::value(const Node* n, int depth) {
       bool finite;
       if (width == 4) {
         float f;
-        std::memcpy(&f, p_, 4);  // little-endian, as x86 and ARM
+        std::memcpy(&f, p_, 4);
         finite = std::isfinite(f);
         r = std::to_chars(buf, buf + sizeof buf, f);
       } else {
