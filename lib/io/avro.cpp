@@ -722,14 +722,14 @@ namespace {
 // One value's walk: the cursor, the output and the reason of a failure.
 class AvroWalk {
  public:
-  AvroWalk(std::string_view bytes, std::string* out, std::vector<std::uint32_t>& limbs,
-           std::string& digits)
+  AvroWalk(std::string_view bytes, std::string* out, AvroReader::Scratch& scratch)
       : b_(reinterpret_cast<const unsigned char*>(bytes.data())),
         p_(b_),
         e_(b_ + bytes.size()),
         out_(*out),
-        limbs_(limbs),
-        digits_(digits) {}
+        scratch_(scratch),
+        limbs_(scratch.limbs),
+        digits_(scratch.digits) {}
 
   bool value(const Node* n, int depth);
   std::size_t left() const { return static_cast<std::size_t>(e_ - p_); }
@@ -808,10 +808,14 @@ class AvroWalk {
   const unsigned char* p_;
   const unsigned char* e_;
   std::string& out_;
+  AvroReader::Scratch& scratch_;
   std::vector<std::uint32_t>& limbs_;
   std::string& digits_;
 };
 
+// As format_time writes it (fraction only when non-zero: 3 digits for a
+// whole millisecond, else 6), with the text of the whole second kept from the
+// last timestamp: a stream's timestamps are mostly close together.
 bool AvroWalk::put_timestamp(std::int64_t v, std::int64_t unit, bool local) {
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
   if (unit != 1 && (v > kMax / unit || v < -(kMax / unit))) {
@@ -821,11 +825,24 @@ bool AvroWalk::put_timestamp(std::int64_t v, std::int64_t unit, bool local) {
   if (t == EventTime::end() || t == EventTime::none()) {
     return fail("a timestamp out of range (" + std::to_string(v) + ")");
   }
-  char buf[kMaxTimeText];
-  std::size_t len = format_time(t, buf);
-  if (local) --len;  // a local timestamp has no zone: no 'Z'
+  const std::int64_t second = floor_div(t.us, kMicrosPerSecond);
+  const auto frac = static_cast<unsigned>(t.us - second * kMicrosPerSecond);
+  if (second != scratch_.second) {
+    char buf[kMaxTimeText];
+    const std::size_t len = format_time(EventTime{second * kMicrosPerSecond}, buf);
+    scratch_.second_text.assign(buf, len - 1);  // without the 'Z'
+    scratch_.second = second;
+  }
   out_.push_back('"');
-  out_.append(buf, len);
+  out_.append(scratch_.second_text);
+  if (frac != 0) {
+    char f[7];
+    unsigned x = frac;
+    for (int i = 5; i >= 0; --i, x /= 10) f[i] = static_cast<char>('0' + x % 10);
+    out_.push_back('.');
+    out_.append(f, frac % 1000 == 0 ? 3 : 6);
+  }
+  if (!local) out_.push_back('Z');
   out_.push_back('"');
   return true;
 }
@@ -1118,7 +1135,7 @@ bool AvroWalk::value(const Node* n, int depth) {
 
 bool AvroReader::to_json(const AvroSchema& schema, std::string_view bytes, std::string* out,
                          std::string* why) {
-  AvroWalk w(bytes, out, limbs_, digits_);
+  AvroWalk w(bytes, out, scratch_);
   if (!w.value(schema.impl_->root, 0)) {
     why->clear();
     if (!w.path.empty()) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,9 +84,15 @@ class AvroReader {
   bool to_json(const AvroSchema& schema, std::string_view bytes, std::string* out,
                std::string* why);
 
+  struct Scratch {
+    std::vector<std::uint32_t> limbs;  // decimal conversion
+    std::string digits;
+    std::int64_t second = std::numeric_limits<std::int64_t>::min();  // the last timestamp's
+    std::string second_text;  // whole second, as "2024-01-01T00:00:00"
+  };
+
  private:
-  std::vector<std::uint32_t> limbs_;  // decimal conversion
-  std::string digits_;
+  Scratch scratch_;
 };
 
 // A small JSON document model, for schemas, the registry's answers and the
