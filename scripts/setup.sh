@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config
   libcli11-dev libsimdjson-dev libhowardhinnant-date-dev doctest-dev libzstd-dev
   zlib1g-dev libpcre2-dev libsqlite3-dev libpq-dev librdkafka-dev libavro-dev libcurl4-openssl-dev
-  tzdata zstd jq man-db groff-base clang-format tmux sqlite3 postgresql kcat
+  tzdata zstd jq man-db groff-base clang-format tmux sqlite3 postgresql kcat xxd
   clang libclang-rt-dev
 )
 if [ "${1:-}" = "--bench" ]; then

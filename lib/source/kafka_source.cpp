@@ -15,6 +15,8 @@
 #include "base/diag.h"
 #include "base/error.h"
 #include "base/signals.h"
+#include "io/avro.h"
+#include "io/bad_kind.h"
 #include "io/line_reader.h"
 #include "source/kafka_plan.h"
 #include "source/stream_writer.h"
@@ -108,8 +110,10 @@ struct KafkaSource::Impl {
   };
   std::map<TopicPartition, Part> parts;  // assigned
   Micros last_discovery = -1;
-  std::string value;  // a message's value, padded
-  std::string extra;  // its metadata members
+  std::unique_ptr<AvroDecoder> avro;  // --value-format avro
+  std::string decoded, why;           // its JSON, or why not
+  std::string value;                  // a message's value, padded
+  std::string extra;                  // its metadata members
   std::vector<kafka::Header> headers;
 
   Impl(SourceOptions o, Output& out, Clock& c)
@@ -175,8 +179,22 @@ struct KafkaSource::Impl {
           std::string(opt.trigger == SourceOptions::Trigger::kOnce ? "once" : "available-now") +
           " ends only this run: give one or the other");
     }
-    if (k.value_format != "json") {
-      throw usage_error("--value-format: '" + k.value_format + "' is not json");
+    if (k.value_format == "avro") {
+      if (k.avro_schema.empty() == k.schema_registry.empty()) {
+        throw usage_error(
+            "--value-format avro needs the values' schema: --avro-schema FILE (plain Avro "
+            "binary) or --schema-registry URL (Confluent's wire format), one of them");
+      }
+      if (opt.format != "ndjson") {
+        throw usage_error("--value-format avro makes JSON records of the values: drop --format " +
+                          opt.format);
+      }
+    } else if (k.value_format != "json") {
+      throw usage_error("--value-format: '" + k.value_format +
+                        "' is not json (the default: --format says how a value reads) or avro");
+    } else if (!k.avro_schema.empty() || !k.schema_registry.empty()) {
+      throw usage_error(std::string(k.avro_schema.empty() ? "--schema-registry" : "--avro-schema") +
+                        " is for --value-format avro");
     }
   }
 
@@ -526,10 +544,12 @@ struct KafkaSource::Impl {
       }
       if (m->offset >= until) break;  // the next epoch's
       p.pending.pop_front();
+      // Destroyed on every path: librdkafka's destroy waits for each message.
+      const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
+          m, rd_kafka_message_destroy);
       hand_on(tp, m, source);
       expected = m->offset + 1;
       p.fetch_at = expected;
-      rd_kafka_message_destroy(m);
     }
     p.fetch_at = p.pending.empty() ? expected : p.pending.front()->offset;
     if (!p.pending.empty() && p.pending.front()->err == 0 && p.pending.front()->offset < until) {
@@ -538,7 +558,20 @@ struct KafkaSource::Impl {
   }
 
   void hand_on(const TopicPartition& tp, rd_kafka_message_t* m, const std::string& source) {
-    value.assign(static_cast<const char*>(m->payload ? m->payload : ""), m->len);
+    const std::string_view raw(static_cast<const char*>(m->payload ? m->payload : ""), m->len);
+    if (avro && m->payload) {
+      if (!avro->decode(raw, &decoded, &why)) {
+        if (why.starts_with("schema registry") && why.find(" failed after ") != std::string::npos) {
+          throw io_error(source + ":" + std::to_string(m->offset) + ": " + why);
+        }
+        w.reject(BadKind::kMalformed, source, static_cast<std::uint64_t>(m->offset),
+                 "the Avro value does not decode: " + why, raw);
+        return;
+      }
+      value.assign(decoded);
+    } else {
+      value.assign(raw);
+    }
     if (!opt.format.empty() && opt.format == "ndjson") {
       // JSON between its tokens may hold line breaks (pretty-printed
       // values); inside strings they are escaped: one line either way.
@@ -617,6 +650,11 @@ struct KafkaSource::Impl {
     if (!opt.progress.empty()) w.write_progress(opt.progress, opt.name);
     const bool bounded = k.ending_latest && opt.trigger == SourceOptions::Trigger::kContinuous;
     w.write_header(bounded);
+    if (k.value_format == "avro") {
+      avro = k.avro_schema.empty()
+                 ? avro_from_registry(k.schema_registry, static_cast<long>(k.timeout / 1000))
+                 : avro_from_schema_file(k.avro_schema);
+    }
     connect();
     const bool first = ckpt == nullptr || ckpt->last_committed() < 0;
     add_partitions(discover(), first);

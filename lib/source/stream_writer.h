@@ -53,6 +53,12 @@ class StreamWriter {
   // messages (SOURCE:NUMBER).
   void add_message(std::string_view text, std::string_view extra, std::uint64_t number,
                    const std::string& source);
+  // A message that cannot become a record (an Avro value that does not
+  // decode): bad input of `kind`, as --on-error says.
+  void reject(BadKind kind, const std::string& source, std::uint64_t number,
+              const std::string& reason, std::string_view raw) {
+    bad_.handle(kind, source, number, reason, raw);
+  }
   // Before the first add_message: the --format's input starts (now, for a
   // syslog year). False when the format needs a header line (csv, tsv),
   // which a stream of messages does not have.

@@ -163,6 +163,20 @@ int main(int argc, char** argv) {
                        "timestampType, key and headers to each record as object FIELD")
             ->type_name("FIELD")
             ->group("Kafka");
+        app.add_option("--value-format", opt.kafka.value_format,
+                       "--kafka: json (default: each value one record, read as --format says) or "
+                       "avro (with --avro-schema or --schema-registry)")
+            ->type_name("json|avro")
+            ->group("Kafka");
+        app.add_option("--avro-schema", opt.kafka.avro_schema,
+                       "--value-format avro: the values' schema (an .avsc file); no header")
+            ->type_name("FILE")
+            ->group("Kafka");
+        app.add_option("--schema-registry", opt.kafka.schema_registry,
+                       "--value-format avro: values in Confluent's wire format, schemas fetched "
+                       "by id from this registry (GET URL/schemas/ids/ID)")
+            ->type_name("URL")
+            ->group("Kafka");
         app.add_option("--kafka-timeout", kafka_timeout,
                        "--kafka: how long brokers may be unreachable before sx-read gives up "
                        "(default 60s)")
@@ -208,7 +222,8 @@ int main(int argc, char** argv) {
           for (const char* flag :
                {"--subscribe", "--subscribe-pattern", "--assign", "--starting-offsets",
                 "--ending-offsets", "--max-offsets-per-trigger", "--fail-on-data-loss",
-                "--kafka-option", "--kafka-metadata", "--kafka-timeout"}) {
+                "--kafka-option", "--kafka-metadata", "--kafka-timeout", "--value-format",
+                "--avro-schema", "--schema-registry"}) {
             if (app.get_option(flag)->count() > 0) {
               throw sx::usage_error(std::string(flag) + " is for --kafka BROKERS");
             }
