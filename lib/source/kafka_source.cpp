@@ -469,11 +469,9 @@ struct KafkaSource::Impl {
 
   // ---- reading an epoch ----
 
-  // Hands on the messages of `tp` from `from` up to `until` (shrunk to the
-  // partition's end when a fresh plan meets it first; `exact`: a replay,
-  // which waits for every offset).
-  void read_partition(const TopicPartition& tp, std::int64_t from, std::int64_t& until,
-                      bool exact) {
+  // Hands on the messages of `tp` from `from` up to `until` (less when the
+  // partition is gone, with --fail-on-data-loss false).
+  void read_partition(const TopicPartition& tp, std::int64_t from, std::int64_t& until) {
     Part& p = parts.at(tp);
     if (p.fetch_at != from) seek(tp, p, from);
     const std::string source = "kafka:" + kafka::to_string(tp);
@@ -501,8 +499,11 @@ struct KafkaSource::Impl {
         p.pending.pop_front();
         p.eof = m->offset;
         rd_kafka_message_destroy(m);
-        if (p.eof > expected) expected = p.eof;  // past transaction markers
-        if (p.eof < until && !exact) until = std::max(expected, p.eof);
+        // The end when the fetcher got there; offsets up to `until` exist
+        // (it is an end seen since, the last stable one under
+        // read_committed): wait for them. Past it: transaction markers and
+        // aborted messages, which no message comes for.
+        if (p.eof > expected) expected = std::min(p.eof, until);
         continue;
       }
       if (m->err) {
@@ -603,8 +604,8 @@ struct KafkaSource::Impl {
                   source);
   }
 
-  // Reads one epoch's ranges, partition after partition. `exact`: a replay.
-  void read_epoch(bool exact) {
+  // Reads one epoch's ranges, partition after partition.
+  void read_epoch() {
     for (auto& [tp, from] : plan_from) {
       std::int64_t& until = plan_until[tp];
       if (from >= until) continue;
@@ -612,7 +613,7 @@ struct KafkaSource::Impl {
         position[tp] = from;
         assign(tp);
       }
-      read_partition(tp, from, until, exact);
+      read_partition(tp, from, until);
       position[tp] = until;
     }
   }
@@ -677,7 +678,7 @@ struct KafkaSource::Impl {
               if (parts.count(tp)) seek(tp, parts[tp], off);
             }
           }
-          read_epoch(true);
+          read_epoch();
           replay.erase(again);
         } else {
           if (!limited && clock.now() - last_discovery >= kMicrosPerSecond) {
@@ -700,7 +701,7 @@ struct KafkaSource::Impl {
             opened = clock.now();
             continue;
           }
-          read_epoch(false);
+          read_epoch();
         }
         w.end_epoch();
         if (w.stopped()) break;  // --trigger once
