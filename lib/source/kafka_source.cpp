@@ -107,6 +107,7 @@ struct KafkaSource::Impl {
     std::deque<rd_kafka_message_t*> pending;  // read from the queue, not handed on yet
     std::int64_t fetch_at = 0;                // the offset the queue goes on from
     std::int64_t eof = -1;                    // the end offset the last EOF event gave
+    std::string source;                       // "kafka:TOPIC/PARTITION", for messages
   };
   std::map<TopicPartition, Part> parts;  // assigned
   Micros last_discovery = -1;
@@ -423,6 +424,7 @@ struct KafkaSource::Impl {
     p.queue = rd_kafka_queue_get_partition(rk, tp.topic.c_str(), tp.partition);
     rd_kafka_queue_forward(p.queue, nullptr);  // its messages stay in its own queue
     p.fetch_at = position[tp];
+    p.source = "kafka:" + kafka::to_string(tp);
     // What was fetched before that went to the consumer's queue: those
     // messages come before any in the partition's queue.
     rd_kafka_queue_t* main = rd_kafka_queue_get_consumer(rk);
@@ -469,16 +471,17 @@ struct KafkaSource::Impl {
 
   // ---- reading an epoch ----
 
-  // Hands on the messages of `tp` from `from` up to `until` (less when the
-  // partition is gone, with --fail-on-data-loss false).
-  void read_partition(const TopicPartition& tp, std::int64_t from, std::int64_t& until) {
+  // Hands on the messages of `tp` from `expected` up to `stop` (at most its
+  // range's end, `until`: less when the partition is gone, with
+  // --fail-on-data-loss false), moving `expected` on.
+  void read_partition(const TopicPartition& tp, std::int64_t& expected, std::int64_t& until,
+                      std::int64_t stop) {
     Part& p = parts.at(tp);
-    if (p.fetch_at != from) seek(tp, p, from);
-    const std::string source = "kafka:" + kafka::to_string(tp);
-    std::int64_t expected = from;
+    if (p.fetch_at != expected) seek(tp, p, expected);
+    const std::string& source = p.source;
     Micros give_up = deadline();
     rd_kafka_message_t* batch[1024];
-    while (expected < until) {
+    while (expected < stop && expected < until) {
       if (interrupted()) throw interrupted_error();
       if (fatal) throw io_error("kafka " + k.brokers + ": " + last_error);
       if (p.pending.empty()) {
@@ -543,7 +546,7 @@ struct KafkaSource::Impl {
         rd_kafka_message_destroy(m);
         continue;
       }
-      if (m->offset >= until) break;  // the next epoch's
+      if (m->offset >= until || m->offset >= stop) break;  // the next epoch's, or turn's
       p.pending.pop_front();
       // Destroyed on every path: librdkafka's destroy waits for each message.
       const std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
@@ -552,10 +555,7 @@ struct KafkaSource::Impl {
       expected = m->offset + 1;
       p.fetch_at = expected;
     }
-    p.fetch_at = p.pending.empty() ? expected : p.pending.front()->offset;
-    if (!p.pending.empty() && p.pending.front()->err == 0 && p.pending.front()->offset < until) {
-      p.fetch_at = p.pending.front()->offset;
-    }
+    p.fetch_at = expected;
   }
 
   void hand_on(const TopicPartition& tp, rd_kafka_message_t* m, const std::string& source) {
@@ -605,16 +605,32 @@ struct KafkaSource::Impl {
   }
 
   // Reads one epoch's ranges, partition after partition.
+  // The partitions take turns of kTurn offsets, in topic and partition
+  // order: as deterministic as one after the other, while every partition's
+  // fetches go on (reading one to its end first left the others' queues
+  // full and idle).
+  static constexpr std::int64_t kTurn = 4096;
   void read_epoch() {
+    std::vector<std::pair<TopicPartition, std::int64_t>> open;  // and the next offset
     for (auto& [tp, from] : plan_from) {
-      std::int64_t& until = plan_until[tp];
-      if (from >= until) continue;
+      if (from >= plan_until[tp]) continue;
       if (!parts.count(tp)) {
         position[tp] = from;
         assign(tp);
       }
-      read_partition(tp, from, until);
-      position[tp] = until;
+      open.emplace_back(tp, from);
+    }
+    while (!open.empty()) {
+      std::size_t kept = 0;
+      for (auto& [tp, expected] : open) {
+        std::int64_t& until = plan_until[tp];
+        read_partition(tp, expected, until, expected + kTurn);
+        if (expected < until) open[kept++] = {tp, expected};
+      }
+      open.resize(kept);
+    }
+    for (const auto& [tp, until] : plan_until) {
+      if (plan_from[tp] < until) position[tp] = until;
     }
   }
 
