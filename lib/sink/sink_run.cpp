@@ -105,8 +105,9 @@ KafkaSinkOptions kafka_options(const SinkFlags& f, SinkFormat format) {
   }
   if (!f.stream.live_key.empty()) k.key = f.stream.live_key[0];
   for (const std::string& o : f.kafka_options) k.options.push_back(parse_kafka_option(o));
-  k.timeout_ms = parse_duration(f.kafka_timeout) / 1000;
-  if (k.timeout_ms < 1) throw usage_error("--kafka-timeout: at least 1ms");
+  k.timeout_ms = parse_duration(f.kafka_timeout, /*allow_zero=*/true) / 1000;
+  if (k.timeout_ms < 1)
+    throw usage_error("--kafka-timeout: at least 1ms (e.g. --kafka-timeout 30s)");
   if (!f.path.empty() || !f.db.empty() || !f.output.empty() || format != SinkFormat::kNdjson ||
       f.stream.keep_control || !f.stream.time_zone.empty() || f.stream.precision >= 0 ||
       f.mode_given || !f.partition_by.empty() || !f.compress.empty()) {

@@ -102,9 +102,11 @@ int main(int argc, char** argv) {
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("FIELD");
-        app.add_option("--checkpoint", f.checkpoint,
-                       "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
-                       "restart resumes after it; stdout stays at-least-once, --path exactly-once")
+        app.add_option(
+               "--checkpoint", f.checkpoint,
+               "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
+               "restart resumes after it; stdout stays at-least-once, --path, --db and --kafka "
+               "exactly-once")
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, f.name);
