@@ -19,7 +19,7 @@ kafka_cmd() {
   [ "$got" = ok ] || fail "kafka_cmd $*: $got"
 }
 kafka_start --brokers 3 --topic plain:1 --topic keyed:6 --topic ckpt:3 --topic outage:6 \
-  --topic short:3
+  --topic short:3 --topic bad:1
 
 # Control records are not messages; the values are the records' bytes as they came.
 printf '%s\n' '{"@sx":"stream","version":1}' '{"a": 1,  "s":"x"}' '{"@sx":"epoch","id":0}' \
@@ -49,6 +49,29 @@ expect_eq "$(kafka_consume keyed -f '%K %s\n' | grep -c '^-1 ')" 2 "null keys"
 # One key, one partition (in order there).
 expect_eq "$(kafka_consume keyed -f '%k %p\n' | grep '^ann ' | cut -d' ' -f2 | sort -u | wc -l)" 1 \
   "a key's partition"
+
+# A key lands where Java's clients (Spark, Kafka Streams) put it: murmur2, as
+# kcat with librdkafka's murmur2_random partitioner.
+kafka_cmd topic java 6
+kafka_cmd topic ours 6
+printf '%s\n' ann bob cid dan eve fay gus hal ivy jon | awk '{ print $1 ":{\"u\":\"" $1 "\"}" }' \
+  | kafka_produce java -K: -X partitioner=murmur2_random
+printf '%s\n' ann bob cid dan eve fay gus hal ivy jon | awk '{ print "{\"u\":\"" $1 "\"}" }' \
+  | sx-sink --kafka "$KAFKA" --topic ours --key u
+expect_eq "$(kafka_consume ours -f '%k %p\n' | sort)" "$(kafka_consume java -f '%k %p\n' | sort)" \
+  "partitions of keys"
+[ "$(kafka_consume ours -f '%p\n' | sort -u | wc -l)" -gt 2 ] || fail "keys all on few partitions"
+
+# --key reads the record: one that is not JSON is bad input (--on-error).
+printf '%s\n' '{"u":"a"}' 'not json' '{"u":"b"}' > bad.ndjson
+status=0
+sx-sink --kafka "$KAFKA" --topic bad --key u bad.ndjson 2> err || status=$?
+expect_eq "$status" 1 "bad input's exit status"
+grep -q 'bad.ndjson:2' err || fail "bad input message: $(cat err)"
+sx-sink --kafka "$KAFKA" --topic bad --key u --on-error skip bad.ndjson 2> err
+grep -q 'skipped 1 bad' err || fail "skip summary: $(cat err)"
+expect_eq "$(kafka_consume bad -f '%k %s\n' | tail -2)" 'a {"u":"a"}
+b {"u":"b"}' "bad input skipped"
 
 # A bigger run, read back with read_committed: equal to the input.
 sx-gen --events 20000 --seed 3 > big.ndjson
