@@ -283,17 +283,36 @@ struct KafkaSink::Impl {
     rd_kafka_metadata_destroy(md);
     lo->assign(static_cast<std::size_t>(parts), 0);
     hi->assign(static_cast<std::size_t>(parts), 0);
-    for (int p = 0; p < parts; ++p) {
-      int64_t l = 0, h2 = 0;
-      const rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
-          h, opt.topic.c_str(), p, &l, &h2, static_cast<int>(opt.timeout_ms));
-      if (e) {
-        throw io_error(where() + " partition " + std::to_string(p) + ": cannot read its offsets: " +
-                       rd_kafka_err2str(e) + "; check that the brokers " + opt.brokers +
-                       " are up, or raise --kafka-timeout");
+    if (parts == 0) return;
+    // ListOffsets through rd_kafka_offsets_for_times (timestamp -2: the
+    // start, -1: the end), which keeps its timeout when a leader is down;
+    // rd_kafka_query_watermark_offsets of librdkafka before 2.3.0 waits
+    // forever then (librdkafka issue 2588).
+    for (std::vector<std::int64_t>* v : {lo, hi}) {
+      rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(parts);
+      for (int p = 0; p < parts; ++p) {
+        rd_kafka_topic_partition_list_add(list, opt.topic.c_str(), p)->offset =
+            v == lo ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
       }
-      (*lo)[static_cast<std::size_t>(p)] = l;
-      (*hi)[static_cast<std::size_t>(p)] = h2;
+      rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(h, list, static_cast<int>(opt.timeout_ms));
+      int bad = -1;
+      for (int i = 0; i < list->cnt && !e; ++i) {
+        const rd_kafka_topic_partition_t& tp = list->elems[i];
+        if (tp.err || tp.partition < 0 || tp.partition >= parts) {
+          e = tp.err ? tp.err : RD_KAFKA_RESP_ERR__BAD_MSG;
+          bad = tp.partition;
+        } else {
+          (*v)[static_cast<std::size_t>(tp.partition)] = tp.offset;
+        }
+      }
+      rd_kafka_topic_partition_list_destroy(list);
+      if (e) {
+        throw io_error(where() + (bad >= 0 ? " partition " + std::to_string(bad) : "") +
+                       ": cannot read its offsets: " + rd_kafka_err2str(e) +
+                       (broker_error.empty() ? "" : " (last broker error: " + broker_error + ")") +
+                       "; check that the brokers " + opt.brokers +
+                       " are up and reachable, or raise --kafka-timeout");
+      }
     }
   }
 

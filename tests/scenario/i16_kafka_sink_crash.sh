@@ -9,7 +9,7 @@
 # isolation alike; the restarts said what they found already there.
 source "$(dirname "$0")/common.sh" "$1"
 source "$ROOT/tests/scenario/lib/kafka.sh"
-kafka_start --brokers 3 --topic t:6 --topic f:2
+kafka_start --brokers 3 --topic t:6 --topic f:2 --topic o:6
 
 stage() { sh -c 'echo $$ > "$0"; exec "$@"' "$@"; }
 run() {  # run TOPIC [VAR=VALUE...]: one attempt; its status
@@ -67,4 +67,32 @@ run f || fail "the pipeline did not complete after the fault points: $(tail -3 e
 kafka_consume f -X isolation.level=read_committed -f '%s\n' | LC_ALL=C sort > got
 cmp -s got want || fail "after the fault points: $(wc -l < got) messages for $(wc -l < want)"
 [ "$(grep -c 'of epoch [0-9]* already there' err)" -ge 4 ] || fail "the restarts found nothing: $(tail -3 err)"
+# A broker down past --kafka-timeout in the middle of a run (slowed down by
+# 100 ms of round trip to each broker): the open epoch's messages to the
+# other brokers' partitions are written, the rest time out, the run fails
+# (exit 1, that epoch not committed); the restart with the broker back
+# writes only the rest.
+for b in 1 2 3; do kafka_cmd rtt $b 100; done
+status=0
+(sx-read --checkpoint ck.o --max-records-per-trigger 5000 in.ndjson 2>> err \
+  | sx-sink --kafka "$KAFKA" --topic o --key user_id --checkpoint ck.o --kafka-timeout 2s \
+    --kafka-option compression.type=zstd --kafka-option linger.ms=50 2> out.err) &
+job=$!
+wait_until 20 test -e ck.o/_commits/1 || fail "no epoch committed: $(cat out.err)"
+kafka_cmd down 1
+wait "$job" || status=$?
+expect_eq "$status" 1 "a broker down past --kafka-timeout"
+grep -q 'not acknowledged within --kafka-timeout 2s' out.err || fail "message: $(cat out.err)"
+grep -q 'Nothing of this epoch is committed: run again' out.err || fail "message: $(cat out.err)"
+kafka_cmd up 1
+for b in 1 2 3; do kafka_cmd rtt $b 0; done
+partial=$(kafka_consume o | wc -l)
+[ "$partial" -lt 100000 ] || fail "the outage left $partial messages"
+sx-read --checkpoint ck.o --max-records-per-trigger 5000 in.ndjson 2>> err \
+  | sx-sink --kafka "$KAFKA" --topic o --key user_id --checkpoint ck.o 2> out.err \
+  || fail "the run after the outage failed: $(cat out.err)"
+grep -q "messages\? of epoch [0-9]* already there" out.err || fail "no note: $(cat out.err)"
+kafka_consume o -X isolation.level=read_committed -f '%s\n' | LC_ALL=C sort > got
+cmp -s got want || fail "after the outage: $(wc -l < got) messages for $(wc -l < want)"
+
 echo "i16_kafka_sink_crash: ok ($kills kills in $attempts attempts, $found restarts found messages of their epoch)"
