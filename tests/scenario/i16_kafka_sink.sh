@@ -99,8 +99,8 @@ expect_eq "$(kafka_consume ckpt | wc -l)" 2 "no message twice"
 printf '%s\n' '{"r":"a"}' '{"r":"b"}' '{"@sx":"epoch","id":0}' > w1.ndjson
 printf '%s\n' '{"r":"a"}' '{"r":"c"}' '{"@sx":"epoch","id":0}' > w2.ndjson
 status=0
-(SX_FAULT=kafka-before-commit sx-sink --kafka "$KAFKA" --topic w --checkpoint ckw w1.ndjson) \
-  2> /dev/null || status=$?
+{ SX_FAULT=kafka-before-commit sx-sink --kafka "$KAFKA" --topic w --checkpoint ckw w1.ndjson \
+  || status=$?; } 2> /dev/null
 expect_eq "$status" 137 "SX_FAULT=kafka-before-commit"
 sx-sink --kafka "$KAFKA" --topic w --checkpoint ckw w2.ndjson 2> err
 expect_eq "$(cat err)" "sx-sink: Kafka topic w: 2 messages of epoch 0 already there (written before \
