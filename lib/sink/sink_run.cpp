@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/signals.h"
 #include "sink/dir_sink.h"
+#include "sink/kafka_sink.h"
 #include "sink/pg_sink.h"
 #include "sink/sqlite_sink.h"
 #include "stream/checkpoint.h"
@@ -89,6 +90,35 @@ DbSinkOptions db_options(const SinkFlags& f, SinkFormat format) {
   return db;
 }
 
+// --kafka's options from the flags; usage_error for what does not go with it.
+KafkaSinkOptions kafka_options(const SinkFlags& f, SinkFormat format) {
+  KafkaSinkOptions k;
+  k.brokers = f.kafka;
+  if (f.topic.empty()) {
+    throw usage_error("--kafka needs --topic T: the topic the messages go to");
+  }
+  k.topic = f.topic;
+  if (f.stream.live_key.size() > 1) {
+    throw usage_error(
+        "--kafka --key takes one FIELD, the message key (a dotted path reaches "
+        "into objects); make a key of several fields with sx-map first");
+  }
+  if (!f.stream.live_key.empty()) k.key = f.stream.live_key[0];
+  for (const std::string& o : f.kafka_options) k.options.push_back(parse_kafka_option(o));
+  k.timeout_ms = parse_duration(f.kafka_timeout, /*allow_zero=*/true) / 1000;
+  if (k.timeout_ms < 1)
+    throw usage_error("--kafka-timeout: at least 1ms (e.g. --kafka-timeout 30s)");
+  if (!f.path.empty() || !f.db.empty() || !f.output.empty() || format != SinkFormat::kNdjson ||
+      f.stream.keep_control || !f.stream.time_zone.empty() || f.stream.precision >= 0 ||
+      f.mode_given || !f.partition_by.empty() || !f.compress.empty()) {
+    throw usage_error(
+        "--kafka writes each data record as one message; it does not go with --path, --db, "
+        "--output, --format, --keep-control, --time-zone, --precision, --mode, --partition-by "
+        "or --compress");
+  }
+  return k;
+}
+
 }  // namespace
 
 int run_sink(SinkFlags f) {
@@ -130,7 +160,22 @@ int run_sink(SinkFlags f) {
         "--mode, --partition-by, --max-partitions and --compress go with "
         "--path DIR (the directory sink)");
   }
+  if (f.kafka.empty() && (!f.topic.empty() || !f.kafka_options.empty() || f.kafka_timeout_given)) {
+    throw usage_error(
+        "--topic, --kafka-option and --kafka-timeout go with --kafka BROKERS (the Kafka sink)");
+  }
+  if (!f.path.empty() && !f.stream.live_key.empty()) {
+    throw usage_error("--key goes with --kafka, --db or --format live, not --path");
+  }
   const StageInput in{f.inputs, f.max_line_bytes};
+  if (!f.kafka.empty()) {
+    KafkaSinkOptions kafka = kafka_options(f, f.stream.format);
+    Output none(1);
+    BadInputPolicy bad(f.on_error);
+    KafkaSinkOperator sink(std::move(kafka), ckpt.get(), bad, none);
+    run_stage(in, sink, none, bad);
+    return kExitOk;
+  }
   if (!f.db.empty()) {
     DbSinkOptions db = db_options(f, f.stream.format);
     Output none(1);

@@ -36,6 +36,12 @@ struct SinkFlags {
   std::string table;
   std::string db_timeout = "30s";
   bool db_timeout_given = false;
+  // --kafka BROKERS and the flags that go with it (sink/kafka_sink.h).
+  std::string kafka;
+  std::string topic;
+  std::vector<std::string> kafka_options;  // KEY=VALUE
+  std::string kafka_timeout = "60s";
+  bool kafka_timeout_given = false;
 };
 
 // Throws usage_error for flags that do not go together (naming them and

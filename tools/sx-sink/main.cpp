@@ -18,7 +18,8 @@ constexpr sx::ToolInfo kInfo{
     "--time-zone shows the time fields in a zone, --precision rounds doubles.\n"
     "Writing to stdout is at-least-once across restarts; --path DIR (with --checkpoint) writes\n"
     "files exactly-once, in append, update or complete mode, optionally partitioned and\n"
-    "zstd-compressed.",
+    "zstd-compressed; --db writes rows into a SQLite or PostgreSQL table; --kafka writes each\n"
+    "record as a message to a Kafka topic (exactly-once with --checkpoint).",
     "Examples:\n"
     "  sx-gen --events 2000 | sx-read --time-field timestamp --watermark 10m | sx-sink --format "
     "table\n"
@@ -37,6 +38,9 @@ constexpr sx::ToolInfo kInfo{
     "  ... | sx-sink --checkpoint ck --path out/ --partition-by country,day --compress zstd\n"
     "  ... | sx-window --by user --agg count --mode complete --checkpoint ck \\\n"
     "      | sx-sink --checkpoint ck --path out/ --mode complete   # out/current/ is the table\n"
+    "  ... | sx-sink --kafka localhost:9092 --topic events --key user_id\n"
+    "  sx-read --checkpoint ck in/ | sx-sink --checkpoint ck --kafka b1:9092,b2:9092 --topic t \\\n"
+    "      --kafka-option compression.type=zstd --kafka-timeout 5m   # exactly-once messages\n"
     "More: man sx-sink; the stream protocol: man sx."};
 
 }  // namespace
@@ -93,13 +97,16 @@ int main(int argc, char** argv) {
         app.add_option("--key", f.stream.live_key,
                        "live and --db: the fields that identify a row, which a newer row with "
                        "the same key replaces (live's default: the fields of the first row that "
-                       "are not numbers; --db: the stream header's keys)")
+                       "are not numbers; --db: the stream header's keys); --kafka: the one field "
+                       "whose value is the message key (none: no key)")
             ->delimiter(',')
             ->allow_extra_args(false)
             ->type_name("FIELD");
-        app.add_option("--checkpoint", f.checkpoint,
-                       "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
-                       "restart resumes after it; stdout stays at-least-once, --path exactly-once")
+        app.add_option(
+               "--checkpoint", f.checkpoint,
+               "Commit each epoch in DIR (the pipeline's --checkpoint directory), so a "
+               "restart resumes after it; stdout stays at-least-once, --path, --db and --kafka "
+               "exactly-once")
             ->check(sx::non_empty_check("a directory"))
             ->type_name("DIR");
         sx::add_name_flag(app, f.name);
@@ -123,6 +130,25 @@ int main(int argc, char** argv) {
                        "--db: how long to wait for a database another process holds locked (then "
                        "exit 75), or to connect again to a PostgreSQL server (then exit 1)")
             ->default_val("30s")
+            ->type_name("DURATION");
+        app.add_option("--kafka", f.kafka,
+                       "Write each data record as one message to a Kafka topic (--topic) through "
+                       "the brokers host:port[,host:port...]: acknowledged before exit; exactly "
+                       "once with --checkpoint")
+            ->check(sx::non_empty_check("the brokers"))
+            ->type_name("BROKERS");
+        app.add_option("--topic", f.topic, "--kafka: the topic the messages go to")
+            ->check(sx::non_empty_check("a topic"))
+            ->type_name("T");
+        app.add_option("--kafka-option", f.kafka_options,
+                       "--kafka: a librdkafka property for the producer (repeat: "
+                       "security.protocol=SASL_SSL, sasl.*, ssl.*, compression.type=zstd, ...)")
+            ->allow_extra_args(false)
+            ->type_name("KEY=VALUE");
+        app.add_option("--kafka-timeout", f.kafka_timeout,
+                       "--kafka: how long a message may wait for the brokers' acknowledgement "
+                       "(through an outage), then exit 1")
+            ->default_val("60s")
             ->type_name("DURATION");
         app.add_option("--mode", f.mode,
                        "--path and --db: append (each epoch adds its rows), update (each epoch "
@@ -151,6 +177,7 @@ int main(int argc, char** argv) {
         f.mode_given = app.count("--mode") > 0;
         f.max_partitions_given = app.count("--max-partitions") > 0;
         f.db_timeout_given = app.count("--db-timeout") > 0;
+        f.kafka_timeout_given = app.count("--kafka-timeout") > 0;
         f.on_error = input.on_error;
         f.max_line_bytes = input.max_line_bytes;
         return sx::run_sink(std::move(f));
