@@ -201,7 +201,12 @@ struct SqliteSink::Impl {
     if (skip_epoch) return;
     if (!row.read(line, source, bad)) return;
     begin_tx();
-    if (!table_known) create_table();
+    if (!table_known) {
+      // Another pipeline into the same table may have made it since open
+      // (scaling out by partitions): looked for again under the write lock.
+      read_table();
+      if (!table_known) create_table();
+    }
     if (opt.mode == SinkMode::kComplete && !cleared) {
       exec("DELETE FROM " + db::ident(opt.table), "emptying the table (complete mode)");
       cleared = true;

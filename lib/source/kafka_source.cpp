@@ -342,15 +342,27 @@ struct KafkaSource::Impl {
     return out;
   }
 
-  // The low and high watermark offsets of `tp`, asked of its leader.
+  // The low and high watermark offsets of `tp`, asked of its leader (as
+  // ListOffsets of the start and the end: rd_kafka_offsets_for_times keeps
+  // its timeout when the leader is down, where rd_kafka_query_watermark_
+  // offsets of librdkafka before 2.3.0 waits forever, librdkafka issue 2588).
+  // {-1, -1}: the partition is unknown (its topic deleted?).
   std::pair<std::int64_t, std::int64_t> watermarks(const TopicPartition& tp) {
     const Micros until = deadline();
     for (;;) {
       if (interrupted()) throw interrupted_error();
-      std::int64_t lo = 0, hi = 0;
-      const rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
-          rk, tp.topic.c_str(), tp.partition, &lo, &hi, wait_ms(until, 5000));
-      if (!e) return {lo, hi};
+      std::int64_t got[2] = {0, 0};
+      rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+      for (int i = 0; i < 2 && !e; ++i) {
+        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset =
+            i == 0 ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+        e = rd_kafka_offsets_for_times(rk, list, wait_ms(until, 5000));
+        if (!e) e = list->elems[0].err;
+        got[i] = list->elems[0].offset;
+        rd_kafka_topic_partition_list_destroy(list);
+      }
+      if (!e) return {got[0], got[1]};
       last_error = rd_kafka_err2str(e);
       if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) return {-1, -1};
       if (clock.now() >= until) unreachable("no offsets of " + kafka::to_string(tp));

@@ -9,17 +9,6 @@
 # isolation alike; the restarts said what they found already there.
 source "$(dirname "$0")/common.sh" "$1"
 source "$ROOT/tests/scenario/lib/kafka.sh"
-# lib/kafka.sh's kafka_cmd expands the answer count once, before wait_until
-# polls (it fails when the mock answers after that): counted on each poll here.
-kafka_answered() { [ "$(wc -l < "$WORK/.kafka.out")" -ge "$KAFKA_ANSWERS" ]; }
-kafka_cmd() {
-  echo "$*" >&"$KAFKA_FD"
-  KAFKA_ANSWERS=$((KAFKA_ANSWERS + 1))
-  wait_until 10 kafka_answered || fail "kafka_cmd $*: no answer"
-  local got
-  got=$(sed -n "${KAFKA_ANSWERS}p" "$WORK/.kafka.out")
-  [ "$got" = ok ] || fail "kafka_cmd $*: $got"
-}
 kafka_start --brokers 3 --topic f:2 --topic o:6
 
 stage() { sh -c 'echo $$ > "$0"; exec "$@"' "$@"; }
