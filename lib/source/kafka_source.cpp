@@ -469,16 +469,42 @@ struct KafkaSource::Impl {
     p.fetch_at = offset;
   }
 
-  // The latest offsets of the partitions known (their high watermarks).
+  // The latest offsets of the partitions known, asked of their leaders in
+  // one call, so that they are one moment's: ends cached from fetches at
+  // different moments let a partition fall behind the others by what was
+  // produced meanwhile, and its records then came after a watermark that
+  // the others had moved (late in a cron run under load).
   Offsets latest() {
     Offsets out;
-    for (const auto& [tp, pos] : position) {
-      std::int64_t lo = -1, hi = -1;
-      rd_kafka_get_watermark_offsets(rk, tp.topic.c_str(), tp.partition, &lo, &hi);
-      if (hi < 0) hi = watermarks(tp).second;  // not fetched yet: ask
-      out[tp] = std::max(hi, pos);
+    if (position.empty()) return out;
+    const Micros until = deadline();
+    for (;;) {
+      if (interrupted()) throw interrupted_error();
+      rd_kafka_topic_partition_list_t* list =
+          rd_kafka_topic_partition_list_new(static_cast<int>(position.size()));
+      for (const auto& [tp, pos] : position) {
+        rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset =
+            RD_KAFKA_OFFSET_END;
+      }
+      rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, list, wait_ms(until, 5000));
+      for (int i = 0; i < list->cnt && !e; ++i) {
+        const rd_kafka_topic_partition_t& el = list->elems[i];
+        const TopicPartition tp{el.topic, el.partition};
+        if (el.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+          out[tp] = position[tp];  // gone: reading it says so
+        } else if (el.err) {
+          e = el.err;
+        } else {
+          out[tp] = std::max(el.offset, position[tp]);
+        }
+      }
+      rd_kafka_topic_partition_list_destroy(list);
+      if (!e) return out;
+      out.clear();
+      last_error = rd_kafka_err2str(e);
+      if (clock.now() >= until) unreachable("no latest offsets");
+      sleep_micros(100 * kMicrosPerMilli);
     }
-    return out;
   }
 
   // ---- reading an epoch ----
