@@ -671,7 +671,7 @@ void put_time_of_day(std::string& o, std::int64_t us) {
   o.push_back(':');
   put2(o, secs % 60);
   if (frac != 0) {
-    char buf[8];
+    char buf[12];  // frac < 10^6 gives 6 digits, which the compiler does not know
     std::snprintf(buf, sizeof buf, "%06u", frac);
     o.push_back('.');
     o.append(buf, frac % 1000 == 0 ? 3 : 6);
