@@ -83,8 +83,8 @@ inline constexpr Micros kDefaultLiveCheckpointEpoch = kMicrosPerSecond;
 // file, whose epochs are deterministic.
 bool stdin_is_live();
 
-// What sx-read reads from. FileSource (files, directories, stdin) is the
-// one there is; a Kafka source is the next. A source writes the stream
+// What sx-read reads from: FileSource (files, directories, stdin) or
+// KafkaSource (--kafka, kafka_source.h). A source writes the stream
 // through a StreamWriter (stream_writer.h: validation, event time, epochs
 // and watermarks, the checkpoint barrier) and keeps its own position in its
 // checkpoint: the payload is opaque to everything but the source itself.
@@ -99,7 +99,7 @@ class Source {
   virtual std::uint64_t records() const = 0;
 };
 
-// The source for `options` (files, directories, stdin: a FileSource).
+// The source for `options` (--kafka: a KafkaSource; else a FileSource).
 // Throws usage_error for bad options.
 std::unique_ptr<Source> make_source(SourceOptions options, Output& out);
 
