@@ -255,6 +255,34 @@ struct KafkaSource::Impl {
     w.epochs().restore(after.epochs);
   }
 
+  // As the file source's: a stream that a run ended (--ending-offsets
+  // latest without --trigger: its final watermark, committed, closed every
+  // window downstream) takes no more input, every record would be late. A
+  // run with nothing new adds nothing and succeeds.
+  void check_ended() {
+    if (w.epochs().state().watermark != EventTime::end()) return;
+    std::string fresh;
+    if (!limited) {
+      fresh = "whatever a run without --ending-offsets reads";
+    } else {
+      for (const auto& [tp, end] : stop_at) {
+        if (end > position[tp]) {
+          fresh = "the messages of " + kafka::to_string(tp) + " from offset " +
+                  std::to_string(position[tp]) + " on";
+          break;
+        }
+      }
+    }
+    if (fresh.empty()) return;
+    throw usage_error("checkpoint " + ckpt->dir() +
+                      " holds a stream that has ended: an earlier run with --ending-offsets "
+                      "latest read to the end, and its final watermark closed every window, so " +
+                      fresh +
+                      " would be late. Start over with --reset (and remove what the sink wrote), "
+                      "or run with --trigger available-now each time (the stream then goes on "
+                      "from run to run)");
+  }
+
   // ---- the client ----
 
   static void on_error(rd_kafka_t*, int err, const char* reason, void* opaque) {
@@ -716,6 +744,7 @@ struct KafkaSource::Impl {
     last_discovery = clock.now();
     limited = k.ending_latest || opt.trigger != SourceOptions::Trigger::kContinuous;
     if (limited) stop_at = latest();
+    check_ended();
     Micros opened = clock.now();
     try {
       for (;;) {

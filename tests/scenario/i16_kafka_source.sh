@@ -51,6 +51,19 @@ expect_eq "$(ns next.out)" "10" "a later run goes on after the committed offsets
 sx-read --kafka "$KAFKA" --subscribe t --checkpoint ck --trigger available-now | sx-sink --checkpoint ck > none.out
 expect_eq "$(ns none.out)" "" "nothing new, nothing read"
 
+# A stream that --ending-offsets latest ended takes no more: a rerun with
+# nothing new succeeds, one with new messages is refused (exit 2).
+timed=(--kafka-metadata kafka --time-field kafka.timestamp --ending-offsets latest --checkpoint ck3)
+sx-read --kafka "$KAFKA" --subscribe t --starting-offsets earliest "${timed[@]}" | sx-sink --checkpoint ck3 > ended.out
+expect_eq "$(grep -c . ended.out)" 10 "the ended stream's records"
+sx-read --kafka "$KAFKA" --subscribe t "${timed[@]}" | sx-sink --checkpoint ck3 > again.out
+expect_eq "$(ns again.out)" "" "nothing new after the end: nothing read"
+put t 2 11
+rc=0
+sx-read --kafka "$KAFKA" --subscribe t "${timed[@]}" > /dev/null 2> ended.err || rc=$?
+expect_eq "$rc" 2 "new messages after the end: refused"
+grep -q "holds a stream that has ended.*t/2 from offset 3 on would be late" ended.err || fail "ended: $(cat ended.err)"
+
 # The message metadata, and the Kafka timestamp as event time.
 printf 'k1:{"n":1}\nk2:{"n":2}\n' | kafka_produce tx -K: -H source=test
 before=$(date -u +%s)
