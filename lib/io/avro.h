@@ -99,16 +99,24 @@ class AvroReader {
 // test tools; never on the per-value path.
 struct AvroJson {
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
+
   Type type = Type::kNull;
   bool boolean = false;
   std::string text;  // a string unescaped; a number's JSON text
   std::vector<AvroJson> items;
-  std::vector<std::pair<std::string, AvroJson>> members;  // in document order
+  struct Member;                // a key and its value (first, second)
+  std::vector<Member> members;  // in document order
 
   // The member `key` of an object, or null.
   const AvroJson* get(std::string_view key) const;
   // Parses one JSON value (white space around it allowed). False with *why.
   static bool parse(std::string_view text, AvroJson* out, std::string* why);
+};
+// Defined once AvroJson is complete (a std::pair of the incomplete type, as
+// before, is refused by clang with libstdc++: the fuzz build).
+struct AvroJson::Member {
+  std::string first;
+  AvroJson second;
 };
 
 // Avro's JSON encoding of a value (unions as {"TYPE": value}, bytes and
