@@ -59,23 +59,6 @@ struct JsonParser {
     p += 4;
     return true;
   }
-  static void put_utf8(std::string& s, unsigned cp) {
-    if (cp < 0x80) {
-      s.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      s.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      s.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
   bool string(std::string* s) {
     ++p;  // the opening quote
     s->clear();
@@ -123,7 +106,7 @@ struct JsonParser {
           } else if (cp >= 0xDC00 && cp < 0xE000) {
             return fail("a lone surrogate");
           }
-          put_utf8(*s, cp);
+          append_utf8(*s, cp);
           break;
         }
         default:

@@ -63,7 +63,6 @@ const char* json_type_name(JsonType t) {
 
 namespace {
 
-void append_utf8(std::string& out, std::uint32_t cp);
 bool hex4(const char* p, std::uint32_t* v);
 
 }  // namespace
@@ -130,13 +129,6 @@ bool append_unescaped(std::string& out, const char*& p) {
   }
 }
 
-namespace {
-
-std::string parse_reason(simdjson::error_code e) {
-  if (e == simdjson::UTF8_ERROR) return "invalid UTF-8";
-  return std::string("malformed JSON (") + simdjson::error_message(e) + ")";
-}
-
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
@@ -153,6 +145,13 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+namespace {
+
+std::string parse_reason(simdjson::error_code e) {
+  if (e == simdjson::UTF8_ERROR) return "invalid UTF-8";
+  return std::string("malformed JSON (") + simdjson::error_message(e) + ")";
 }
 
 bool hex4(const char* p, std::uint32_t* v) {

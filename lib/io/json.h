@@ -151,6 +151,8 @@ bool is_json_number(std::string_view s);
 // p somewhere inside, for an invalid escape or a lone surrogate. REQUIRES:
 // an unescaped quote ends the string (the text was indexed as JSON).
 bool append_unescaped(std::string& out, const char*& p);
+// Appends code point `cp` (at most 0x10FFFF, not a surrogate) as UTF-8.
+void append_utf8(std::string& out, std::uint32_t cp);
 
 // The value of the top-level key `key` of a compact JSON object that sx made
 // itself (an input format's record: valid, no white space between tokens,
