@@ -472,37 +472,47 @@ std::string format_number(double d) {
   return out;
 }
 
-// The issue-14 aggregates (Spark's functions of the same names). False when
-// `function` is none of them.
+namespace {
+
+// The issue-14 aggregates (Spark's functions of the same names): the one
+// list that parse_agg, make_agg and the did-you-mean read.
+struct NewFunc {
+  const char* name;
+  AggKind kind;
+  const char* usage;
+};
+constexpr NewFunc kNewFuncs[] = {
+    {"stddev", AggKind::kStddevSamp, "stddev(value)"},
+    {"std", AggKind::kStddevSamp, "std(value)"},
+    {"stddev_samp", AggKind::kStddevSamp, "stddev_samp(value)"},
+    {"stddev_pop", AggKind::kStddevPop, "stddev_pop(value)"},
+    {"variance", AggKind::kVarSamp, "variance(value)"},
+    {"var_samp", AggKind::kVarSamp, "var_samp(value)"},
+    {"var_pop", AggKind::kVarPop, "var_pop(value)"},
+    {"median", AggKind::kMedian, "median(value)"},
+    {"percentile", AggKind::kPercentile, "percentile(value, 0.95)"},
+    {"percentile_approx", AggKind::kPercentileApprox,
+     "percentile_approx(value, 0.95) or percentile_approx(value, array(0.5, 0.95), 1000)"},
+    {"approx_percentile", AggKind::kPercentileApprox,
+     "approx_percentile(value, 0.95) or approx_percentile(value, array(0.5, 0.95), 1000)"},
+    {"approx_count_distinct", AggKind::kApproxCountDistinct,
+     "approx_count_distinct(user_id) or approx_count_distinct(user_id, 0.02)"},
+    {"min_by", AggKind::kMinBy, "min_by(user, value)"},
+    {"max_by", AggKind::kMaxBy, "max_by(user, value)"}};
+
+const NewFunc* new_function(std::string_view name) {
+  for (const NewFunc& f : kNewFuncs) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// The issue-14 aggregates. False when `function` is none of them.
 bool make_new_agg(std::string_view function, const std::vector<AggArg>& args, bool star,
                   std::string_view alias, std::string_view text, AggSpec& spec) {
-  struct Func {
-    const char* name;
-    AggKind kind;
-    const char* usage;
-  };
-  static constexpr Func kFuncs[] = {
-      {"stddev", AggKind::kStddevSamp, "stddev(value)"},
-      {"std", AggKind::kStddevSamp, "std(value)"},
-      {"stddev_samp", AggKind::kStddevSamp, "stddev_samp(value)"},
-      {"stddev_pop", AggKind::kStddevPop, "stddev_pop(value)"},
-      {"variance", AggKind::kVarSamp, "variance(value)"},
-      {"var_samp", AggKind::kVarSamp, "var_samp(value)"},
-      {"var_pop", AggKind::kVarPop, "var_pop(value)"},
-      {"median", AggKind::kMedian, "median(value)"},
-      {"percentile", AggKind::kPercentile, "percentile(value, 0.95)"},
-      {"percentile_approx", AggKind::kPercentileApprox,
-       "percentile_approx(value, 0.95) or percentile_approx(value, array(0.5, 0.95), 1000)"},
-      {"approx_percentile", AggKind::kPercentileApprox,
-       "approx_percentile(value, 0.95) or approx_percentile(value, array(0.5, 0.95), 1000)"},
-      {"approx_count_distinct", AggKind::kApproxCountDistinct,
-       "approx_count_distinct(user_id) or approx_count_distinct(user_id, 0.02)"},
-      {"min_by", AggKind::kMinBy, "min_by(user, value)"},
-      {"max_by", AggKind::kMaxBy, "max_by(user, value)"}};
-  const Func* f = nullptr;
-  for (const Func& x : kFuncs) {
-    if (function == x.name) f = &x;
-  }
+  const NewFunc* f = new_function(function);
   if (!f) return false;
   spec.kind = f->kind;
   std::size_t min_args = 1, max_args = 1;
@@ -683,26 +693,7 @@ AggArg legacy_arg(std::string_view text, std::string_view piece, std::string_vie
   return a;
 }
 
-bool is_new_function(std::string_view f) {
-  static constexpr std::string_view kNames[] = {"stddev",
-                                                "std",
-                                                "stddev_samp",
-                                                "stddev_pop",
-                                                "variance",
-                                                "var_samp",
-                                                "var_pop",
-                                                "median",
-                                                "percentile",
-                                                "percentile_approx",
-                                                "approx_percentile",
-                                                "approx_count_distinct",
-                                                "min_by",
-                                                "max_by"};
-  for (const std::string_view n : kNames) {
-    if (f == n) return true;
-  }
-  return false;
-}
+bool is_new_function(std::string_view f) { return new_function(f) != nullptr; }
 
 // The legacy grammar for the issue-14 functions: FUNC(ARG, ARG...) [as NAME],
 // the arguments split at top-level commas.
@@ -816,13 +807,7 @@ AggSpec parse_agg(std::string_view text) {
     if (func == f.name) found = &f;
   }
   if (!found) {
-    std::vector<std::string> names;
-    for (const AggFunc& f : kLegacyFuncs) names.emplace_back(f.name);
-    for (const char* n :
-         {"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "median",
-          "percentile", "percentile_approx", "approx_count_distinct", "min_by", "max_by"}) {
-      names.emplace_back(n);
-    }
+    const std::vector<std::string>& names = agg_function_names();
     std::string lower(func);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string near = lower != func && std::find(names.begin(), names.end(), lower) != names.end()
@@ -858,29 +843,12 @@ AggSpec parse_agg(std::string_view text) {
 }
 
 const std::vector<std::string>& agg_function_names() {
-  static const std::vector<std::string> names = {"count",
-                                                 "count_if",
-                                                 "sum",
-                                                 "avg",
-                                                 "mean",
-                                                 "min",
-                                                 "max",
-                                                 "first",
-                                                 "last",
-                                                 "collect_list",
-                                                 "count_distinct",
-                                                 "stddev",
-                                                 "stddev_samp",
-                                                 "stddev_pop",
-                                                 "variance",
-                                                 "var_samp",
-                                                 "var_pop",
-                                                 "median",
-                                                 "percentile",
-                                                 "percentile_approx",
-                                                 "approx_count_distinct",
-                                                 "min_by",
-                                                 "max_by"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const AggFunc& f : kLegacyFuncs) v.emplace_back(f.name);
+    for (const NewFunc& f : kNewFuncs) v.emplace_back(f.name);
+    return v;
+  }();
   return names;
 }
 
