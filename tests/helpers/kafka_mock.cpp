@@ -6,7 +6,12 @@
 // Prints the bootstrap servers ("127.0.0.1:PORT,...") as its first line on
 // stdout, then reads commands, one a line, from stdin, answering each with
 // "ok" or "error: ..." on stdout:
-//   topic NAME PARTITIONS   create a topic
+//   topic NAME PARTITIONS [MAX]
+//                           create a topic; with MAX, of MAX partitions of
+//                           which only the first PARTITIONS exist for clients
+//                           until "grow" (see below)
+//   grow NAME PARTITIONS    the topic now has PARTITIONS partitions (up to its
+//                           MAX), as Kafka's CreatePartitions would do it
 //   down ID | up ID         take broker ID (1..N) down, bring it back
 //   rtt ID MS               add MS of round-trip time to broker ID
 //   topic-error NAME CODE   answer requests on topic NAME with the Kafka
@@ -15,6 +20,16 @@
 //                           with CODE (e.g. errors 1 6 3: three Fetches,
 //                           NOT_LEADER_FOR_PARTITION)
 //   quit                    stop (as does the end of stdin, or SIGTERM)
+// Why "grow" is done this way: the mock of Debian's librdkafka 2.0.2 does not
+// implement CreatePartitions (nor any other way to add a partition to a topic).
+// So a topic that is to grow is created whole, and the helper lowers the
+// partition count the mock serves (Metadata, Produce, Fetch, ListOffsets all
+// ask rd_kafka_mock_partition_find, which refuses a partition at or past the
+// count as UNKNOWN_TOPIC_OR_PART), then raises it: clients see exactly what
+// CreatePartitions shows them, a topic whose count rises, its new partitions
+// empty. The count lives in the mock's private topic struct; the layout below
+// is 2.0.2's (src/rdkafka_mock_int.h), checked at run time: the version must
+// be 2.0.2 and the topic found must point back at this cluster.
 // The mock keeps at most 5 MB of message batches a partition, dropping the
 // oldest beyond that (its fixed retention): tests of lost offsets use it.
 #include <librdkafka/rdkafka.h>
@@ -37,6 +52,54 @@ int usage(const char* why) {
                "[--topic NAME:PARTITIONS]...\n",
                why);
   return 2;
+}
+
+// The leading members of librdkafka 2.0.2's rd_kafka_mock_cluster_s and
+// rd_kafka_mock_topic_s (src/rdkafka_mock_int.h at v2.0.2).
+struct MockTopic202 {
+  MockTopic202* next;  // TAILQ_ENTRY link
+  MockTopic202** prev;
+  char* name;
+  void* partitions;
+  int partition_cnt;
+  int err;
+  rd_kafka_mock_cluster_t* cluster;
+};
+struct MockCluster202 {
+  char id[32];
+  rd_kafka_t* rk;
+  int32_t controller_id;
+  void* brokers_first;  // TAILQ_HEAD brokers
+  void** brokers_last;
+  int broker_cnt;
+  MockTopic202* topics_first;  // TAILQ_HEAD topics
+  MockTopic202** topics_last;
+  int topic_cnt;
+};
+
+struct Hidden {
+  std::string name;
+  int all = 0;  // partitions the mock holds
+};
+std::vector<Hidden> hidden;
+
+// The partition count of topic NAME as the mock serves it, or null (and why).
+int* served_count(rd_kafka_mock_cluster_t* mc, const std::string& name, std::string& why) {
+  if (rd_kafka_version() != 0x020002ff) {
+    why = std::string("growing a topic needs librdkafka 2.0.2's mock, this is ") +
+          rd_kafka_version_str();
+    return nullptr;
+  }
+  auto* c = reinterpret_cast<MockCluster202*>(mc);
+  for (MockTopic202* t = c->topics_first; t; t = t->next) {
+    if (t->cluster != mc) {
+      why = "the mock's topic list is not laid out as in librdkafka 2.0.2";
+      return nullptr;
+    }
+    if (name == t->name) return &t->partition_cnt;
+  }
+  why = "no topic " + name;
+  return nullptr;
 }
 
 std::string answer(rd_kafka_resp_err_t err) {
@@ -86,9 +149,36 @@ int main(int argc, char** argv) {
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
     if (cmd == "topic") {
       std::string name;
+      int parts = 0, all = 0;
+      in >> name >> parts >> all;
+      if (all < parts) all = parts;
+      e = rd_kafka_mock_topic_create(mc, name.c_str(), all, 1);
+      if (!e && all > parts) {
+        std::string why;
+        int* count = served_count(mc, name, why);
+        if (!count) {
+          std::cout << "error: " << why << std::endl;
+          continue;
+        }
+        __atomic_store_n(count, parts, __ATOMIC_SEQ_CST);
+        hidden.push_back({name, all});
+      }
+    } else if (cmd == "grow") {
+      std::string name, why;
       int parts = 0;
       in >> name >> parts;
-      e = rd_kafka_mock_topic_create(mc, name.c_str(), parts, 1);
+      int* count = served_count(mc, name, why);
+      int all = 0;
+      for (const Hidden& h : hidden)
+        if (h.name == name) all = h.all;
+      if (count && (parts < *count || parts > all))
+        why = "topic " + name + " can grow to " + std::to_string(all) +
+              " partitions at most (created with topic NAME N MAX)";
+      if (!why.empty()) {
+        std::cout << "error: " << why << std::endl;
+        continue;
+      }
+      __atomic_store_n(count, parts, __ATOMIC_SEQ_CST);
     } else if (cmd == "down" || cmd == "up") {
       int id = 0;
       in >> id;
@@ -115,6 +205,10 @@ int main(int argc, char** argv) {
       continue;
     }
     std::cout << answer(e) << std::endl;
+  }
+  for (const Hidden& h : hidden) {  // the mock frees the partitions it counts
+    std::string why;
+    if (int* count = served_count(mc, h.name, why)) __atomic_store_n(count, h.all, __ATOMIC_SEQ_CST);
   }
   rd_kafka_mock_cluster_destroy(mc);
   rd_kafka_destroy(rk);

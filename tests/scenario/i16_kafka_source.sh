@@ -120,6 +120,37 @@ kill -TERM "$reader"
 wait "$reader" || true
 expect_eq "$(ns live.out | tr ' ' '\n' | sort -n | tr '\n' ' ')" "1 2 3 4 5 " "continuous: every record once"
 
+# A partition added while running is picked up, from its earliest offset (as
+# Spark does). Topic grow is made of 4 partitions of which clients see 2; "grow"
+# raises the count as Kafka's CreatePartitions would (the helper says why it
+# is done that way: the 2.0.2 mock has no CreatePartitions).
+kafka_cmd topic grow 2 4
+put grow 0 1
+put grow 1 2
+if put grow 2 99 2> /dev/null; then fail "partition 2 of grow exists before it is added"; fi
+sx-read --kafka "$KAFKA" --subscribe grow --starting-offsets earliest > grow.out 2> grow.err &
+reader=$!
+wait_until 10 grep -q '"n":2' grow.out || fail "grow: records not read: $(cat grow.err)"
+kafka_cmd grow grow 3
+put grow 2 3 4
+wait_until 10 grep -q '"n":4' grow.out || fail "a partition added while running was not picked up: $(cat grow.err)"
+put grow 0 5
+wait_until 10 grep -q '"n":5' grow.out || fail "grow: partition 0 after the new one: $(cat grow.err)"
+kill -TERM "$reader"
+wait "$reader" || true
+expect_eq "$(ns grow.out)" "1 2 3 4 5" "a partition added while running: every record once, in order of arrival"
+# Under cron: a partition added between two runs is read whole by the next
+# run, and nothing the first run committed comes again.
+sx-read --kafka "$KAFKA" --subscribe grow --starting-offsets earliest --checkpoint gck \
+  --trigger available-now | sx-sink --checkpoint gck > grow1.out
+expect_eq "$(ns grow1.out | tr ' ' '\n' | sort -n | tr '\n' ' ')" "1 2 3 4 5 " "grow under cron: the first run"
+kafka_cmd grow grow 4
+put grow 3 6 7
+put grow 1 8
+sx-read --kafka "$KAFKA" --subscribe grow --starting-offsets earliest --checkpoint gck \
+  --trigger available-now | sx-sink --checkpoint gck > grow2.out
+expect_eq "$(ns grow2.out | tr ' ' '\n' | sort -n | tr '\n' ' ')" "6 7 8 " "a partition added between cron runs: read from its start"
+
 # Brokers down for longer than --kafka-timeout: a clear error, exit 1.
 kafka_cmd down 1
 kafka_cmd down 2

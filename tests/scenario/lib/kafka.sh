@@ -2,7 +2,7 @@
 # loopback (build/bin/sx_test_kafka_mock: librdkafka's mock cluster) for the
 # scenario's life, and helpers around kcat, the independent second client.
 #   kafka_start [--brokers N] [--topic NAME:PARTITIONS]...   sets $KAFKA (bootstrap servers)
-#   kafka_cmd COMMAND...    a command to the cluster (down 1, up 1, topic T 3, ...); fails on error
+#   kafka_cmd COMMAND...    a command to the cluster (down 1, up 1, topic T 3, topic T 2 4 + grow T 3, ...); fails on error
 #   kafka_produce TOPIC [kcat -P options]   stdin's lines as messages (-K: for keys, -p N: a partition)
 #   kafka_consume TOPIC [kcat -C options]   every message to stdout, then exit
 #   kafka_stop              (also at exit)
