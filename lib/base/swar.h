@@ -9,7 +9,7 @@
 
 namespace sx::swar {
 
-inline std::uint64_t load8(const char* p) {
+[[gnu::always_inline]] inline std::uint64_t load8(const char* p) {
   std::uint64_t x;
   std::memcpy(&x, p, 8);
   return x;
@@ -19,7 +19,7 @@ inline std::uint64_t load8(const char* p) {
 // that is not (8: all). A byte is a digit when, xor '0', it is below 10:
 // adding 0x76 sets its top bit otherwise. A carry only disturbs bytes after
 // the first non-digit.
-inline int leading_digits(std::uint64_t x) {
+[[gnu::always_inline]] inline int leading_digits(std::uint64_t x) {
   const std::uint64_t t = x ^ 0x3030303030303030u;
   const std::uint64_t m = (t | (t + 0x7676767676767676u)) & 0x8080808080808080u;
   return m == 0 ? 8 : __builtin_ctzll(m) >> 3;
@@ -27,7 +27,7 @@ inline int leading_digits(std::uint64_t x) {
 
 // The value of the first k (1..8) bytes of x, all digits: the eight-digit
 // conversion, with the digits moved to the end and '0's before them.
-inline std::uint64_t digits_value(std::uint64_t x, int k) {
+[[gnu::always_inline]] inline std::uint64_t digits_value(std::uint64_t x, int k) {
   if (k < 8) x = (x << (8 * (8 - k))) | (0x3030303030303030u >> (8 * k));
   x -= 0x3030303030303030u;
   x = x * 10 + (x >> 8);

@@ -71,16 +71,20 @@ void store_double(JsonValue* v, const char* start, const char* end, bool negativ
   v->d = negative ? -d : d;
 }
 
+bool parse_number_general(const char*& p, const char* end, JsonValue* v, const char* start,
+                          bool negative);
+
 // A JSON number at p (a '-' or a digit, else false), into *v when v is not
 // null; leaves p after it. False also when *v could not be set exactly as
-// simdjson would (an integer of 19 digits or more, "-0").
-bool parse_number(const char*& p, const char* end, JsonValue* v) {
+// simdjson would (an integer of 19 digits or more, "-0"). The usual number,
+// [-]D[.D] with 1 to 7 digits each, is read here, inline; anything else by
+// parse_number_general, out of line (its frame costs more than the usual
+// number's whole reading).
+[[gnu::always_inline]] inline bool parse_number(const char*& p, const char* end, JsonValue* v) {
   const char* start = p;
   const bool negative = *p == '-';
   p += negative;
   {
-    // The usual number, [-]D[.D] with 1 to 7 digits each, in one or two
-    // words; anything else takes the general path below.
     const std::uint64_t x = swar::load8(p);
     const int k = swar::leading_digits(x);
     if (k >= 1 && k <= 7 && end - p > k && (k == 1 || *p != '0')) {
@@ -109,6 +113,11 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
       }
     }
   }
+  return parse_number_general(p, end, v, start, negative);
+}
+
+[[gnu::noinline]] bool parse_number_general(const char*& p, const char* end, JsonValue* v,
+                                            const char* start, bool negative) {
   const char* digits = p;
   std::uint64_t w = 0;  // wraps beyond 19 digits: counted below
   const int int_digits = digit_run(p, end, &w);
@@ -127,8 +136,8 @@ bool parse_number(const char*& p, const char* end, JsonValue* v) {
   if (p < end && (*p == 'e' || *p == 'E')) {
     if (v == nullptr) {  // rare: convert it anyway, to know whether it is in range
       JsonValue skipped;
-      p = start;
-      return parse_number(p, end, &skipped);
+      p = start + negative;
+      return parse_number_general(p, end, &skipped, start, negative);
     }
     ++p;
     bool exp_negative = false;
@@ -171,7 +180,7 @@ bool parse_literal(const char*& p, const char* end, const char* word, std::size_
 
 // A number or a literal at p, into *v when v is not null (false for
 // anything else: a string, an object, an array).
-bool parse_scalar(const char*& p, const char* end, JsonValue* v) {
+[[gnu::always_inline]] inline bool parse_scalar(const char*& p, const char* end, JsonValue* v) {
   switch (*p) {
     case 't':
       return parse_literal(p, end, "true", 4, v, JsonType::kBool, true);
@@ -502,7 +511,8 @@ std::size_t FieldScanner::next_quote(std::size_t i, std::size_t n) const {
 
 // A value that is not a string at s[i]: a number or a literal; '{' and '['
 // are not flat.
-bool FieldScanner::scalar(const char* s, std::size_t n, std::size_t& i, JsonValue* v) {
+[[gnu::always_inline]] inline bool FieldScanner::scalar(const char* s, std::size_t n, std::size_t& i,
+                                                         JsonValue* v) {
   const char* p = s + i;
   const bool ok = parse_scalar(p, s + n, v);
   i = static_cast<std::size_t>(p - s);
@@ -521,7 +531,7 @@ bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
   for (const ShapeField& f : shape_) {
     if (n - i < f.sep_size || !bytes_equal(s + i, seps + f.sep_at, f.sep_size)) return false;
     i += f.sep_size;
-    if (i < n && s[i] == '"') {
+    if (s[i] == '"') {  // at n: the padding, which is no quote (or no string end)
       const std::size_t end = next_quote(i + 1, n);
       if (end >= n) return false;
       if (f.leaf >= 0) {

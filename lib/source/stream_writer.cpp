@@ -224,7 +224,12 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   if (has_time_) {
     EventTime t;
     if (!scanned) time_value = validator_.get(time_->path());
-    if (!extract_time(time_value, line, text, source, &t)) return;
+    BadKind kind;
+    // The usual record inline; extract_time for the rest (and to say why).
+    if ((usage_.pending() || !time_->convert(time_value, &t, &kind, &why_)) &&
+        !extract_time(time_value, line, text, source, &t)) {
+      return;
+    }
     // Spark's watermark starts at 0 (1970-01-01T00:00:00Z), in force from
     // the first epoch: an event at or before it is late. Written just
     // before the first such event: no record before it can be affected.

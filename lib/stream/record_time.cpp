@@ -106,45 +106,8 @@ bool EventTimeField::same_minute(std::string_view s, Micros* us) const {
   return true;
 }
 
-Micros EventTimeField::within_hour(std::string_view s) {
-  const auto digit = [&](std::size_t i) { return static_cast<unsigned>(s[i] - '0'); };
-  const auto two = [&](std::size_t i) -> int {
-    const unsigned a = digit(i), b = digit(i + 1);
-    return a > 9 || b > 9 ? -1 : static_cast<int>(a * 10 + b);
-  };
-  if (s.size() < 20 || s.back() != 'Z' || s[13] != ':' || s[16] != ':') return -1;
-  const int mm = two(14), ss = two(17);
-  if (mm < 0 || mm > 59 || ss < 0 || ss > 59) return -1;
-  Micros frac = 0;
-  if (s.size() > 20) {
-    if (s[19] != '.' || s.size() > 30 || s.size() < 22) return -1;
-    // k digits before the 'Z'; the last (up to) 8 in one word.
-    const int k = static_cast<int>(s.size()) - 21;
-    const int last = k < 8 ? k : 8;
-    const std::uint64_t x = swar::load8(s.data() + s.size() - 9) >> (8 * (8 - last));
-    if (swar::leading_digits(x) < last) return -1;
-    std::uint64_t v = swar::digits_value(x, last);
-    if (k == 9) {
-      const unsigned d = digit(20);
-      if (d > 9) return -1;
-      v += d * swar::kPow10[8];
-    }
-    // To microseconds; digits beyond the sixth are dropped.
-    frac = static_cast<Micros>(k <= 6 ? v * swar::kPow10[6 - k] : v / swar::kPow10[k - 6]);
-  }
-  return (mm * 60 + ss) * kMicrosPerSecond + frac;
-}
-
-bool EventTimeField::same_hour(std::string_view s, Micros* us) const {
-  if (!hour_known_ || s.size() < 20 || std::memcmp(s.data(), hour_prefix_, 13) != 0) return false;
-  const Micros within = within_hour(s);
-  if (within < 0) return false;
-  *us = hour_start_ + within;
-  return true;
-}
-
-bool EventTimeField::convert(const JsonValue& v, EventTime* t, BadKind* kind,
-                             std::string* why) const {
+bool EventTimeField::convert_general(const JsonValue& v, EventTime* t, BadKind* kind,
+                                     std::string* why) const {
   bool ok = false;
   switch (v.type) {
     case JsonType::kString:

@@ -3,9 +3,12 @@
 // Shared by sx-read (DOM values) and the stages behind it (On-Demand values).
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
+#include "base/swar.h"
 #include "base/time_parser.h"
 #include "io/json.h"
 #include "stream/bad_input.h"
@@ -64,15 +67,62 @@ class EventTimeField {
   // The event time of the value found at path(). On failure returns false
   // and sets *kind (kNoTime: missing or null; kBadTime: not a time) and *why,
   // a reason that says which flags to check.
-  bool convert(const JsonValue& v, EventTime* t, BadKind* kind, std::string* why) const;
+  bool convert(const JsonValue& v, EventTime* t, BadKind* kind, std::string* why) const {
+    // The usual case, inline: an ISO-8601 string in the hour of the last one.
+    if (v.type == JsonType::kString && iso_ && same_hour(v.text, &t->us)) {
+      t->us += shift_;
+      if (t->us <= kMaxEventTime && t->us >= kMinEventTime) return true;
+    }
+    return convert_general(v, t, kind, why);
+  }
 
  private:
+  bool convert_general(const JsonValue& v, EventTime* t, BadKind* kind, std::string* why) const;
   // Fast path for the common "YYYY-MM-DDTHH:MM:SS[.f]Z": records in the same
   // hour share their first 13 bytes, so only minutes, seconds and fraction
   // are read. Returns false when `s` has another shape or another hour.
-  bool same_hour(std::string_view s, Micros* us) const;
+  bool same_hour(std::string_view s, Micros* us) const {
+    if (!hour_known_ || s.size() < 20 || std::memcmp(s.data(), hour_prefix_, 13) != 0) return false;
+    const Micros within = within_hour(s);
+    if (within < 0) return false;
+    *us = hour_start_ + within;
+    return true;
+  }
   // The minutes, seconds and fraction of that shape, in micros; -1 otherwise.
-  static Micros within_hour(std::string_view s);
+  static Micros within_hour(std::string_view s) {
+    const std::size_t n = s.size();
+    if (n < 20 || n > 30 || s[n - 1] != 'Z') return -1;
+    // Bytes 12..19 in one word: "H:MM:SS" and the '.' or 'Z' after it.
+    const std::uint64_t x = swar::load8(s.data() + 12);
+    constexpr std::uint64_t kColons = 0x000000FF0000FF00u;  // bytes 1 and 4
+    if ((x & kColons) != (0x3A3A3A3A3A3A3A3Au & kColons)) return -1;
+    constexpr std::uint64_t kDigits = 0x00FFFF00FFFF0000u;  // bytes 2, 3, 5 and 6
+    const std::uint64_t d = (x ^ 0x3030303030303030u) & kDigits;
+    if (((d | (d + (0x7676767676767676u & kDigits))) & 0x8080808080808080u & kDigits) != 0) {
+      return -1;
+    }
+    const auto byte = [d](int i) { return static_cast<int>((d >> (8 * i)) & 0xFF); };
+    const int mm = byte(2) * 10 + byte(3), ss = byte(5) * 10 + byte(6);
+    if (mm > 59 || ss > 59) return -1;
+    Micros frac = 0;
+    if (n > 20) {
+      if ((x >> 56) != '.' || n < 22) return -1;
+      // k digits before the 'Z'; the last (up to) 8 in one word.
+      const int k = static_cast<int>(n) - 21;
+      const int last = k < 8 ? k : 8;
+      const std::uint64_t y = swar::load8(s.data() + n - 9) >> (8 * (8 - last));
+      if (swar::leading_digits(y) < last) return -1;
+      std::uint64_t v = swar::digits_value(y, last);
+      if (k == 9) {
+        const auto c = static_cast<unsigned>(s[20] - '0');
+        if (c > 9) return -1;
+        v += c * swar::kPow10[8];
+      }
+      // To microseconds; digits beyond the sixth are dropped.
+      frac = static_cast<Micros>(k <= 6 ? v * swar::kPow10[6 - k] : v / swar::kPow10[k - 6]);
+    }
+    return (mm * 60 + ss) * kMicrosPerSecond + frac;
+  }
   // The same for clf's "10/Oct/2024:13:55:36 +0200": records in the same
   // minute (and offset) share all but the seconds, which alone are read.
   bool same_minute(std::string_view s, Micros* us) const;
