@@ -511,8 +511,8 @@ std::size_t FieldScanner::next_quote(std::size_t i, std::size_t n) const {
 
 // A value that is not a string at s[i]: a number or a literal; '{' and '['
 // are not flat.
-[[gnu::always_inline]] inline bool FieldScanner::scalar(const char* s, std::size_t n, std::size_t& i,
-                                                         JsonValue* v) {
+[[gnu::always_inline]] inline bool FieldScanner::scalar(const char* s, std::size_t n,
+                                                        std::size_t& i, JsonValue* v) {
   const char* p = s + i;
   const bool ok = parse_scalar(p, s + n, v);
   i = static_cast<std::size_t>(p - s);

@@ -89,9 +89,8 @@ TEST_CASE("EventTimeField agrees with TimeParser, within an hour and across hour
   // the same hour was read (the fast path reads "H:MM:SS" as one word).
   for (int i = 0; i < 2000; ++i) {
     char head[40];
-    std::snprintf(head, sizeof head, "2024-02-29T01:%02d:%02d.%06dZ",
-                  static_cast<int>(rng() % 60), static_cast<int>(rng() % 60),
-                  static_cast<int>(rng() % 1000000));
+    std::snprintf(head, sizeof head, "2024-02-29T01:%02d:%02d.%06dZ", static_cast<int>(rng() % 60),
+                  static_cast<int>(rng() % 60), static_cast<int>(rng() % 1000000));
     std::string text = head;
     sx::EventTime want{0}, got{0};
     std::string why;
