@@ -188,8 +188,13 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
                 "last line has no final newline (a truncated file?)", line.text);
     return;
   }
+  // (text's address is never taken: it stays in registers, not copied whole
+  // through the stack from the Line that LineReader wrote field by field.)
   std::string_view text = line.text;
-  if (format_ && !convert(line, source, &text)) return;
+  if (format_) {
+    if (!convert(line, source)) return;
+    text = converted_;
+  }
   if (!extra_.empty()) text = append_extra(text);
   JsonValue time_value;
   bool scanned = false;
@@ -249,7 +254,7 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   if (end) end_epoch();
 }
 
-bool StreamWriter::convert(const Line& line, const std::string& source, std::string_view* text) {
+bool StreamWriter::convert(const Line& line, const std::string& source) {
   switch (format_->convert(line.text, &text_, &why_)) {
     case LineResult::kRecord:
       break;
@@ -281,7 +286,7 @@ bool StreamWriter::convert(const Line& line, const std::string& source, std::str
   // The scanner and simdjson read up to kLinePadding bytes past the text.
   const std::size_t n = text_.size();
   text_.append(kLinePadding, ' ');
-  *text = std::string_view(text_.data(), n);
+  converted_ = std::string_view(text_.data(), n);
   return true;
 }
 

@@ -87,7 +87,8 @@ class StreamWriter {
   void on_line(const Line& line, const std::string& source);
   // --format: converts `line` into text_ (a record), or handles it (a
   // header, a held line, a line not in the format). False: nothing to write.
-  bool convert(const Line& line, const std::string& source, std::string_view* text);
+  // The line through --format into converted_ (false: no record from it).
+  bool convert(const Line& line, const std::string& source);
   // The format at a new input (reader) and at the end of one.
   void start_input(LineReader& reader);
   void end_input(const std::string& source);
@@ -115,6 +116,7 @@ class StreamWriter {
   std::unique_ptr<FieldScanner> scanner_;
   std::unique_ptr<LineFormat> format_;     // --format other than ndjson, else null
   std::string text_;                       // the converted record, kLinePadding bytes after it
+  std::string_view converted_;             // convert()'s record: text_ without its padding
   const std::string* time_key_ = nullptr;  // --format: a top-level time field's key
   std::string time_scratch_;               // its value, when unescaped
   std::string_view extra_;                 // add_message: members to append
