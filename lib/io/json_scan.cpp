@@ -30,13 +30,17 @@ inline bool is_hex(char c) {
   return is_digit(c) || static_cast<unsigned char>((c | 0x20) - 'a') < 6;
 }
 
-// What may follow a number or a literal: whitespace, ',', '}' or ']'.
-constexpr auto kDelimiter = [] {
-  std::array<bool, 256> t{};
-  for (const unsigned char c : {' ', '\t', '\n', '\r', ',', '}', ']'}) t[c] = true;
-  return t;
-}();
-inline bool is_delimiter(char c) { return kDelimiter[static_cast<unsigned char>(c)]; }
+// What may follow a number or a literal: whitespace, ',', '}' or ']': a bit of
+// two constant words, so no table address is held in a register.
+inline bool is_delimiter(char c) {
+  constexpr std::uint64_t kLow = std::uint64_t{1} << ' ' | std::uint64_t{1} << '\t' |
+                                 std::uint64_t{1} << '\n' | std::uint64_t{1} << '\r' |
+                                 std::uint64_t{1} << ',';
+  constexpr std::uint64_t kHigh = std::uint64_t{1} << ('}' - 64) | std::uint64_t{1} << (']' - 64);
+  const auto u = static_cast<unsigned char>(c);
+  const std::uint64_t word = (u & 64) != 0 ? kHigh : kLow;
+  return u < 128 && ((word >> (u & 63)) & 1) != 0;
+}
 
 // Appends the digits at p (up to end) to *w, eight at a time; returns how
 // many. Reads up to 7 bytes past end (the padding).
@@ -77,10 +81,11 @@ bool parse_number_general(const char*& p, const char* end, JsonValue* v, const c
 // A JSON number at p (a '-' or a digit, else false), into *v when v is not
 // null; leaves p after it. False also when *v could not be set exactly as
 // simdjson would (an integer of 19 digits or more, "-0"). The usual number,
-// [-]D[.D] with 1 to 7 digits each, is read here, inline; anything else by
-// parse_number_general, out of line (its frame costs more than the usual
-// number's whole reading).
-[[gnu::always_inline]] inline bool parse_number(const char*& p, const char* end, JsonValue* v) {
+// [-]D[.D] with 1 to 7 digits each, is read here; anything else by
+// parse_number_general, whose larger frame the usual number does not pay.
+// (Inlined into match_shape, this made fewer instructions but a slower loop
+// on the native build: perf, sx-window over 3M events.)
+[[gnu::noinline]] bool parse_number(const char*& p, const char* end, JsonValue* v) {
   const char* start = p;
   const bool negative = *p == '-';
   p += negative;
@@ -528,18 +533,34 @@ bool FieldScanner::match_shape(std::string_view line, JsonValue* out) {
   const std::size_t n = line.size();
   const char* seps = shape_seps_.data();
   std::size_t i = 0;
+  const auto string_at = [&](const ShapeField& f) {  // i: after the opening quote
+    const std::size_t end = next_quote(i, n);
+    if (end >= n) return false;
+    if (f.leaf >= 0) {
+      out[f.leaf].type = JsonType::kString;
+      out[f.leaf].text = std::string_view(s + i, end - i);
+    }
+    i = end + 1;
+    return true;
+  };
   for (const ShapeField& f : shape_) {
-    if (n - i < f.sep_size || !bytes_equal(s + i, seps + f.sep_at, f.sep_size)) return false;
-    i += f.sep_size;
-    if (s[i] == '"') {  // at n: the padding, which is no quote (or no string end)
-      const std::size_t end = next_quote(i + 1, n);
-      if (end >= n) return false;
-      if (f.leaf >= 0) {
-        out[f.leaf].type = JsonType::kString;
-        out[f.leaf].text = std::string_view(s + i + 1, end - i - 1);
+    if (n - i < f.sep_size) return false;
+    if (bytes_equal(s + i, seps + f.sep_at, f.sep_size)) {
+      i += f.sep_size;
+      if (f.string) {  // the separator ended with the opening quote
+        if (!string_at(f)) return false;
+      } else if (s[i] == '"') {  // a string where the shape had another kind
+        ++i;
+        if (!string_at(f)) return false;
+      } else if (!scalar(s, n, i, f.leaf >= 0 ? &out[f.leaf] : nullptr)) {  // at n: the padding
+        return false;
       }
-      i = end + 1;
-    } else if (!scalar(s, n, i, f.leaf >= 0 ? &out[f.leaf] : nullptr)) {  // at n: the padding
+    } else if (f.string && bytes_equal(s + i, seps + f.sep_at, f.sep_size - 1)) {
+      // Another kind (a null, say) where the shape had a string: all but the
+      // quote matched.
+      i += f.sep_size - 1;
+      if (!scalar(s, n, i, f.leaf >= 0 ? &out[f.leaf] : nullptr)) return false;
+    } else {
       return false;
     }
   }
@@ -617,9 +638,9 @@ bool FieldScanner::walk_flat(std::string_view line, JsonValue* out) {
   std::size_t at = 0;
   covered_.assign(set_.size(), false);
   for (const Walked& w : walked_) {
-    const std::size_t start = w.start;
+    const std::size_t start = w.start + w.string;  // a string's opening quote is the separator's
     const auto size = static_cast<std::uint32_t>(start - at);
-    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()), size, w.leaf});
+    shape_.push_back({static_cast<std::uint32_t>(shape_seps_.size()), size, w.string, w.leaf});
     shape_seps_.append(s + at, start - at);
     at = w.end;
     if (w.leaf >= 0) covered_[static_cast<std::size_t>(w.leaf)] = true;

@@ -47,9 +47,11 @@ class FieldScanner {
  private:
   static constexpr std::size_t kBlocks = 8;  // the flat path: lines up to 512 bytes
   struct ShapeField {
-    // The bytes before the value, in shape_seps_ (the value may be of any
+    // The bytes before the value, in shape_seps_, with the opening quote when
+    // the shape's line had a string there (the value may still be of any
     // kind: a string, a number or a literal).
     std::uint32_t sep_at, sep_size;
+    bool string;
     int leaf;  // the path it fills, or -1
   };
   struct Walked {
