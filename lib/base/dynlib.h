@@ -29,53 +29,26 @@ struct Library {
 // missing.
 void* symbol(const Library& lib, const char* name);
 
+// F: the function's pointer type (decltype(&::rd_kafka_new)), variadic or not.
 template <const Library& L, typename F>
-class Lazy;
-
-template <const Library& L, typename R, typename... A>
-class Lazy<L, R (*)(A...)> {
+class Lazy {
  public:
-  using Fn = R (*)(A...);
   explicit constexpr Lazy(const char* name) : name_(name) {}
   template <typename... B>
-  R operator()(B&&... b) const {
+  decltype(auto) operator()(B&&... b) const {
     return get()(std::forward<B>(b)...);
   }
   // As a function pointer (a unique_ptr's deleter), looked up now.
-  operator Fn() const { return get(); }  // NOLINT(google-explicit-constructor)
+  operator F() const { return get(); }  // NOLINT(google-explicit-constructor)
 
  private:
-  Fn get() const {
+  F get() const {
     void* f = fn_.load(std::memory_order_relaxed);  // the same value from any thread
     if (f == nullptr) {
       f = symbol(L, name_);
       fn_.store(f, std::memory_order_relaxed);
     }
-    return reinterpret_cast<Fn>(f);
-  }
-  const char* name_;
-  mutable std::atomic<void*> fn_{nullptr};
-};
-
-// A variadic C function (rd_kafka_producev).
-template <const Library& L, typename R, typename... A>
-class Lazy<L, R (*)(A..., ...)> {
- public:
-  explicit constexpr Lazy(const char* name) : name_(name) {}
-  template <typename... B>
-  R operator()(B&&... b) const {
-    return get()(std::forward<B>(b)...);
-  }
-
- private:
-  using Fn = R (*)(A..., ...);
-  Fn get() const {
-    void* f = fn_.load(std::memory_order_relaxed);
-    if (f == nullptr) {
-      f = symbol(L, name_);
-      fn_.store(f, std::memory_order_relaxed);
-    }
-    return reinterpret_cast<Fn>(f);
+    return reinterpret_cast<F>(f);
   }
   const char* name_;
   mutable std::atomic<void*> fn_{nullptr};
