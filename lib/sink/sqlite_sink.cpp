@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <string_view>
+#include <thread>
 
 #include "base/error.h"
 #include "io/checkpoint_file.h"
@@ -83,7 +84,17 @@ struct SqliteSink::Impl {
     }
     sqlite3_busy_timeout(db, static_cast<int>(std::min<std::int64_t>(opt.timeout_ms, 1 << 30)));
     // WAL: readers see the last committed epoch while one is written.
-    exec("PRAGMA journal_mode=WAL", "opening the database (WAL mode)");
+    // Several sinks opening a new database at once: the switch to WAL can
+    // meet SQLITE_BUSY, which SQLite returns at once (its busy handler is
+    // not called there), so it is retried here within --db-timeout.
+    for (std::int64_t waited_ms = 0;; waited_ms += 5) {
+      const int wal = sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+      if (wal == SQLITE_OK) break;
+      if (wal != SQLITE_BUSY || waited_ms >= opt.timeout_ms) {
+        fail("opening the database (WAL mode)", wal);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     exec("PRAGMA synchronous=FULL", "setting synchronous=FULL");
     header_columns = header.columns;
     keys = db::key_columns(opt, header);
