@@ -1,6 +1,5 @@
 #include "io/json_scan.h"
 
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>

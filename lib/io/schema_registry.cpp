@@ -62,10 +62,6 @@ const CurlApi& curl_api() {
   return api;
 }
 
-}  // namespace
-
-namespace {
-
 constexpr std::size_t kMaxAnswer = 16 << 20;  // a schema is a few KB; stop a runaway body
 
 int hex_digit(char c) {

@@ -193,7 +193,7 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   std::string_view text = line.text;
   if (format_) {
     if (!convert(line, source)) return;
-    text = converted_;
+    text = std::string_view(text_.data(), text_.size() - kLinePadding);
   }
   if (!extra_.empty()) text = append_extra(text);
   JsonValue time_value;
@@ -229,12 +229,7 @@ void StreamWriter::on_line(const Line& line, const std::string& source) {
   if (has_time_) {
     EventTime t;
     if (!scanned) time_value = validator_.get(time_->path());
-    BadKind kind;
-    // The usual record inline; extract_time for the rest (and to say why).
-    if ((usage_.pending() || !time_->convert(time_value, &t, &kind, &why_)) &&
-        !extract_time(time_value, line, text, source, &t)) {
-      return;
-    }
+    if (!extract_time(time_value, line, text, source, &t)) return;
     // Spark's watermark starts at 0 (1970-01-01T00:00:00Z), in force from
     // the first epoch: an event at or before it is late. Written just
     // before the first such event: no record before it can be affected.
@@ -284,9 +279,7 @@ bool StreamWriter::convert(const Line& line, const std::string& source) {
   }
   held_line_ = 0;
   // The scanner and simdjson read up to kLinePadding bytes past the text.
-  const std::size_t n = text_.size();
   text_.append(kLinePadding, ' ');
-  converted_ = std::string_view(text_.data(), n);
   return true;
 }
 
@@ -341,11 +334,8 @@ void StreamWriter::end_input(const std::string& source) {
   held_line_ = 0;
 }
 
-bool StreamWriter::extract_time(const JsonValue& value, const Line& line, std::string_view text,
-                                const std::string& source, EventTime* t) {
-  BadKind kind;
-  if (usage_.pending()) usage_.check(0, value, text);  // until the field is seen once
-  if (time_->convert(value, t, &kind, &why_)) return true;
+bool StreamWriter::time_failed(const JsonValue& value, const Line& line, const std::string& source,
+                               BadKind kind) {
   if (value.type == JsonType::kMissing) {
     // A misspelled --time-field: name the nearest key of the record.
     const std::string near = usage_.suggestion(0);

@@ -87,7 +87,7 @@ class StreamWriter {
   void on_line(const Line& line, const std::string& source);
   // --format: converts `line` into text_ (a record), or handles it (a
   // header, a held line, a line not in the format). False: nothing to write.
-  // The line through --format into converted_ (false: no record from it).
+  // The record is text_ without its last kLinePadding bytes.
   bool convert(const Line& line, const std::string& source);
   // The format at a new input (reader) and at the end of one.
   void start_input(LineReader& reader);
@@ -96,8 +96,17 @@ class StreamWriter {
   // line looks like, when it is not the one being read. Under --on-error
   // fail it throws the message then, without advice to skip the line.
   void add_format_hint(std::string_view line, const std::string& source, std::uint64_t number);
+  // The record's event time into *t; false when it has none (handled as bad
+  // input). Inline: it runs for every record.
   bool extract_time(const JsonValue& value, const Line& line, std::string_view text,
-                    const std::string& source, EventTime* t);
+                    const std::string& source, EventTime* t) {
+    BadKind kind;
+    if (usage_.pending()) usage_.check(0, value, text);  // until the field is seen once
+    if (time_->convert(value, t, &kind, &why_)) return true;
+    return time_failed(value, line, source, kind);
+  }
+  bool time_failed(const JsonValue& value, const Line& line, const std::string& source,
+                   BadKind kind);
   void no_data_epoch();
   std::string_view append_extra(std::string_view text);
   void fail_if_all_bad();
@@ -116,7 +125,6 @@ class StreamWriter {
   std::unique_ptr<FieldScanner> scanner_;
   std::unique_ptr<LineFormat> format_;     // --format other than ndjson, else null
   std::string text_;                       // the converted record, kLinePadding bytes after it
-  std::string_view converted_;             // convert()'s record: text_ without its padding
   const std::string* time_key_ = nullptr;  // --format: a top-level time field's key
   std::string time_scratch_;               // its value, when unescaped
   std::string_view extra_;                 // add_message: members to append
