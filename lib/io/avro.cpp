@@ -17,11 +17,14 @@
 
 #include "base/error.h"
 #include "base/event_time.h"
+#include "io/avro_api.h"
 #include "io/format_text.h"
 #include "io/json.h"
 #include "io/schema_registry.h"
 
 namespace sx {
+
+using namespace sx::dl_avro;  // io/avro_api.h: loaded when first used
 
 // ---------------------------------------------------------------------------
 // AvroJson: a small recursive-descent JSON parser (schemas, registry answers).
@@ -1275,6 +1278,8 @@ std::unique_ptr<AvroDecoder> avro_from_registry(const std::string& url, long tim
 // AvroCEncoder.
 
 namespace sx {
+
+using namespace sx::dl_avro;  // io/avro_api.h: loaded when first used
 
 struct AvroCEncoder::Impl {
   avro_schema_t schema = nullptr;

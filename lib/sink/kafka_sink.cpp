@@ -14,8 +14,11 @@
 #include "base/error.h"
 #include "io/checkpoint_file.h"
 #include "io/json.h"
+#include "io/rdkafka_api.h"
 
 namespace sx {
+
+using namespace sx::dl_rdkafka;  // io/rdkafka_api.h: loaded when first used
 
 namespace {
 
@@ -412,7 +415,7 @@ struct KafkaSink::Impl {
           --open_parts;
         }
       } else if (m->err) {
-        const std::string e = rd_kafka_message_errstr(m);
+        const std::string e = message_error(m);
         rd_kafka_message_destroy(m);
         throw io_error(where() + ": reading back what epoch " + want +
                        " wrote before the restart: " + e);

@@ -13,8 +13,11 @@
 #include "io/checkpoint_file.h"
 #include "io/csv_writer.h"
 #include "io/json.h"
+#include "io/libpq_api.h"
 
 namespace sx {
+
+using namespace sx::dl_libpq;  // io/libpq_api.h: loaded when first used
 
 std::string redact_db_url(const std::string& url) {
   std::string out = url;

@@ -18,11 +18,14 @@
 #include "io/avro.h"
 #include "io/bad_kind.h"
 #include "io/line_reader.h"
+#include "io/rdkafka_api.h"
 #include "source/kafka_plan.h"
 #include "source/stream_writer.h"
 #include "stream/checkpoint.h"
 
 namespace sx {
+
+using namespace sx::dl_rdkafka;  // io/rdkafka_api.h: loaded when first used
 
 namespace {
 
@@ -475,7 +478,7 @@ struct KafkaSource::Impl {
         it->second.pending.push_back(m);
         continue;
       }
-      if (m->err) last_error = rd_kafka_message_errstr(m);
+      if (m->err) last_error = message_error(m);
       rd_kafka_message_destroy(m);
     }
     rd_kafka_queue_destroy(main);
@@ -577,7 +580,7 @@ struct KafkaSource::Impl {
       }
       if (m->err) {
         const rd_kafka_resp_err_t e = m->err;
-        const std::string why = rd_kafka_message_errstr(m);
+        const std::string why = message_error(m);
         p.pending.pop_front();
         rd_kafka_message_destroy(m);
         if (e == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
