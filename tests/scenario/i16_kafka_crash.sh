@@ -86,13 +86,27 @@ cron() { # cron DIR: one available-now run
     | sx-window --checkpoint "$1/ck" --tumbling 10m --by event_type --agg count --agg 'sum(value)' 2> /dev/null \
     | sx-sink --checkpoint "$1/ck" --path "$1/out" 2> /dev/null
 }
-(for c in chunk_*; do keyed < "$c" | produce feed; sleep 0.2; done) &
+# The producer keeps pace with the runs (chunk i waits for run i/3 to end),
+# so that at least three runs end while it writes, however slow the build
+# (ASan) or the machine.
+echo 0 > runs.count
+runs_ended() { [ "$(cat runs.count)" -ge "$1" ]; }
+(
+  i=0
+  for c in chunk_*; do
+    wait_until 300 runs_ended $((i / 3)) || fail "no cron run ended in 300 s"
+    keyed < "$c" | produce feed
+    sleep 0.2
+    i=$((i + 1))
+  done
+) &
 producer=$!
 mkdir inc
 runs=0
 while kill -0 "$producer" 2> /dev/null; do
   cron inc || fail "an incremental run failed"
   runs=$((runs + 1))
+  echo "$runs" > runs.new && mv runs.new runs.count
 done
 wait "$producer"
 cron inc || fail "the last incremental run failed"
