@@ -27,3 +27,16 @@ wait_for_text() {
   for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
   fail "timed out waiting for '$2' in $1"
 }
+# kill_random_stage PID CK DELAY: once run PID's pipeline (its stages started
+# with --checkpoint $WORK/CK) has started, waits DELAY seconds and kills one
+# of sx-read, sx-dedup, sx-window and sx-sink (picked with $RANDOM) with
+# kill -9; 0 when a kill landed. Only processes with this test's own $WORK
+# path are matched: tests run side by side (ctest -j), and a pattern such as
+# "crash/ck" would kill another test's stages too (tests/lint/kill_patterns.sh).
+kill_random_stage() {
+  local pid=$1 ck=$2 delay=$3
+  local stages=(sx-read sx-dedup sx-window sx-sink)
+  wait_until 20 eval 'pgrep -f "^sx-sink .*$WORK/$ck" > /dev/null || ! kill -0 "$pid" 2> /dev/null' || true
+  sleep "$delay"
+  pkill -9 -f "^${stages[$((RANDOM % 4))]} .*$WORK/$ck" 2> /dev/null
+}

@@ -37,19 +37,13 @@ for point in ckpt-before-rename commit-before-publish mid-output; do
   if (run "$WORK/crash" SX_FAULT=$point); then fail "SX_FAULT=$point did not stop the pipeline"; fi
   kills=$((kills + 1))
 done
-# The random runs name their checkpoint by its absolute path, and only
-# processes with that path are killed: a pattern such as "crash/ck" would also
-# kill the stages of another test running at the same time (ctest -j).
+# The random runs name their checkpoint by its absolute path, which
+# kill_random_stage (common.sh) matches.
 RANDOM=7
 for attempt in $(seq 1 300); do
   (run "$WORK/crash") &
   pid=$!
-  # The random moment counts from when the whole pipeline runs.
-  wait_until 20 eval 'pgrep -f "^sx-sink --checkpoint $WORK/crash/ck" > /dev/null || ! kill -0 $pid 2> /dev/null' || true
-  sleep "0.0$((RANDOM % 9 + 1))"
-  stages=(sx-read sx-dedup sx-window sx-sink)
-  victim=${stages[$((RANDOM % 4))]}
-  if pkill -9 -f "^$victim --checkpoint $WORK/crash/ck" 2> /dev/null; then
+  if kill_random_stage "$pid" crash/ck "0.0$((RANDOM % 9 + 1))"; then
     kills=$((kills + 1))
   fi
   if wait "$pid" 2> /dev/null; then break; fi  # a run finished: the stream is done

@@ -47,21 +47,15 @@ total=$(jq -s 'map(.count) | add' want.ndjson)
 [ "$total" -le "$unique" ] && [ "$total" -ge $((unique * 97 / 100)) ] ||
   fail "the failure-free run counted $total of $unique unique events"
 
-# The crash runs name their checkpoint by its absolute path, and only
-# processes with that path are killed: a pattern such as "crash/ck" would also
-# kill the stages of another test running at the same time (ctest -j).
+# The crash runs name their checkpoint by its absolute path, which
+# kill_random_stage (common.sh) matches.
 mkdir crash
 kills=0
 RANDOM=16
 for attempt in $(seq 1 300); do
   (run "$WORK/crash" --ending-offsets latest) &
   pid=$!
-  # The random moment counts from when the whole pipeline runs.
-  wait_until 20 eval 'pgrep -f "^sx-sink .*$WORK/crash/ck" > /dev/null || ! kill -0 $pid 2> /dev/null' || true
-  sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
-  stages=(sx-read sx-dedup sx-window sx-sink)
-  victim=${stages[$((RANDOM % 4))]}
-  if pkill -9 -f "^$victim .*$WORK/crash/ck" 2> /dev/null; then
+  if kill_random_stage "$pid" crash/ck "0.$((RANDOM % 3))$((RANDOM % 10))"; then
     kills=$((kills + 1))
   fi
   if wait "$pid" 2> /dev/null; then break; fi # a run finished: the stream is done
