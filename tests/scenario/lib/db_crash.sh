@@ -74,12 +74,16 @@ for p in "${parts[@]}"; do
     cap=$((min_ms / 2 < 40 ? min_ms / 2 : 40))
     at=$((RANDOM % (cap + 1)))
     sleep "$(printf "%d.%03d" $((at / 1000)) $((at % 1000)))"
-    # The stages of this attempt still running (by their command lines).
+    # The stages of this attempt still running (by their command lines),
+    # found with shell builtins only: a run takes a few tens of ms, and a
+    # fork or two per check (cat, grep) let it end before the kill.
     victims=()
     for _ in $(seq 1 100); do
       for s in read window sink; do
-        pid=$(cat "$prefix""crash/$s.pid" 2> /dev/null || true)
-        if [ -n "$pid" ] && grep -qaF -- "${prefix}crash/ck" "/proc/$pid/cmdline" 2> /dev/null; then
+        pid=
+        [ -s "$prefix""crash/$s.pid" ] && read -r pid < "$prefix""crash/$s.pid" || true
+        if [ -n "$pid" ] && mapfile -d '' -t argv < "/proc/$pid/cmdline" 2> /dev/null &&
+          [[ " ${argv[*]} " == *"${prefix}crash/ck"* ]]; then
           victims+=("$pid")
         fi
       done
